@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SmtpSink implements AutoCloseable {
 
   private final Settings settings;
+  /** Guards {@link #finished}; never held while waiting for the event loop (which records). */
+  private final Object sessionsLock = new Object();
   private final List<SinkSession> finished = new ArrayList<>();
   private final AtomicLong sessionIds = new AtomicLong();
   private EventLoopGroup group;
@@ -105,8 +107,10 @@ public final class SmtpSink implements AutoCloseable {
   }
 
   /** The sessions that have ended so far, in the order they ended. */
-  public synchronized List<SinkSession> sessions() {
-    return List.copyOf(finished);
+  public List<SinkSession> sessions() {
+    synchronized (sessionsLock) {
+      return List.copyOf(finished);
+    }
   }
 
   /**
@@ -115,32 +119,38 @@ public final class SmtpSink implements AutoCloseable {
    * @return the finished sessions (at least {@code count}), in the order they ended
    * @throws IllegalStateException if fewer ended before {@code timeout}
    */
-  public synchronized List<SinkSession> awaitSessions(int count, Duration timeout) {
+  public List<SinkSession> awaitSessions(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (finished.size() < count) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new IllegalStateException("expected " + count + " finished sink sessions within "
-            + timeout + ", saw " + finished.size() + ": " + finished);
+    synchronized (sessionsLock) {
+      while (finished.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("expected " + count + " finished sink sessions within "
+              + timeout + ", saw " + finished.size() + ": " + finished);
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(sessionsLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for sink sessions", e);
+        }
       }
-      try {
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for sink sessions", e);
-      }
+      return List.copyOf(finished);
     }
-    return List.copyOf(finished);
   }
 
   /** Forgets the sessions recorded so far. */
-  public synchronized void clear() {
-    finished.clear();
+  public void clear() {
+    synchronized (sessionsLock) {
+      finished.clear();
+    }
   }
 
-  private synchronized void record(SinkSession session) {
-    finished.add(session);
-    notifyAll();
+  private void record(SinkSession session) {
+    synchronized (sessionsLock) {
+      finished.add(session);
+      sessionsLock.notifyAll();
+    }
   }
 
   /** Stops listening, closes open sessions and releases the event loop. */
