@@ -45,9 +45,21 @@ final class CacheMeters {
     expirations = counter(registry, EXPIRATIONS, "entries removed because they expired", tags);
     stale = counter(registry, STALE, "lookups answered with a stale value after a failed refresh",
         tags);
-    Gauge.builder(SIZE, size).description("entries held").tags(tags).register(registry);
-    Gauge.builder(WAITING, waiting).description("callers waiting for another caller's load")
-        .tags(tags).register(registry);
+    gauge(registry, SIZE, "entries held", tags, size);
+    gauge(registry, WAITING, "callers waiting for another caller's load", tags, waiting);
+  }
+
+  /**
+   * Registers a gauge, replacing one with the same name and label left by an earlier cache (for
+   * example before a policy reload): a gauge must read the cache that is in use.
+   */
+  private static void gauge(MeterRegistry registry, String name, String description, Tags tags,
+      Supplier<Number> value) {
+    Gauge previous = registry.find(name).tags(tags).gauge();
+    if (previous != null) {
+      registry.remove(previous);
+    }
+    Gauge.builder(name, value).description(description).tags(tags).register(registry);
   }
 
   private static Counter counter(MeterRegistry registry, String name, String description,

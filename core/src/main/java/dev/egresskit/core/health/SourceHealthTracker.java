@@ -199,6 +199,13 @@ public final class SourceHealthTracker implements SourceHealth {
   private void registerGauge(String name, HealthEvent reason) {
     Key key = new Key(name, reason);
     if (gauges.putIfAbsent(key, Boolean.TRUE) == null) {
+      // Another tracker on the same registry (e.g. before a reload) may hold this gauge; the
+      // gauge must read the tracker in use.
+      Gauge previous = registry.find(SUSPENDED).tag("source", name).tag("reason", reason.name())
+          .gauge();
+      if (previous != null) {
+        registry.remove(previous);
+      }
       Gauge.builder(SUSPENDED, this, tracker -> tracker.isSuspendedFor(name, reason) ? 1 : 0)
           .description("1 while the source is auto-suspended for this reason")
           .tag("source", name).tag("reason", reason.name())
