@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%n",
     footer = "Colour is used only on a terminal (set NO_COLOR to turn it off).",
     subcommands = {
+      ResolveCommand.class,
+      CheckCommand.class,
       SinkCommand.class,
       HelpCommand.class
     })

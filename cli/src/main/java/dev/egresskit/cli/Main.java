@@ -1,6 +1,7 @@
 package dev.egresskit.cli;
 
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.resolve.ResolutionException;
 import dev.egresskit.core.spec.InvalidSpecException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -109,6 +110,7 @@ public final class Main {
   static boolean isBadInput(Throwable failure) {
     return failure instanceof BadInputException
         || failure instanceof PolicyException
-        || failure instanceof InvalidSpecException;
+        || failure instanceof InvalidSpecException
+        || failure instanceof ResolutionException;
   }
 }

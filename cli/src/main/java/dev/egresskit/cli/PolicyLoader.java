@@ -3,12 +3,14 @@ package dev.egresskit.cli;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.spec.SourceValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -19,12 +21,20 @@ import java.util.TreeSet;
 final class PolicyLoader {
   private final Map<String, PolicyEngineProvider> engines;
   private final PolicySettings settings;
+  private final List<SourceValidator> pluginValidators;
   private final Closer closer;
 
-  PolicyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings, Closer closer) {
+  PolicyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings,
+      Set<SourceValidator> pluginValidators, Closer closer) {
     this.engines = Map.copyOf(engines);
     this.settings = settings;
+    this.pluginValidators = List.copyOf(pluginValidators);
     this.closer = closer;
+  }
+
+  /** The plug-in validators every loaded policy is checked with. */
+  List<SourceValidator> pluginValidators() {
+    return pluginValidators;
   }
 
   /** The extensions some engine handles, with their dot, sorted (e.g. {@code .js, .lua}). */
@@ -61,7 +71,8 @@ final class PolicyLoader {
   }
 
   /**
-   * Loads and runs the top level of {@code script}.
+   * Loads and runs the top level of {@code script}; the engine returned also applies the
+   * plug-in validators (see {@link PluginValidatedEngine}).
    *
    * @throws BadInputException if the file is missing or no engine handles it
    * @throws dev.egresskit.core.policy.PolicyException if the script fails to load
@@ -71,6 +82,7 @@ final class PolicyLoader {
       throw new BadInputException("--policy " + script + ": no such file");
     }
     PolicyEngineProvider provider = providerFor(script);
-    return closer.register(provider.load(script, settings));
+    PolicyEngine engine = closer.register(provider.load(script, settings));
+    return PluginValidatedEngine.wrap(engine, pluginValidators);
   }
 }
