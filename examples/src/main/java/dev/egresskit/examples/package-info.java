@@ -1,0 +1,7 @@
+/**
+ * An example EgressKit plug-in, loaded with {@code egresskit --plugin DIR}: a site rule
+ * ({@link dev.egresskit.examples.EhloDomainRule}, a {@code SourceValidator}) and a cache that
+ * writes an audit line per policy lookup ({@link dev.egresskit.examples.AuditCacheFactory}, a
+ * {@code SourceCacheFactory}). Both are registered in {@code META-INF/services}.
+ */
+package dev.egresskit.examples;
