@@ -68,6 +68,9 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
     return Socks5AddressDecoder.DEFAULT.decodeAddress(type, in);
   };
 
+  // KumoProxy answers a failed RFC 1929 check with 01 01 (Netty's FAILURE constant is FF).
+  private static final Socks5PasswordAuthStatus AUTH_REFUSED = Socks5PasswordAuthStatus.valueOf((byte) 1);
+
   private enum Phase { GREETING, AUTH, REQUEST, HANDLING, RELAY, CLOSING }
 
   private final ServerContext server;
@@ -227,7 +230,7 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
     } else {
       phase = Phase.CLOSING;
       session.outcome(Outcome.AUTH_FAILED);
-      ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE))
+      ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(AUTH_REFUSED))
           .addListener(ChannelFutureListener.CLOSE);
     }
   }
