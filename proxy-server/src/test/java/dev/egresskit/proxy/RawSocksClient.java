@@ -129,6 +129,21 @@ final class RawSocksClient implements AutoCloseable {
     return buf;
   }
 
+  /** Reads one line up to and including LF, as US-ASCII without the line end. */
+  String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("EOF in the middle of a line: " + line);
+      }
+      if (b == '\n') {
+        return line.toString(StandardCharsets.US_ASCII).replaceAll("\r$", "");
+      }
+      line.write(b);
+    }
+  }
+
   /** Whether the server closed the connection (EOF or reset) within the read timeout. */
   boolean closedByServer() throws IOException {
     try {
