@@ -211,7 +211,11 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
     try {
       server.authExecutor().execute(() -> {
         boolean ok = channel.isActive() && credentials.verify(user, password);
-        channel.eventLoop().execute(() -> authDone(user, ok));
+        try {
+          channel.eventLoop().execute(() -> authDone(user, ok));
+        } catch (RejectedExecutionException e) {
+          channel.close(); // the server is shutting down
+        }
       });
     } catch (RejectedExecutionException e) {
       close(Outcome.SHUTDOWN);
@@ -375,7 +379,8 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     session.error(cause);
-    fail(SocksReplies.statusFor(cause), outcome);
+    Socks5CommandStatus status = SocksReplies.statusFor(cause);
+    fail(status, status.equals(Socks5CommandStatus.TTL_EXPIRED) ? Outcome.CONNECT_TIMEOUT : outcome);
   }
 
   private void armHandlingTimer() {

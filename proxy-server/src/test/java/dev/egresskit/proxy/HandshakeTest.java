@@ -8,8 +8,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -283,6 +287,38 @@ class HandshakeTest {
       assertThat(c.closedByServer()).isTrue();
     }
     assertThat(failed("connect_failed")).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectThatHangsIsAnsweredWith06AfterTheConnectTimeout() throws Exception {
+    // A loopback listener that never accepts: once its accept queue is full, Linux drops further
+    // SYNs, so a connect to it hangs without any traffic leaving the machine.
+    List<Socket> filler = new ArrayList<>();
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      InetSocketAddress target = (InetSocketAddress) full.getLocalSocketAddress();
+      boolean hangs = false;
+      for (int i = 0; i < 20 && !hangs; i++) {
+        Socket s = new Socket();
+        filler.add(s);
+        try {
+          s.connect(target, 300);
+        } catch (SocketTimeoutException e) {
+          hangs = true;
+        }
+      }
+      assertThat(hangs).as("the accept queue filled up").isTrue();
+      ProxyTimeouts timeouts = ProxyTimeouts.defaults().withConnect(Duration.ofMillis(300));
+      try (RawSocksClient c = client(TestProxies.loopback(registry).timeouts(timeouts))) {
+        c.greet(0);
+        assertThat(c.connectTo(target)).containsExactly(failure(6));
+        assertThat(c.closedByServer()).isTrue();
+      }
+      assertThat(failed("connect_timeout")).isEqualTo(1);
+    } finally {
+      for (Socket s : filler) {
+        s.close();
+      }
+    }
   }
 
   @Test
