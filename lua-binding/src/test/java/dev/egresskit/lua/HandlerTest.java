@@ -150,22 +150,16 @@ class HandlerTest {
 
   @Test
   void anErrorRaisedInTailPositionStillNamesItsLine() {
-    assertThat(invokeFails("kumo.on('get_egress_source', function(name)
-"
-        + "  return error('tail')
-"
-        + "end)
-")).hasMessage("policy.lua:2: tail");
+    assertThat(invokeFails("kumo.on('get_egress_source', function(name)\n"
+        + "  return error('tail')\n"
+        + "end)\n")).hasMessage("policy.lua:2: tail");
   }
 
   @Test
   void aKumoFunctionMisusedInTailPositionNamesItsLine() {
-    assertThat(invokeFails("kumo.on('get_egress_source', function(name)
-"
-        + "  return kumo.make_egress_source('ip-1')
-"
-        + "end)
-")).hasMessage("policy.lua:2: kumo.make_egress_source expects a table such as"
+    assertThat(invokeFails("kumo.on('get_egress_source', function(name)\n"
+        + "  return kumo.make_egress_source('ip-1')\n"
+        + "end)\n")).hasMessage("policy.lua:2: kumo.make_egress_source expects a table such as"
             + " {name = 'ip-1'}, got a string");
   }
 
