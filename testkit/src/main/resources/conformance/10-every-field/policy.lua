@@ -4,7 +4,7 @@ kumo.on('get_egress_source', function(name)
     ehlo_domain = 'mta1.example.com',
     source_address = '127.0.0.2',
     remote_port = 2525,
-    socks5_proxy_server = '[::1]:1080',
+    socks5_proxy_server = '127.0.0.1:1080',
     socks5_proxy_source_address = '127.0.0.9',
     socks5_proxy_username = 'user',
     socks5_proxy_password = { key_data = 's3cret' },

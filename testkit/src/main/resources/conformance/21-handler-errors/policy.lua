@@ -16,6 +16,7 @@ kumo.on('get_egress_source', function(name)
     return kumo.make_egress_source { name = 'somebody-else' }
   elseif name == 'a-pool' then
     return kumo.make_egress_pool { name = name }
+  elseif name == 'ok' then
+    return kumo.make_egress_source { name = name }
   end
-  return kumo.make_egress_source { name = name }
 end)

@@ -4,6 +4,8 @@ local pools = {
   empty = {},
   broken = { { name = 'one' }, { name = 'broken' } },
   ['bad-weight'] = { { name = 'one', weight = 1.5 } },
+  equal = { { name = 'a' }, { name = 'b' }, { name = 'c' } },
+  ['two-one'] = { { name = 'a', weight = 2 }, { name = 'b', weight = 1 } },
 }
 
 kumo.on('get_egress_pool', function(name)

@@ -7,6 +7,7 @@ kumo.on('get_egress_pool', function(name)
     return kumo.make_egress_source { name = name }
   elseif name == 'other-name' then
     return kumo.make_egress_pool { name = 'another-pool' }
+  elseif name == 'no-entry-name' then
+    return kumo.make_egress_pool { name = name, entries = { { weight = 2 } } }
   end
-  return kumo.make_egress_pool { name = name, entries = { { weight = 2 } } }
 end)

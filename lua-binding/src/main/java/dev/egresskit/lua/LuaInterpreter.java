@@ -5,11 +5,11 @@ import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.SourceLookup;
-import dev.egresskit.core.policy.support.DefinedSourceRegistry;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.spec.DefinedSources;
 import dev.egresskit.core.spec.Durations;
 import dev.egresskit.core.spec.InvalidSpecException;
 import dev.egresskit.core.spec.ScriptLocation;
@@ -48,7 +48,7 @@ final class LuaInterpreter {
   private final CallTracker tracker = new CallTracker();
   private final Globals globals;
   private final HandlerRegistry<LuaFunction> handlers = new HandlerRegistry<>();
-  private final DefinedSourceRegistry defined = new DefinedSourceRegistry();
+  private final DefinedSources defined = new DefinedSources();
   private final Map<String, LuaValue> modules = new HashMap<>();
   private final LuaTable kumo;
   private SourceLookup lookup;
@@ -116,8 +116,13 @@ final class LuaInterpreter {
     return handlers;
   }
 
+  /** The sources the top level defined, by name (latest definition), in first-definition order. */
   Map<String, Made<EgressSource>> definedSources() {
-    return defined.snapshot();
+    Map<String, Made<EgressSource>> byName = new java.util.LinkedHashMap<>();
+    for (EgressSource source : defined.all()) {
+      defined.definition(source.name()).ifPresent(made -> byName.put(source.name(), made));
+    }
+    return java.util.Collections.unmodifiableMap(byName);
   }
 
   /**

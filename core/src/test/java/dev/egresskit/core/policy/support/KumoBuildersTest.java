@@ -3,7 +3,6 @@ package dev.egresskit.core.policy.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
@@ -46,19 +45,5 @@ class KumoBuildersTest {
         .hasMessage("policy.lua:2: get_egress_pool handler for 'p' returned a value built by"
             + " kumo.make_egress_source (at policy.lua:3); it must return the value of"
             + " kumo.make_egress_pool{...}");
-  }
-
-  @Test
-  void theLatestDefinitionOfANameWins() {
-    DefinedSourceRegistry registry = new DefinedSourceRegistry();
-    registry.define(source);
-    registry.define(new Made<>(EgressSource.named("ip-2"), handler));
-    Made<EgressSource> again = new Made<>(EgressSource.named("ip-1"),
-        new ScriptLocation("policy.lua", 9));
-    registry.define(again);
-    assertThat(registry.snapshot()).containsOnlyKeys("ip-1", "ip-2");
-    assertThat(registry.snapshot().get("ip-1")).isSameAs(again);
-    assertThat(registry.snapshot().keySet()).containsExactly("ip-1", "ip-2");
-    assertThat(EgressPool.unspecified().entries()).hasSize(1);
   }
 }
