@@ -56,6 +56,7 @@ final class Session implements AutoCloseable {
     return List.of(
         new CoreModule(closer),
         new MetricsModule(),
+        new LuaModule(),
         new PluginModule(plugins));
   }
 
