@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ResolveCommand.class,
       CheckCommand.class,
+      ProxyCommand.class,
       SinkCommand.class,
       HelpCommand.class
     })

@@ -58,9 +58,14 @@ final class Failures {
       location = policy.location();
     }
     String message = String.valueOf(failure.getMessage());
-    // The message often starts with the same script:line; don't print it twice.
-    if (location.isPresent() && message.startsWith(location.get() + ": ")) {
-      message = message.substring(location.get().toString().length() + 2);
+    // The message often repeats the same script:line (after KumoMTA's "get_egress_source 'x': "
+    // prefix); it is printed once, in front.
+    if (location.isPresent() && location.get().line() > 0) {
+      int at = message.indexOf(location.get() + ": ");
+      if (at >= 0) {
+        message = message.substring(0, at)
+            + message.substring(at + location.get().toString().length() + 2);
+      }
     }
     out.add(new Line(location, message));
     return out;

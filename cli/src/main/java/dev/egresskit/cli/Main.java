@@ -23,6 +23,10 @@ public final class Main {
 
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
+    if ("proxy".equals(commandName(args))) {
+      // slf4j-simple reads levels when a logger is created: set this before any is.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.egresskit.proxy.connections", "info");
+    }
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     Lifecycle lifecycle = new Lifecycle();
@@ -46,6 +50,18 @@ public final class Main {
       finished.countDown();
     }
     System.exit(code);
+  }
+
+  /** The subcommand named in {@code args} (the first word that is not a global option). */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--plugin")) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return args[i];
+      }
+    }
+    return null;
   }
 
   /**
