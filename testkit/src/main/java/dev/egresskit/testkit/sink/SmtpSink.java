@@ -1,0 +1,275 @@
+package dev.egresskit.testkit.sink;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real SMTP server on a loopback (or any) address that records what it saw.
+ *
+ * <pre>{@code
+ * try (SmtpSink sink = SmtpSink.builder().proxyProtocol(ProxyProtocolMode.REQUIRED).build().start()) {
+ *   // ... connect to sink.address() ...
+ *   SinkSession session = sink.awaitSessions(1, Duration.ofSeconds(5)).get(0);
+ *   session.effectiveSource(); // the PROXY header's source, or the TCP peer
+ * }
+ * }</pre>
+ *
+ * <p>Every phase has a timeout: the PROXY header wait and the idle timeout close sessions that
+ * stall; command lines are bounded in length and messages in size.
+ */
+public final class SmtpSink implements AutoCloseable {
+
+  private final Settings settings;
+  /** Guards {@link #finished}; never held while waiting for the event loop (which records). */
+  private final Object sessionsLock = new Object();
+  private final List<SinkSession> finished = new ArrayList<>();
+  private final AtomicLong sessionIds = new AtomicLong();
+  private EventLoopGroup group;
+  private Channel serverChannel;
+  private ChannelGroup children;
+
+  private SmtpSink(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** A builder with defaults: 127.0.0.1, ephemeral port, no PROXY header, no scripted failures. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the listener.
+   *
+   * @return this sink, listening
+   * @throws IllegalStateException if it cannot bind or was already started
+   */
+  public synchronized SmtpSink start() {
+    if (group != null) {
+      throw new IllegalStateException("sink already started");
+    }
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    group = new MultiThreadIoEventLoopGroup(settings.threads(), factory);
+    children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            children.add(ch);
+            SmtpSessionHandler.install(ch, settings, sessionIds.incrementAndGet(),
+                SmtpSink.this::record);
+          }
+        });
+    try {
+      serverChannel = bootstrap.bind(settings.listen()).sync().channel();
+    } catch (Exception e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      group = null;
+      throw new IllegalStateException("cannot listen on " + settings.listen() + ": " + e, e);
+    }
+    return this;
+  }
+
+  /** The address the sink listens on (with the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    if (serverChannel == null) {
+      throw new IllegalStateException("sink not started");
+    }
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The sessions that have ended so far, in the order they ended. */
+  public List<SinkSession> sessions() {
+    synchronized (sessionsLock) {
+      return List.copyOf(finished);
+    }
+  }
+
+  /**
+   * Waits until at least {@code count} sessions have ended.
+   *
+   * @return the finished sessions (at least {@code count}), in the order they ended
+   * @throws IllegalStateException if fewer ended before {@code timeout}
+   */
+  public List<SinkSession> awaitSessions(int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (sessionsLock) {
+      while (finished.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("expected " + count + " finished sink sessions within "
+              + timeout + ", saw " + finished.size() + ": " + finished);
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(sessionsLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for sink sessions", e);
+        }
+      }
+      return List.copyOf(finished);
+    }
+  }
+
+  /** Forgets the sessions recorded so far. */
+  public void clear() {
+    synchronized (sessionsLock) {
+      finished.clear();
+    }
+  }
+
+  private void record(SinkSession session) {
+    synchronized (sessionsLock) {
+      finished.add(session);
+      sessionsLock.notifyAll();
+    }
+  }
+
+  /** Stops listening, closes open sessions and releases the event loop. */
+  @Override
+  public synchronized void close() {
+    if (group == null) {
+      return;
+    }
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    children.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    group = null;
+  }
+
+  /** The sink's configuration. */
+  record Settings(
+      InetSocketAddress listen,
+      String hostname,
+      ProxyProtocolMode proxyProtocol,
+      Duration proxyHeaderWait,
+      Duration idleTimeout,
+      int maxLineLength,
+      int maxMessageBytes,
+      SinkScript script,
+      int threads) {}
+
+  /** Configures a {@link SmtpSink}. */
+  public static final class Builder {
+    private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
+    private String hostname = "sink.egresskit.test";
+    private ProxyProtocolMode proxyProtocol = ProxyProtocolMode.NONE;
+    private Duration proxyHeaderWait = Duration.ofMillis(200);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxLineLength = 4096;
+    private int maxMessageBytes = 10 * 1024 * 1024;
+    private SinkScript script = SinkScript.normal();
+    private int threads = 1;
+
+    private Builder() {}
+
+    /** The address to listen on; port 0 picks a free port. Default 127.0.0.1:0. */
+    public Builder listen(InetSocketAddress address) {
+      this.listen = Objects.requireNonNull(address);
+      return this;
+    }
+
+    /** The name in the banner and EHLO reply. */
+    public Builder hostname(String name) {
+      this.hostname = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Whether a PROXY v1/v2 header is expected first. Default {@link ProxyProtocolMode#NONE}. */
+    public Builder proxyProtocol(ProxyProtocolMode mode) {
+      this.proxyProtocol = Objects.requireNonNull(mode);
+      return this;
+    }
+
+    /**
+     * How long to wait for a PROXY header: in {@code REQUIRED} mode the session is closed after
+     * it, in {@code OPTIONAL} mode the banner is sent after it. Default 200 ms.
+     */
+    public Builder proxyHeaderWait(Duration wait) {
+      this.proxyHeaderWait = positive(wait, "proxyHeaderWait");
+      return this;
+    }
+
+    /** Sessions with no traffic for this long get {@code 421} and are closed. Default 30 s. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** The longest accepted line, in bytes, without CRLF. Default 4096. */
+    public Builder maxLineLength(int bytes) {
+      if (bytes < 80) {
+        throw new IllegalArgumentException("maxLineLength must be at least 80: " + bytes);
+      }
+      this.maxLineLength = bytes;
+      return this;
+    }
+
+    /** The largest accepted message; larger ones get {@code 552}. Default 10 MiB. */
+    public Builder maxMessageBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxMessageBytes must be positive: " + bytes);
+      }
+      this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /** Scripted failures. Default none. */
+    public Builder script(SinkScript script) {
+      this.script = Objects.requireNonNull(script);
+      return this;
+    }
+
+    /** Event-loop threads. Default 1. */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** A sink with these settings; call {@link SmtpSink#start()} to listen. */
+    public SmtpSink build() {
+      return new SmtpSink(new Settings(listen, hostname, proxyProtocol, proxyHeaderWait,
+          idleTimeout, maxLineLength, maxMessageBytes, script, threads));
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(what + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}
