@@ -150,6 +150,9 @@ class DirectConnectTest {
     assertThatThrownBy(() -> connector.connect(src,
         new InetSocketAddress(ip("127.0.0.1"), 25), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> connector.connect(src,
+        new InetSocketAddress(ip("127.0.0.1"), 25), Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1 day");
     connector.close();
     assertThatThrownBy(() -> connector.connect(src,
         new InetSocketAddress(ip("127.0.0.1"), 25), TIMEOUT))

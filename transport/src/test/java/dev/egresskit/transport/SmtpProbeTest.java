@@ -138,7 +138,7 @@ class SmtpProbeTest {
         .script(SinkScript.normal().silent(SinkScript.BANNER)).build().start()) {
       EgressConnectException e = smtpFailure(direct("s", "127.0.0.2"), sink.address(),
           Duration.ofMillis(300));
-      assertThat(e.reason()).isEqualTo("timeout while waiting for the banner");
+      assertThat(e.reason()).isEqualTo("timeout after 300ms while waiting for the banner");
     }
   }
 

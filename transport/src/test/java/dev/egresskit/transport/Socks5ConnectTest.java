@@ -85,6 +85,22 @@ class Socks5ConnectTest {
   }
 
   @Test
+  void smtpFailureBehindTheProxyNamesTheConfiguredProxyAndClosesTheChannel() throws Exception {
+    try (SmtpSink sink = SmtpSink.builder().script(dev.egresskit.testkit.sink.SinkScript.normal()
+            .reply(dev.egresskit.testkit.sink.SinkScript.BANNER, "554 5.7.1 no")).build().start();
+         ScriptedSocks5Server proxy = new ScriptedSocks5Server(Mode.ACCEPT)) {
+      EgressConnectException e = (EgressConnectException) Await.failure(
+          SmtpProbe.create(connector).probe(source("s5-7", route(proxy.address(), null, null)),
+              sink.address(), Optional.empty(), TIMEOUT));
+      assertThat(e.kind()).isEqualTo(FailureKind.SMTP_FAILED);
+      assertThat(e.getMessage()).isEqualTo("socks5, 127.0.0.1:" + proxy.address().getPort()
+          + " => 127.0.0.1:" + sink.address().getPort()
+          + ": server rejected us while waiting for the banner: 554 5.7.1 no");
+      Await.until(() -> connector.openChannels() == 0, TIMEOUT, "the channel is closed");
+    }
+  }
+
+  @Test
   void refusedCredentialsAreAnAuthRejectionWithoutTheSecretInTheMessage() throws Exception {
     try (ScriptedSocks5Server proxy =
              new ScriptedSocks5Server(Mode.REFUSE_AUTH, "127.0.0.1", "kumo", "hunter2")) {
