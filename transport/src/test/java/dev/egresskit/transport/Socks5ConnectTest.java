@@ -12,6 +12,7 @@ import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.testkit.sink.SinkSession;
 import dev.egresskit.testkit.sink.SmtpSink;
 import dev.egresskit.transport.testing.Await;
+import dev.egresskit.transport.testing.RawServer;
 import dev.egresskit.transport.testing.RecordingHealth;
 import dev.egresskit.transport.testing.ScriptedSocks5Server;
 import dev.egresskit.transport.testing.ScriptedSocks5Server.Mode;
@@ -148,6 +149,17 @@ class Socks5ConnectTest {
           + "127.0.0.1:" + proxy.address().getPort() + " (waiting for the SOCKS5 method reply)");
       assertThat(elapsedMillis).isBetween(250L, 4000L);
       Await.until(() -> connector.openChannels() == 0, TIMEOUT, "the channel is closed");
+    }
+  }
+
+  @Test
+  void proxyClosingMidHandshakeIsAProtocolErrorNamingThePhase() throws Exception {
+    try (RawServer proxy = new RawServer("127.0.0.1", (s, in, out) -> in.readNBytes(3))) {
+      EgressConnectException e = failure(source("s5-8", route(proxy.address(), null, null)));
+      assertThat(e.kind()).isEqualTo(FailureKind.PROXY_PROTOCOL_ERROR);
+      assertThat(e.reason()).isEqualTo("failed to perform proxy handshake with 127.0.0.1:"
+          + proxy.address().getPort() + ": connection closed by the peer while waiting for the "
+          + "SOCKS5 method reply");
     }
   }
 
