@@ -138,7 +138,8 @@ final class LuaInterpreter {
             + " in " + scriptName + ")", new ScriptLocation(scriptName, 0)));
     SourceLookup previous = this.lookup;
     this.lookup = Objects.requireNonNull(lookup, "lookup");
-    try (HandlerRegistry.RunningScope running = handlers.enter(hook)) {
+    HandlerRegistry.RunningScope running = handlers.enter(hook);
+    try {
       LuaValue result = run(hook.eventName() + " handler for '" + argument + "'",
           hook.eventName() + " handler for '" + argument + "'",
           () -> handler.function().invoke(LuaValue.valueOf(argument)).arg1());
@@ -147,6 +148,7 @@ final class LuaInterpreter {
       return KumoBuilders.acceptResult(hook, argument, javaResult, result.typename(),
           handler.location());
     } finally {
+      running.close();
       this.lookup = previous;
     }
   }
