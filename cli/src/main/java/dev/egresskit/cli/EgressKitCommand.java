@@ -35,8 +35,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%n",
     footer = "Colour is used only on a terminal (set NO_COLOR to turn it off).",
     subcommands = {
+      DemoCommand.class,
       ResolveCommand.class,
       CheckCommand.class,
+      ProbeCommand.class,
       ProxyCommand.class,
       SinkCommand.class,
       HelpCommand.class

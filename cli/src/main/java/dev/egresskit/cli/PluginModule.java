@@ -23,6 +23,7 @@ final class PluginModule extends AbstractModule {
 
   @Override
   protected void configure() {
+    bind(Plugins.class).toInstance(plugins);
     MapBinder<String, PolicyEngineProvider> engines =
         MapBinder.newMapBinder(binder(), String.class, PolicyEngineProvider.class);
     for (PolicyEngineProvider provider : plugins.services(PolicyEngineProvider.class)) {

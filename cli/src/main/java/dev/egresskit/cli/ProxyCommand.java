@@ -3,7 +3,6 @@ package dev.egresskit.cli;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.ProxyTimeouts;
 import dev.egresskit.proxy.Socks5ProxyServer;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -88,10 +87,9 @@ final class ProxyCommand implements Callable<Integer> {
           + " authenticate otherwise)");
     }
     Session session = root.session();
-    Socks5ProxyServer.Builder builder = Socks5ProxyServer.builder()
+    Socks5ProxyServer.Builder builder = session.get(Socks5ProxyServer.Builder.class)
         .listen(listen)
-        .requireAuth(requireAuth)
-        .meterRegistry(session.get(MeterRegistry.class));
+        .requireAuth(requireAuth);
     try {
       if (users != null) {
         builder.credentials(ProxyCredentials.load(users));

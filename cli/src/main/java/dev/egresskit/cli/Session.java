@@ -57,6 +57,8 @@ final class Session implements AutoCloseable {
         new CoreModule(closer),
         new MetricsModule(),
         new LuaModule(),
+        new TransportModule(),
+        new ProxyModule(),
         new PluginModule(plugins));
   }
 
