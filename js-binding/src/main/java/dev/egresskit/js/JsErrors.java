@@ -10,8 +10,9 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 /**
  * Turns what a Nashorn call threw into a {@link PolicyException} whose message starts with the
  * policy's {@code script:line:} and carries the script's own error text unchanged:
- * {@code policy.js:7: Error: no such source}, {@code policy.js:3: TypeError: ...}, or for a
- * thrown non-error value {@code policy.js:5: nope}. A failed {@code kumo} call keeps the location
+ * {@code policy.js:7: no such source} for {@code throw new Error('no such source')} (as Lua's
+ * {@code error('...')} reads), {@code policy.js:3: TypeError: ...} for other error types, and
+ * {@code policy.js:5: nope} for a thrown non-error value. A failed {@code kumo} call keeps the location
  * of the policy line that made it and its Java cause (e.g. the {@link InvalidSpecException} with
  * every problem).
  */
@@ -43,7 +44,10 @@ final class JsErrors {
         return new PolicyException(kumo.message(), kumo.location(), kumo.cause());
       }
       ScriptLocation at = location(ne.getFileName(), ne.getLineNumber(), fallback);
-      String message = String.valueOf(ne.getMessage());
+      String message = plainErrorMessage(ne.getEcmaError());
+      if (message == null) {
+        message = String.valueOf(ne.getMessage());
+      }
       // Syntax errors already start with "file:line:column".
       String text = message.startsWith(at.script() + ":") ? message : at + ": " + message;
       return new PolicyException(text, at, ne);
@@ -60,6 +64,20 @@ final class JsErrors {
       return pe;
     }
     return new PolicyException(fallback + ": " + t, fallback, t);
+  }
+
+  /**
+   * The message of a plain {@code Error} ({@code throw new Error('text')} shows as {@code text},
+   * like Lua's {@code error('text')}); {@code null} for other values, which keep their type name
+   * ({@code TypeError: ...}).
+   */
+  private static String plainErrorMessage(Object ecmaError) {
+    if (ecmaError instanceof ScriptObjectMirror error && "Error".equals(error.getClassName())
+        && "Error".equals(String.valueOf(error.getMember("name")))
+        && error.getMember("message") instanceof CharSequence message) {
+      return message.toString();
+    }
+    return null;
   }
 
   private static KumoBridge.Failure kumoFailure(Object ecmaError, KumoBridge bridge) {

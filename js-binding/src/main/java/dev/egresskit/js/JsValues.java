@@ -127,6 +127,36 @@ final class JsValues {
     return "a host object";
   }
 
+  /**
+   * The type of a value a handler returned, as a noun for "returned a ...": {@code string},
+   * {@code number}, {@code boolean}, {@code function}, {@code JavaScript array} or
+   * {@code JavaScript object}.
+   */
+  static String typeName(Object value) {
+    if (isAbsent(value)) {
+      return ScriptObjectMirror.isUndefined(value) ? "undefined" : "null";
+    }
+    if (value instanceof CharSequence) {
+      return "string";
+    }
+    if (value instanceof Number) {
+      return "number";
+    }
+    if (value instanceof Boolean) {
+      return "boolean";
+    }
+    if (value instanceof ScriptObjectMirror mirror) {
+      if (mirror.isFunction()) {
+        return "function";
+      }
+      return mirror.isArray() ? "JavaScript array" : "JavaScript object";
+    }
+    if (value instanceof JSObject js && js.isFunction()) {
+      return "function";
+    }
+    return "host object";
+  }
+
   private static boolean isPlainObject(ScriptObjectMirror mirror) {
     return !mirror.isFunction() && !mirror.isArray() && "Object".equals(mirror.getClassName());
   }

@@ -150,8 +150,14 @@ class JsSandboxTest {
   void aThrownErrorReachesTheUserUnchangedWithItsLine() {
     PolicyException e = failureOf("\n\nthrow new Error('no source called ip-9');");
 
-    assertThat(e.getMessage()).isEqualTo("policy.js:3: Error: no source called ip-9");
+    assertThat(e.getMessage()).isEqualTo("policy.js:3: no source called ip-9");
     assertThat(e.location()).contains(new ScriptLocation("policy.js", 3));
+  }
+
+  @Test
+  void otherErrorTypesKeepTheirName() {
+    assertThat(failureOf("\nthrow new TypeError('wrong kind');").getMessage())
+        .isEqualTo("policy.js:2: TypeError: wrong kind");
   }
 
   @Test

@@ -117,6 +117,6 @@ class JsValuesTest {
   @Test
   void aGetterThatThrowsKeepsItsOwnError() {
     assertThat(errorOf("{get name() { throw new Error('from getter') }}"))
-        .isEqualTo("policy.js:2: Error: from getter");
+        .isEqualTo("policy.js:2: from getter");
   }
 }
