@@ -57,8 +57,8 @@ final class JsErrors {
       return new PolicyException(at + ": " + se.getMessage(), at, se);
     }
     if (t instanceof StackOverflowError) {
-      return new PolicyException(fallback + ": the policy recursed too deeply (stack overflow)",
-          fallback, t);
+      return new PolicyException(fallback + ": the policy overflowed the stack (endless"
+          + " recursion?)", fallback, t);
     }
     if (t instanceof PolicyException pe) {
       return pe;
