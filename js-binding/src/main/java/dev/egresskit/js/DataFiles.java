@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.egresskit.core.policy.support.KumoApiException;
 
 /**
  * Parses the data files behind {@code kumo.json_load} and {@code kumo.toml_load} with Jackson and
@@ -42,7 +43,7 @@ final class DataFiles {
    * Parses {@code text} and returns it as JSON text.
    *
    * @param name the path as the script wrote it, for the error text
-   * @throws KumoCallException naming the file, line and column when the text does not parse
+   * @throws KumoApiException naming the file, line and column when the text does not parse
    */
   static String toJson(Format format, String name, String text) {
     JsonNode tree;
@@ -52,11 +53,11 @@ final class DataFiles {
       JsonLocation at = e.getLocation();
       String where = at == null || at.getLineNr() < 1 ? ""
           : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new KumoCallException(format.function + ": '" + name + "' is not valid "
+      throw new KumoApiException(format.function + ": '" + name + "' is not valid "
           + format.label + where + ": " + e.getOriginalMessage(), e);
     }
     if (tree == null || tree.isMissingNode()) {
-      throw new KumoCallException(format.function + ": '" + name + "' is empty (allowed: "
+      throw new KumoApiException(format.function + ": '" + name + "' is empty (allowed: "
           + format.label + " text)");
     }
     try {
@@ -71,7 +72,7 @@ final class DataFiles {
     try {
       return JSON.writeValueAsString(plainValue);
     } catch (JsonProcessingException e) {
-      throw new KumoCallException("the resolved value cannot be handed to JavaScript: "
+      throw new KumoApiException("the resolved value cannot be handed to JavaScript: "
           + e.getOriginalMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.egresskit.js;
 
+import dev.egresskit.core.policy.support.KumoApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,14 +34,14 @@ final class JsValues {
    * Converts the single object argument of a {@code kumo.make_*} call.
    *
    * @param function the {@code kumo} function, for the error text (e.g. {@code make_egress_source})
-   * @throws KumoCallException if the argument is not a plain object or holds a value that has no
+   * @throws KumoApiException if the argument is not a plain object or holds a value that has no
    *     raw-spec form
    */
   static Map<String, Object> toFields(String function, Object argument) {
     if (argument instanceof ScriptObjectMirror mirror && isPlainObject(mirror)) {
       return toMap(mirror, "", 0);
     }
-    throw new KumoCallException("kumo." + function + " expects one object such as {name: 'ip-1',"
+    throw new KumoApiException("kumo." + function + " expects one object such as {name: 'ip-1',"
         + " source_address: '10.0.0.1'}, got " + describe(argument));
   }
 
@@ -48,7 +49,7 @@ final class JsValues {
    * Converts one value to its raw-spec form.
    *
    * @param path where the value sits, for the error text (e.g. {@code entries[2].weight})
-   * @throws KumoCallException if the value has no raw-spec form
+   * @throws KumoApiException if the value has no raw-spec form
    */
   static Object toJava(Object value, String path, int depth) {
     if (value instanceof String s) {
@@ -70,7 +71,7 @@ final class JsValues {
     }
     if (value instanceof ScriptObjectMirror mirror) {
       if (depth >= MAX_DEPTH) {
-        throw new KumoCallException(label(path) + "is nested more than " + MAX_DEPTH
+        throw new KumoApiException(label(path) + "is nested more than " + MAX_DEPTH
             + " levels deep (is the object cyclic?)");
       }
       if (mirror.isArray()) {
@@ -80,7 +81,7 @@ final class JsValues {
         return toMap(mirror, path, depth + 1);
       }
     }
-    throw new KumoCallException(label(path) + describe(value) + " is not allowed here (allowed:"
+    throw new KumoApiException(label(path) + describe(value) + " is not allowed here (allowed:"
         + " strings, numbers, booleans, plain objects and arrays)");
   }
 
@@ -180,7 +181,7 @@ final class JsValues {
       Object value = mirror.getSlot(i);
       String at = path + "[" + i + "]";
       if (isAbsent(value)) {
-        throw new KumoCallException(label(at) + "is " + describe(value) + " (allowed: array"
+        throw new KumoApiException(label(at) + "is " + describe(value) + " (allowed: array"
             + " elements are values; leave an element out instead of writing undefined or null)");
       }
       out.add(toJava(value, at, depth));

@@ -3,6 +3,7 @@ package dev.egresskit.js;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.egresskit.core.policy.support.KumoApiException;
 import org.junit.jupiter.api.Test;
 
 class DataFilesTest {
@@ -29,7 +30,7 @@ class DataFilesTest {
   void invalidJsonNamesTheFileLineAndColumn() {
     assertThatThrownBy(() -> DataFiles.toJson(DataFiles.Format.JSON, "data/s.json",
         "{\n  \"a\": 1,\n  \"b\": }"))
-        .isInstanceOf(KumoCallException.class)
+        .isInstanceOf(KumoApiException.class)
         .hasMessageStartingWith("json_load: 'data/s.json' is not valid JSON at line 3, column");
   }
 
