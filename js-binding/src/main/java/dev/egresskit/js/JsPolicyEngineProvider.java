@@ -17,6 +17,13 @@ import java.util.Set;
  * <p>Each engine keeps a pool of {@link PolicySettings#poolSize()} sandboxed Nashorn engines with
  * no access to Java classes, no {@code exit}/{@code quit}, and {@code load} limited to files in the
  * policy's folder.
+ *
+ * <p>{@link PolicySettings#handlerDeadline()} only bounds how long a call waits for a free engine:
+ * unlike the Lua binding, a JavaScript handler that never returns is <em>not</em> stopped. Nashorn
+ * has no instruction hook and ignores interrupts; {@code Thread.stop} raises {@code ThreadDeath},
+ * which a JavaScript {@code catch} swallows, so a retry loop survives it; and Nashorn's parser
+ * tree API drops {@code let}/{@code const} loops, so loops cannot be instrumented reliably either.
+ * Endless recursion is stopped (a stack overflow fails the call and the engine is replaced).
  */
 public final class JsPolicyEngineProvider implements PolicyEngineProvider {
 
