@@ -76,6 +76,18 @@ class JsSandboxTest {
   }
 
   @Test
+  void javaExceptionsCaughtByAScriptCannotReachAnyClass() {
+    // Calling an opaque value is one of the few ways a Java exception reaches a JS catch.
+    String caught = "try { kumo.make_egress_source({name: 'x'})() } catch (e) { ";
+
+    assertThat(failureOf(caught + "e.getClass().forName('java.lang.System') }").getMessage())
+        .isEqualTo("policy.js:1: TypeError: Java reflection not supported when class filter is"
+            + " present");
+    assertThat(failureOf(caught + "e.getClass().getClassLoader() }").getMessage())
+        .contains("Java reflection not supported");
+  }
+
+  @Test
   void loadHandsThePathToThePolicyFolderLoaderAndRunsOnlyWhatItReturns() throws Exception {
     kumo.scripts.put("lib/a.js", new KumoApi.ScriptSource("lib/a.js", "var fromLib = 41 + 1;"));
 
