@@ -348,6 +348,25 @@ class JsPolicyEngineTest {
   }
 
   @Test
+  void aHandlerThatLooksItselfUpGetsTheResolversRecursionErrorEvenWithOneEngine()
+      throws IOException {
+    PolicyEngine engine = PolicyEngines.load(write("policy.js",
+        "kumo.on('get_egress_source', function (name) {\n"
+        + "  var other = name === 'a' ? 'b' : 'a';\n"
+        + "  var seen = kumo.invoke_get_egress_source(other);\n"
+        + "  return kumo.make_egress_source({ name: name, ehlo_domain: seen.name });\n"
+        + "});"), new PolicySettings(1, Duration.ofSeconds(5)));
+    engines.add(engine);
+
+    ResolutionException e = catchResolution(SourceResolver.builder(engine).build(), "a");
+
+    // The nested lookup re-entered the one engine this thread already held: no deadlock.
+    assertThat(e.getMessage()).startsWith("get_egress_source 'a': policy.js:3:")
+        .contains("recursive lookup");
+    assertThat(((JsPolicyEngine) engine).interpretersLoaded()).isEqualTo(1);
+  }
+
+  @Test
   void endlessRecursionIsAnErrorAndTheEngineIsReplaced() throws IOException {
     PolicyEngine engine = load(
         "function deeper(n) { return deeper(n + 1) + 1; }\n"
