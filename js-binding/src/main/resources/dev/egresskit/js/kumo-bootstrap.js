@@ -19,6 +19,7 @@
   var failure = bridge.failure;
   var ErrorType = Error;
   var defineProperty = Object.defineProperty;
+  var createObject = Object.create;
   var freeze = Object.freeze;
   var parse = JSON.parse;
   var nativeLoad = global.load;
@@ -44,7 +45,11 @@
   function raise() {
     var f = failure();
     var error = new ErrorType(f.message);
-    defineProperty(error, '__kumo_failure__', { value: f.id });
+    // A descriptor without a prototype: a policy that adds `get` to Object.prototype must not
+    // turn its own kumo errors into "Invalid property descriptor".
+    var descriptor = createObject(null);
+    descriptor.value = f.id;
+    defineProperty(error, '__kumo_failure__', descriptor);
     throw error;
   }
 

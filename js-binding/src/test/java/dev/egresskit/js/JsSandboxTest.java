@@ -146,6 +146,16 @@ class JsSandboxTest {
   }
 
   @Test
+  void aPollutedObjectPrototypeDoesNotChangeKumoErrors() {
+    kumo.failWith = new IllegalArgumentException("kumo.on: bad event");
+
+    PolicyException e = failureOf("Object.prototype.get = function () { return 1; };\n"
+        + "kumo.on('x');");
+
+    assertThat(e.getMessage()).isEqualTo("policy.js:2: kumo.on: bad event");
+  }
+
+  @Test
   void anUncaughtKumoFailureKeepsItsLocationAndCauseEvenWhenRethrown() {
     IllegalArgumentException cause = new IllegalArgumentException("kumo.on: bad event");
     kumo.failWith = cause;
