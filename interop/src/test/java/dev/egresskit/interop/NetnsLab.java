@@ -51,11 +51,16 @@ final class NetnsLab implements AutoCloseable {
 
   private final String sinkNs;
   private final String egressNs;
+  /** One place per namespace, so one port counter per namespace. */
+  private final Place sinkPlace;
+  private final Place egressPlace;
   private boolean closed;
 
   private NetnsLab(String sinkNs, String egressNs) {
     this.sinkNs = sinkNs;
     this.egressNs = egressNs;
+    this.sinkPlace = Place.namespace("sinkns", sinkNs, reachableFrom(egressNs));
+    this.egressPlace = Place.namespace("egressns", egressNs, reachableFrom(egressNs));
   }
 
   /**
@@ -73,10 +78,9 @@ final class NetnsLab implements AutoCloseable {
     NetnsLab lab = new NetnsLab(prefix + "-sink", prefix + "-egress");
     CommandResult first = Commands.run("ip", "netns", "add", lab.sinkNs);
     if (!first.succeeded()) {
-      String output = first.output();
-      if (output.contains("Operation not permitted") || output.contains("Permission denied")) {
-        throw new NotPermitted("`ip netns add` is not permitted here (uid "
-            + System.getProperty("user.name") + "): " + output.strip());
+      if (isNotPermitted(first)) {
+        throw new NotPermitted("`ip netns add` is not permitted here (user "
+            + System.getProperty("user.name") + "): " + first.output().strip());
       }
       first.requireSuccess();
     }
@@ -92,6 +96,15 @@ final class NetnsLab implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether a failed {@code ip netns add} failed for lack of privilege (EPERM/EACCES from the
+   * mount or unshare it performs), as opposed to any other error, which must fail the tests.
+   */
+  static boolean isNotPermitted(CommandResult result) {
+    return !result.succeeded() && (result.output().contains("Operation not permitted")
+        || result.output().contains("Permission denied"));
   }
 
   private void wire(String sinkVeth, String egressVeth) {
@@ -128,12 +141,12 @@ final class NetnsLab implements AutoCloseable {
 
   /** Peers started here run in the sink namespace and are checked from the egress namespace. */
   Place sinkPlace() {
-    return Place.namespace(sinkNs, reachableFrom(egressNs));
+    return sinkPlace;
   }
 
   /** Peers started here run in the egress namespace and are checked from there. */
   Place egressPlace() {
-    return Place.namespace(egressNs, reachableFrom(egressNs));
+    return egressPlace;
   }
 
   /**

@@ -121,9 +121,17 @@ final class Peers implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the peers of " + dir + " are already stopped");
     }
-    PeerProcess process = PeerProcess.start(name, command, dir.resolve(name + ".log"));
+    String unique = name;
+    for (int n = 2; isTaken(unique); n++) {
+      unique = name + "-" + n;
+    }
+    PeerProcess process = PeerProcess.start(unique, command, dir.resolve(unique + ".log"));
     processes.add(process);
     return process;
+  }
+
+  private boolean isTaken(String name) {
+    return processes.stream().anyMatch(p -> p.name().equals(name));
   }
 
   /** Closes {@code resource} (an in-process server, say) when the peers stop, before them. */

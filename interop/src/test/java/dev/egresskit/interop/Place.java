@@ -27,12 +27,15 @@ record Place(String label, UnaryOperator<List<String>> launcher, Reachability re
       Place::kernelChosenPort);
 
   /**
-   * Inside network namespace {@code ns}, reached from namespace {@code clientNs}. Ports come from
-   * a counter: the namespace is brand new and every listener in it was started by this test.
+   * Inside network namespace {@code ns}, checked for readiness through {@code fromClients}.
+   * Ports come from a counter: the namespace is brand new and every listener in it was started
+   * by this test.
+   *
+   * @param label a short name for log files, e.g. {@code sinkns}
    */
-  static Place namespace(String ns, Reachability fromClients) {
+  static Place namespace(String label, String ns, Reachability fromClients) {
     AtomicInteger next = new AtomicInteger(20000);
-    return new Place(ns, command -> {
+    return new Place(label, command -> {
       List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", ns));
       wrapped.addAll(command);
       return wrapped;
