@@ -11,6 +11,8 @@ import java.util.List;
  *   1) source_address: invalid IP address syntax: "010.0.0.1" (allowed: ...) at policy.lua:12
  *   2) ttl: invalid value: string "90", expected a duration (allowed: ...) at policy.lua:12
  * </pre>
+ *
+ * <p>Problem values of secrets are always {@code <redacted>}, so the message is safe to log.
  */
 public final class InvalidSpecException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -23,14 +23,17 @@ public record Problem(
     Objects.requireNonNull(allowed, "allowed");
   }
 
-  /** One line: {@code field: reason: value (allowed: ...) at script:line}. */
+  /**
+   * One line: {@code field: reason: value (allowed: ...) at script:line}. The value is left out
+   * when the reason already quotes it (KumoMTA's reasons often do).
+   */
   public String describe() {
     StringBuilder out = new StringBuilder();
     if (!field.isEmpty()) {
       out.append(field).append(": ");
     }
     out.append(reason);
-    value.ifPresent(v -> out.append(": ").append(v));
+    value.filter(v -> !reason.contains(v)).ifPresent(v -> out.append(": ").append(v));
     if (!allowed.isEmpty()) {
       out.append(" (allowed: ").append(allowed).append(')');
     }

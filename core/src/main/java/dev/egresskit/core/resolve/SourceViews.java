@@ -1,0 +1,135 @@
+package dev.egresskit.core.resolve;
+
+import dev.egresskit.core.model.EgressPool;
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.model.HealthRules;
+import dev.egresskit.core.model.PoolEntry;
+import dev.egresskit.core.model.ProxyServer;
+import dev.egresskit.core.model.Route;
+import dev.egresskit.core.model.Secret;
+import dev.egresskit.core.model.SuspendOnFailure;
+import dev.egresskit.core.model.Trigger;
+import dev.egresskit.core.spec.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * KumoMTA's serialised form of sources and pools (what {@code kumo.invoke_get_egress_source}
+ * returns, spec §6.1; also the CLI's {@code --json}): unmodifiable, insertion-ordered maps with
+ * KumoMTA's field names in its declaration order, and only the fields that are set.
+ *
+ * <ul>
+ *   <li>strings for names, addresses ({@code 10.0.0.1}, {@code 2001:db8::1}) and proxy servers
+ *       ({@code 10.0.0.1:5000}, {@code [::1]:1080}, {@code proxy.example.com:1080});</li>
+ *   <li>{@link Integer} for {@code remote_port}, {@link Long} for pool weights;</li>
+ *   <li>durations ({@code ttl}, {@code duration}) as humantime strings ({@code "1m"},
+ *       {@code "1h 30m"});</li>
+ *   <li>{@code trigger} as {@code "Immediate"} or {@code {Threshold = "3/5m"}};</li>
+ *   <li>{@code socks5_proxy_password} always as {@code "<redacted>"}, whether inline or a file
+ *       path.</li>
+ * </ul>
+ */
+public final class SourceViews {
+  private SourceViews() {}
+
+  /**
+   * The view of a source. Keys, in order: {@code name}, {@code ehlo_domain},
+   * {@code source_address}, {@code remote_port}, {@code ha_proxy_server},
+   * {@code ha_proxy_source_address}, {@code socks5_proxy_server},
+   * {@code socks5_proxy_source_address}, {@code socks5_proxy_username},
+   * {@code socks5_proxy_password}, {@code suspend_when_unplumbed},
+   * {@code suspend_when_proxy_unhealthy}, {@code ttl}.
+   */
+  public static Map<String, Object> sourceView(EgressSource source) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("name", source.name());
+    source.ehloDomain().ifPresent(ehlo -> view.put("ehlo_domain", ehlo));
+    source.sourceAddress().ifPresent(ip -> view.put("source_address", IpText.of(ip)));
+    source.remotePort().ifPresent(port -> view.put("remote_port", port));
+    Route route = source.route();
+    if (route instanceof Route.HaProxy ha) {
+      view.put("ha_proxy_server", serverText(ha.server()));
+      view.put("ha_proxy_source_address", IpText.of(ha.sourceAddress()));
+    } else if (route instanceof Route.Socks5 socks) {
+      view.put("socks5_proxy_server", serverText(socks.server()));
+      socks.sourceAddress()
+          .ifPresent(ip -> view.put("socks5_proxy_source_address", IpText.of(ip)));
+      socks.credentials().ifPresent(credentials -> {
+        view.put("socks5_proxy_username", credentials.username());
+        view.put("socks5_proxy_password", Secret.REDACTED);
+      });
+    }
+    HealthRules health = source.health();
+    health.whenUnplumbed().ifPresent(rule -> view.put("suspend_when_unplumbed", ruleView(rule)));
+    health.whenProxyUnhealthy()
+        .ifPresent(rule -> view.put("suspend_when_proxy_unhealthy", ruleView(rule)));
+    view.put("ttl", Durations.format(source.ttl()));
+    return Collections.unmodifiableMap(view);
+  }
+
+  /**
+   * The view of a pool: {@code name}, {@code entries} (a list of {@code {name, weight}} in
+   * declaration order), {@code ttl}.
+   */
+  public static Map<String, Object> poolView(EgressPool pool) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("name", pool.name());
+    List<Map<String, Object>> entries = new ArrayList<>(pool.entries().size());
+    for (PoolEntry entry : pool.entries()) {
+      Map<String, Object> entryView = new LinkedHashMap<>();
+      entryView.put("name", entry.name());
+      entryView.put("weight", entry.weight());
+      entries.add(Collections.unmodifiableMap(entryView));
+    }
+    view.put("entries", Collections.unmodifiableList(entries));
+    view.put("ttl", Durations.format(pool.ttl()));
+    return Collections.unmodifiableMap(view);
+  }
+
+  /** A proxy server in KumoMTA's display form, with IPv6 in its short form. */
+  static String serverText(ProxyServer server) {
+    if (server instanceof ProxyServer.IpLiteral ip) {
+      String host = IpText.of(ip.address());
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + ip.port();
+    }
+    return server.toString();
+  }
+
+  private static Map<String, Object> ruleView(SuspendOnFailure rule) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("trigger", triggerView(rule.trigger()));
+    view.put("duration", Durations.format(rule.duration()));
+    return Collections.unmodifiableMap(view);
+  }
+
+  private static Object triggerView(Trigger trigger) {
+    if (trigger instanceof Trigger.Threshold threshold) {
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("Threshold", threshold.limit() + "/" + periodText(threshold.period()));
+      return Collections.unmodifiableMap(view);
+    }
+    return "Immediate";
+  }
+
+  /**
+   * A threshold period in the ThrottleSpec grammar ({@code [N]UNIT}): the largest of d, h, m, s
+   * that divides it, with the multiplier left out when it is 1 ({@code 300 s -> "5m"},
+   * {@code 60 s -> "m"}). Periods are whole seconds; a fraction is dropped (at least 1 s).
+   */
+  static String periodText(Duration period) {
+    long seconds = Math.max(1, period.getSeconds());
+    long[] sizes = {86_400, 3_600, 60, 1};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (seconds % sizes[i] == 0) {
+        long count = seconds / sizes[i];
+        return (count == 1 ? "" : Long.toString(count)) + units[i];
+      }
+    }
+    throw new AssertionError("every period is a whole number of seconds");
+  }
+}
