@@ -27,13 +27,18 @@ final class Commands {
    * @throws IllegalStateException if it does not finish within {@code timeout} (it is killed)
    */
   static CommandResult run(Duration timeout, List<String> command) {
+    return run(timeout, command, Path.of("/dev/null"));
+  }
+
+  /** Like {@link #run(Duration, List)}, with standard input read from {@code stdin}. */
+  static CommandResult run(Duration timeout, List<String> command, Path stdin) {
     Path out = null;
     try {
       out = Files.createTempFile("egresskit-cmd", ".out");
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
           .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();

@@ -106,4 +106,17 @@ class SmtpSinkHarnessIT {
         .hasMessageContaining("exited with status")
         .hasMessageContaining("Cannot assign requested address");
   }
+
+  @Test
+  void curlSpeaksSmtpToTheSinkFromTheAddressItIsGiven(Peers peers) {
+    SmtpSinkPeer sink = peers.smtpSink(Ips.LOOPBACK_V4);
+
+    CommandResult curl = Curl.smtpSession(List.of("--interface", "127.0.0.7"), sink.address(),
+        "curl.harness.example", peers.dir());
+
+    assertThat(curl.exitCode()).as(curl.output()).isZero();
+    assertThat(curl.output()).contains("220 smtp-sink ESMTP").contains("221");
+    assertThat(sink.awaitSessionWithEhlo("curl.harness.example").clientAddress())
+        .isEqualTo("127.0.0.7");
+  }
 }
