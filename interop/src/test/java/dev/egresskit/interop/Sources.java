@@ -29,6 +29,14 @@ final class Sources {
     return EgressSpecs.toSource(new RawSpec(fieldsOf(name, fields), HERE));
   }
 
+  /**
+   * A validated source from a field map that may hold non-string values ({@code Long} ports,
+   * nested maps such as {@code {key_data = "..."}}), as a binding would hand them over.
+   */
+  static EgressSource source(Map<String, Object> fields) {
+    return EgressSpecs.toSource(new RawSpec(fields, HERE));
+  }
+
   /** The field map for {@link #source}: {@code name} first, then the given pairs. */
   static Map<String, Object> fieldsOf(String name, String... fields) {
     if (fields.length % 2 != 0) {
