@@ -13,6 +13,11 @@ final class Ips {
 
   private Ips() {}
 
+  /** The RFC 5952 text form that peers print: {@code fd00:200::3}, {@code 10.200.0.3}. */
+  static String text(InetAddress address) {
+    return io.netty.util.NetUtil.toAddressString(address);
+  }
+
   /** Parses an IP literal (never a host name: no DNS lookup happens). */
   static InetAddress ip(String literal) {
     if (!literal.matches("[0-9a-fA-F:.%]+")) {

@@ -159,6 +159,21 @@ final class NetnsLab implements AutoCloseable {
             + address.getPort())).succeeded();
   }
 
+  /**
+   * The source address the kernel of the egress namespace picks toward {@code destination} when
+   * nothing is bound ({@code ip route get}). Tests choose their explicit source addresses
+   * different from it, so a source that was silently ignored cannot pass for one that worked.
+   */
+  InetAddress kernelSourceToward(InetAddress destination) {
+    String output = Commands.run("ip", "-n", egressNs, "route", "get",
+        destination.getHostAddress()).requireSuccess().output();
+    Matcher src = Pattern.compile("\\bsrc (\\S+)").matcher(output);
+    if (!src.find()) {
+      throw new IllegalStateException("no src in `ip route get`: " + output);
+    }
+    return ip(src.group(1));
+  }
+
   /** The addresses configured in {@code ns}, as {@code ip -brief addr} prints them. */
   String addresses(String ns) {
     return Commands.run("ip", "-n", ns, "-brief", "addr", "show").requireSuccess().output();

@@ -134,8 +134,15 @@ final class PeerProcess implements AutoCloseable {
   /** The peer's name, pid, command and full log: what a failure report needs. */
   String describe() {
     return "--- " + name + " (pid " + pid() + ", " + (isAlive() ? "running" : "exited")
-        + "), command: " + String.join(" ", command) + "\n--- log " + log + ":\n" + logText()
+        + "), command: " + printable(command) + "\n--- log " + log + ":\n" + logText()
         + "--- end of " + name + " log";
+  }
+
+  /** The command line with very long arguments (a class path) shortened for reports. */
+  private static String printable(List<String> command) {
+    return command.stream()
+        .map(arg -> arg.length() <= 200 ? arg : "<" + arg.length() + " characters>")
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   /**
