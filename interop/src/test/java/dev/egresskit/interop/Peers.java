@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +65,10 @@ final class Peers implements AutoCloseable {
           place.wrap(SmtpSinkPeer.command(host, port)));
       try {
         process.awaitListening(address, place.reachability(), PeerProcess.START_TIMEOUT);
+        // The readiness connection is a session too: wait until smtp-sink has logged its end,
+        // so the log is quiet when the test starts and "no new session" can be asserted.
+        process.awaitLog("the readiness connection logged", PeerProcess.START_TIMEOUT,
+            log -> log.contains("smtp-sink: disconnect") ? Optional.of(true) : Optional.empty());
         return new SmtpSinkPeer(process, address);
       } catch (IllegalStateException e) {
         process.close();
