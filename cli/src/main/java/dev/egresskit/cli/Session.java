@@ -57,6 +57,7 @@ final class Session implements AutoCloseable {
         new CoreModule(closer),
         new MetricsModule(),
         new LuaModule(),
+        new JsModule(),
         new TransportModule(),
         new ProxyModule(),
         new PluginModule(plugins));

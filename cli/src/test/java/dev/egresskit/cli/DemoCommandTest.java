@@ -24,6 +24,27 @@ class DemoCommandTest {
   }
 
   @Test
+  void theJavaScriptDemoDeliversTheSameRoutesAndExitsZero() throws Exception {
+    Cli.Result result = Cli.run("demo", "--lang", "js", "--json");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    JsonNode json = Json.mapper().readTree(result.out());
+    assertThat(json.get("language").asText()).isEqualTo("js");
+    assertThat(json.get("policy").asText()).endsWith("demo.js");
+    List<String> seen = new ArrayList<>();
+    json.get("routes").forEach(r -> seen.add(r.get("source").asText() + " "
+        + (r.get("seen").get("proxy_header").isNull()
+            ? r.get("seen").get("peer").asText().replaceAll(":\\d+$", "")
+            : r.get("seen").get("proxy_header").get("source").asText())
+        + " " + r.get("seen").get("ehlo").asText() + " " + r.get("ok").asBoolean()));
+    assertThat(seen).containsExactly(
+        "direct-1 127.0.0.2 direct-1.demo.egresskit.test true",
+        "haproxy-1 127.0.0.3:0 haproxy-1.demo.egresskit.test true",
+        "kumoproxy-1 127.0.0.4 kumoproxy-1.demo.egresskit.test true",
+        "socks5-connect-1 127.0.0.1 socks5-connect-1.demo.egresskit.test true");
+  }
+
+  @Test
   void theDemoJsonHasTheServersRecordForEachRouteAndTheWeightedPicks() throws Exception {
     Cli.Result result = Cli.run("demo", "--json");
 

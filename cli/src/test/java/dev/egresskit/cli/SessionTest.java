@@ -33,10 +33,10 @@ class SessionTest {
       Set<SourceValidator> validators = session.injector().getInstance(
           Key.get(new TypeLiteral<Set<SourceValidator>>() {}));
 
-      assertThat(engines).containsKey("lua");
+      assertThat(engines).containsOnlyKeys("lua", "js");
       assertThat(caches).containsOnlyKeys("caffeine", "uncached");
       assertThat(validators).as("no plug-in validators").isEmpty();
-      assertThat(session.get(PolicyLoader.class).extensions()).contains(".lua");
+      assertThat(session.get(PolicyLoader.class).extensions()).containsExactly(".js", ".lua");
       assertThat(session.get(SmtpProbe.class)).isNotNull();
       assertThat(session.get(EgressConnector.class))
           .isSameAs(session.get(EgressConnector.class));
