@@ -2,6 +2,8 @@ package dev.egresskit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.egresskit.cli.Main;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -104,6 +106,39 @@ class PluginThroughTheCliTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--cache audit: no such cache implementation (available:"
         + " caffeine, uncached)");
+  }
+
+  @Test
+  void theProxyV1StrategyReplacesTheBuiltInOneWhenEnabledAndTheDemoStillDelivers()
+      throws Exception {
+    System.setProperty("egresskit.examples.proxy-protocol", "v1");
+    Run run;
+    try {
+      run = run("--plugin", pluginDir.toString(), "demo", "--json");
+    } finally {
+      System.clearProperty("egresskit.examples.proxy-protocol");
+    }
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode demo = new ObjectMapper().readTree(run.out());
+    JsonNode haproxy = demo.get("routes").get(1);
+    assertThat(haproxy.get("probe").get("protocol").asText()).isEqualTo("haproxy-v1");
+    JsonNode header = haproxy.get("seen").get("proxy_header");
+    assertThat(header.get("version").asInt()).isEqualTo(1);
+    assertThat(header.get("source").asText()).startsWith("127.0.0.3:")
+        .isEqualTo(haproxy.get("probe").get("reported_source").asText());
+    assertThat(header.get("destination").asText())
+        .isEqualTo(demo.get("servers").get("sink").asText());
+  }
+
+  @Test
+  void withoutTheSettingTheBuiltInProxyV2StrategyIsUsed() throws Exception {
+    Run run = run("--plugin", pluginDir.toString(), "demo", "--json");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode haproxy = new ObjectMapper().readTree(run.out()).get("routes").get(1);
+    assertThat(haproxy.get("probe").get("protocol").asText()).isEqualTo("haproxy");
+    assertThat(haproxy.get("seen").get("proxy_header").get("version").asInt()).isEqualTo(2);
   }
 
   private Path policy(String ehlo) throws IOException {
