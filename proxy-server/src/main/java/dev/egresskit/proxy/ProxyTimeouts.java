@@ -32,6 +32,12 @@ public record ProxyTimeouts(
   /**
    * Validates every timeout.
    *
+   * @param greeting the greeting timeout
+   * @param auth the authentication timeout
+   * @param request the per-request timeout
+   * @param connect the bind-and-connect timeout
+   * @param idle the relay idle timeout
+   * @param shutdown the graceful shutdown bound
    * @throws IllegalArgumentException if a timeout is not between 1 ms and {@link #MAX}
    */
   public ProxyTimeouts {

@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /** Everything the connections of one running server share. */
 final class ServerContext {
@@ -139,25 +138,23 @@ final class ServerContext {
     }
     // One line per connection, key=value so it greps and parses; the password is never known here.
     StringBuilder line = new StringBuilder("socks5 connection ended");
-    LoggingEventBuilder event = CONNECTIONS.atInfo();
-    field(line, event, "listener", listener);
-    field(line, event, "client", text(session.clientAddress()));
-    field(line, event, "user", session.user());
-    field(line, event, "requested_source", text(session.requestedSource()));
-    field(line, event, "outbound_local", text(session.outboundLocal()));
-    field(line, event, "destination", text(session.destination()));
-    field(line, event, "bytes_client_to_dest", session.bytesUp());
-    field(line, event, "bytes_dest_to_client", session.bytesDown());
-    field(line, event, "duration_ms", session.elapsedMillis());
-    field(line, event, "outcome", outcome.label());
-    field(line, event, "error", session.error() == null ? null : '"' + session.error() + '"');
-    event.setMessage(line.toString()).log();
+    field(line, "listener", listener);
+    field(line, "client", text(session.clientAddress()));
+    field(line, "user", session.user());
+    field(line, "requested_source", text(session.requestedSource()));
+    field(line, "outbound_local", text(session.outboundLocal()));
+    field(line, "destination", text(session.destination()));
+    field(line, "bytes_client_to_dest", session.bytesUp());
+    field(line, "bytes_dest_to_client", session.bytesDown());
+    field(line, "duration_ms", session.elapsedMillis());
+    field(line, "outcome", outcome.label());
+    field(line, "error", session.error() == null ? null : '"' + session.error() + '"');
+    CONNECTIONS.info(line.toString());
   }
 
-  private static void field(StringBuilder line, LoggingEventBuilder event, String key, Object value) {
+  private static void field(StringBuilder line, String key, Object value) {
     if (value != null) {
       line.append(' ').append(key).append('=').append(value);
-      event.addKeyValue(key, value);
     }
   }
 

@@ -71,7 +71,11 @@ final class Session {
 
   void error(Throwable cause) {
     if (error == null && cause != null) {
-      error = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      Throwable root = cause;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      error = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
   }
 

@@ -77,14 +77,14 @@ public final class Socks5ProxyServer implements AutoCloseable {
   private final boolean preferNative;
 
   private State state = State.NEW;
-  private Transport transport;
+  private volatile Transport transport;
   private EventLoopGroup acceptGroup;
   private EventLoopGroup ioGroup;
   private ExecutorService authExecutor;
   private ChannelGroup channels;
   private Channel serverChannel;
   private ServerContext context;
-  private InetSocketAddress address;
+  private volatile InetSocketAddress address;
 
   private Socks5ProxyServer(Builder builder) {
     this.listen = builder.listen;
@@ -168,11 +168,12 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @return the bound address
    * @throws IllegalStateException if the server has not been started
    */
-  public synchronized InetSocketAddress address() {
-    if (address == null) {
+  public InetSocketAddress address() {
+    InetSocketAddress bound = address;
+    if (bound == null) {
       throw new IllegalStateException("server not started");
     }
-    return address;
+    return bound;
   }
 
   /**
@@ -181,11 +182,12 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @return the transport name
    * @throws IllegalStateException if the server has not been started
    */
-  public synchronized String transport() {
-    if (transport == null) {
+  public String transport() {
+    Transport used = transport;
+    if (used == null) {
       throw new IllegalStateException("server not started");
     }
-    return transport.name();
+    return used.name();
   }
 
   /**

@@ -68,6 +68,9 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
     return Socks5AddressDecoder.DEFAULT.decodeAddress(type, in);
   };
 
+  // KumoProxy answers a failed RFC 1929 check with 01 01 (Netty's FAILURE constant is FF).
+  private static final Socks5PasswordAuthStatus AUTH_REFUSED = Socks5PasswordAuthStatus.valueOf((byte) 1);
+
   private enum Phase { GREETING, AUTH, REQUEST, HANDLING, RELAY, CLOSING }
 
   private final ServerContext server;
@@ -208,7 +211,11 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
     try {
       server.authExecutor().execute(() -> {
         boolean ok = channel.isActive() && credentials.verify(user, password);
-        channel.eventLoop().execute(() -> authDone(user, ok));
+        try {
+          channel.eventLoop().execute(() -> authDone(user, ok));
+        } catch (RejectedExecutionException e) {
+          channel.close(); // the server is shutting down
+        }
       });
     } catch (RejectedExecutionException e) {
       close(Outcome.SHUTDOWN);
@@ -227,7 +234,7 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
     } else {
       phase = Phase.CLOSING;
       session.outcome(Outcome.AUTH_FAILED);
-      ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE))
+      ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(AUTH_REFUSED))
           .addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -372,7 +379,8 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     session.error(cause);
-    fail(SocksReplies.statusFor(cause), outcome);
+    Socks5CommandStatus status = SocksReplies.statusFor(cause);
+    fail(status, status.equals(Socks5CommandStatus.TTL_EXPIRED) ? Outcome.CONNECT_TIMEOUT : outcome);
   }
 
   private void armHandlingTimer() {

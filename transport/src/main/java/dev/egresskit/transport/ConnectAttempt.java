@@ -216,7 +216,7 @@ final class ConnectAttempt {
         micros(resolvedNanos - startNanos), micros(winner.connectedNanos - resolvedNanos),
         micros(now - winner.connectedNanos), 0, 0);
     EgressConnection connection = new EgressConnection(
-        winner.channel, winner.handoff, source, destination, reported, timings);
+        winner.channel, winner.handoff, source, destination, reported, timings, proxyText);
     if (!result.complete(connection)) {
       winner.channel.close();
     }

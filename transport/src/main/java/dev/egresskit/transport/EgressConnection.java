@@ -20,16 +20,23 @@ public final class EgressConnection implements AutoCloseable {
   private final InetSocketAddress destination;
   private final SourceAddressInfo reportedSource;
   private final PhaseTimings timings;
+  private final String proxyText;
 
   EgressConnection(
       Channel channel, Handoff handoff, EgressSource source, InetSocketAddress destination,
-      SourceAddressInfo reportedSource, PhaseTimings timings) {
+      SourceAddressInfo reportedSource, PhaseTimings timings, String proxyText) {
     this.channel = channel;
     this.handoff = handoff;
     this.source = source;
     this.destination = destination;
     this.reportedSource = reportedSource;
     this.timings = timings;
+    this.proxyText = proxyText;
+  }
+
+  /** The configured proxy as error messages name it, or {@code "no proxy"}. */
+  String proxyText() {
+    return proxyText;
   }
 
   /** The Netty channel. Prefer {@link #attach} to adding handlers directly. */

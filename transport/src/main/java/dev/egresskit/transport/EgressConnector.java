@@ -53,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 public final class EgressConnector implements AutoCloseable {
   /** The port used when neither the source nor the destination names one (spec §2.6). */
   public static final int DEFAULT_SMTP_PORT = 25;
+  /** The longest accepted connect deadline. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   private final SourceHealth health;
   private final HostResolver resolver;
@@ -113,7 +115,8 @@ public final class EgressConnector implements AutoCloseable {
    * @param source      the egress source to connect from
    * @param destination a resolved IP address; its port is replaced as {@link
    *                    #effectiveDestination} says
-   * @param timeout     the deadline for resolve + connect + handshake, positive
+   * @param timeout     the deadline for resolve + connect + handshake, positive and at most
+   *                    {@link #MAX_TIMEOUT}
    * @throws IllegalArgumentException if the destination is unresolved or the timeout not positive
    * @throws IllegalStateException    if the connector is closed
    */
@@ -126,8 +129,9 @@ public final class EgressConnector implements AutoCloseable {
       throw new IllegalArgumentException("destination must be an IP address, not the unresolved "
           + "name " + destination.getHostString() + " (resolve MX hosts before connecting)");
     }
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "timeout must be positive and at most " + MAX_TIMEOUT.toDays() + " day: " + timeout);
     }
     if (closed) {
       throw new IllegalStateException("the EgressConnector is closed");

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,7 +34,7 @@ public interface HostResolver {
       try {
         return Arrays.asList(InetAddress.getAllByName(host));
       } catch (UnknownHostException e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
       }
     }, executor);
   }

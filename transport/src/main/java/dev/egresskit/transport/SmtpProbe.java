@@ -82,7 +82,8 @@ public final class SmtpProbe {
     long deadline = System.nanoTime() + timeout.toNanos();
     return connector.connect(source, destination, timeout).thenCompose(connection -> {
       CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-      SmtpSession session = new SmtpSession(connection, ehlo, maxReplyLines, deadline, result);
+      SmtpSession session = new SmtpSession(connection, ehlo, maxReplyLines, deadline, timeout,
+          result);
       connection.attach(SmtpSession.lineDecoder(maxLineLength), session);
       return result;
     });

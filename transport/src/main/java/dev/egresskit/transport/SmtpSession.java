@@ -11,7 +11,9 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.egresskit.core.spec.Durations;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   private final String ehloName;
   private final int maxReplyLines;
   private final long deadlineNanos;
+  private final Duration timeout;
   private final CompletableFuture<ProbeResult> result;
   private final List<String> reply = new ArrayList<>();
   private List<String> banner = List.of();
@@ -40,7 +43,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
 
   SmtpSession(EgressConnection connection, String ehloName, int maxReplyLines,
-      long deadlineNanos, CompletableFuture<ProbeResult> result) {
+      long deadlineNanos, Duration timeout, CompletableFuture<ProbeResult> result) {
+    this.timeout = timeout;
     this.connection = connection;
     this.ehloName = ehloName;
     this.maxReplyLines = maxReplyLines;
@@ -165,7 +169,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     if (state == State.QUIT) {
       succeed(); // EHLO was answered; a silent QUIT does not spoil the probe
     } else if (state != State.DONE) {
-      fail("timeout while " + waitingFor());
+      fail("timeout after " + Durations.format(timeout) + " while " + waitingFor());
     }
   }
 
@@ -197,9 +201,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     if (deadlineTask != null) {
       deadlineTask.cancel(false);
     }
-    String proxy = connection.proxyCandidate().map(Addresses::format).orElse("no proxy");
     result.completeExceptionally(new EgressConnectException(FailureKind.SMTP_FAILED,
-        connection.reportedSource().protocol(), proxy, Addresses.format(connection.destination()),
+        connection.reportedSource().protocol(), connection.proxyText(),
+        Addresses.format(connection.destination()),
         reason, null));
   }
 

@@ -1,5 +1,6 @@
 package dev.egresskit.core.cache;
 
+import dev.egresskit.core.spec.Durations;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +64,7 @@ final class SingleFlight<V> {
       throw new IllegalStateException(cause);
     } catch (TimeoutException e) {
       throw new IllegalStateException(cacheName + " lookup for \"" + key + "\" timed out after "
-          + waitLimit.toSeconds() + "s while waiting for another caller to populate it");
+          + Durations.format(waitLimit) + " while waiting for another caller to populate it");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(cacheName + " lookup for \"" + key

@@ -1,13 +1,13 @@
 package dev.egresskit.core.model;
 
+import dev.egresskit.core.spec.ProxyServers;
 import java.net.InetAddress;
-import java.net.Inet6Address;
 import java.util.Objects;
 
 /**
  * A proxy address as written in a policy ({@code ha_proxy_server}, {@code socks5_proxy_server}):
  * either an IP literal with a port, or a host name kept verbatim and resolved at connect time.
- * {@link #toString()} prints the KumoMTA display form: {@code a.b.c.d:p}, {@code [v6]:p} or
+ * {@code toString()} prints the KumoMTA display form: {@code a.b.c.d:p}, {@code [v6]:p} or
  * {@code host:p}.
  */
 public sealed interface ProxyServer permits ProxyServer.IpLiteral, ProxyServer.HostName {
@@ -27,10 +27,10 @@ public sealed interface ProxyServer permits ProxyServer.IpLiteral, ProxyServer.H
       checkPort(port);
     }
 
+    /** The display form, {@code a.b.c.d:p} or {@code [v6]:p} with IPv6 in its short form. */
     @Override
     public String toString() {
-      String host = address.getHostAddress();
-      return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+      return ProxyServers.format(this);
     }
   }
 

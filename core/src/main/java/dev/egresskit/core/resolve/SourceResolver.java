@@ -52,11 +52,13 @@ import java.util.Objects;
  * must also be named as requested.
  *
  * <h2>Nested lookups</h2>
- * Handlers may call {@code kumo.invoke_get_egress_source/pool}, which land in
- * {@link #invokeGetEgressSource}/{@link #invokeGetEgressPool} (this class is the engine's
- * {@link SourceLookup}). A lookup that would wait for itself, on one thread or through other
+ * Handlers may call {@code kumo.invoke_get_egress_source/pool}; engines serve those calls with
+ * the {@link SourceLookup} passed to {@link PolicyEngine#invoke} (not with a resolver captured
+ * earlier), which ties them to the lookup that called the handler even if the engine runs the
+ * handler on another thread. A lookup that would wait for itself, directly or through other
  * threads, fails with a {@code recursive lookup} / {@code lookup cycle} error naming the chain,
- * instead of deadlocking or overflowing the stack.
+ * instead of deadlocking or overflowing the stack. As the top-level {@link SourceLookup}, this
+ * class serves the same calls for code outside any handler.
  */
 public final class SourceResolver implements SourceLookup {
 
@@ -101,13 +103,7 @@ public final class SourceResolver implements SourceLookup {
    * @throws ResolutionException {@code get_egress_source 'NAME': <cause>}
    */
   public EgressSource resolve(String name) {
-    Objects.requireNonNull(name, "name");
-    if (EgressSource.UNSPECIFIED.equals(name)) {
-      return UNSPECIFIED_SOURCE;
-    }
-    String label = sourceLabel(name);
-    return graph.lookup(label, label,
-        () -> sources.get(name, n -> graph.loading(label, () -> loadSource(n))));
+    return resolve(name, graph.callerFlow());
   }
 
   /**
@@ -117,12 +113,30 @@ public final class SourceResolver implements SourceLookup {
    * @throws ResolutionException {@code resolving egress pool 'NAME': <cause>}
    */
   public EgressPool resolvePool(String name) {
+    return resolvePool(name, graph.callerFlow());
+  }
+
+  private EgressSource resolve(String name, LookupGraph.Flow flow) {
+    Objects.requireNonNull(name, "name");
+    if (EgressSource.UNSPECIFIED.equals(name)) {
+      return UNSPECIFIED_SOURCE;
+    }
+    String label = sourceLabel(name);
+    return graph.lookup(flow, label, label, () -> sources.get(name, n -> {
+      LookupGraph.Flow loader = flow != null ? flow : new LookupGraph.Flow();
+      return graph.loading(loader, label, () -> loadSource(n, loader));
+    }));
+  }
+
+  private EgressPool resolvePool(String name, LookupGraph.Flow flow) {
     if (name == null || EgressSource.UNSPECIFIED.equals(name)) {
       return UNSPECIFIED_POOL;
     }
     String label = "get_egress_pool '" + name + "'";
-    return graph.lookup(label, poolPrefix(name),
-        () -> pools.get(name, n -> graph.loading(label, () -> loadPool(n))));
+    return graph.lookup(flow, label, poolPrefix(name), () -> pools.get(name, n -> {
+      LookupGraph.Flow loader = flow != null ? flow : new LookupGraph.Flow();
+      return graph.loading(loader, label, () -> loadPool(n, loader));
+    }));
   }
 
   /** {@code kumo.invoke_get_egress_source(name)}: the {@link SourceViews#sourceView view}. */
@@ -153,11 +167,11 @@ public final class SourceResolver implements SourceLookup {
     pools.invalidateAll();
   }
 
-  private EgressSource loadSource(String name) {
+  private EgressSource loadSource(String name, LookupGraph.Flow flow) {
     String prefix = sourceLabel(name);
     Made<EgressSource> made;
     if (engine.hasHandler(Hook.GET_EGRESS_SOURCE)) {
-      made = invoke(prefix, Hook.GET_EGRESS_SOURCE, name);
+      made = invoke(prefix, Hook.GET_EGRESS_SOURCE, name, flow);
     } else {
       made = engine.definedSources().get(name);
       if (made == null) {
@@ -170,17 +184,17 @@ public final class SourceResolver implements SourceLookup {
     return made.value();
   }
 
-  private EgressPool loadPool(String name) {
+  private EgressPool loadPool(String name, LookupGraph.Flow flow) {
     String prefix = poolPrefix(name);
     if (!engine.hasHandler(Hook.GET_EGRESS_POOL)) {
       throw new ResolutionException(
           prefix + ": Event get_egress_pool has not been registered", null, null);
     }
-    Made<EgressPool> made = invoke(prefix, Hook.GET_EGRESS_POOL, name);
+    Made<EgressPool> made = invoke(prefix, Hook.GET_EGRESS_POOL, name, flow);
     checkName(prefix, Hook.GET_EGRESS_POOL, name, made.value().name(), made.location());
     for (PoolEntry entry : made.value().entries()) {
       try {
-        resolve(entry.name());
+        resolve(entry.name(), flow);
       } catch (ResolutionException e) {
         throw new ResolutionException(prefix + ": " + e.getMessage(),
             e.location().orElse(null), e);
@@ -190,10 +204,10 @@ public final class SourceResolver implements SourceLookup {
   }
 
   /** Calls the handler; its failures, and a missing result, become prefixed errors. */
-  private <T> Made<T> invoke(String prefix, Hook<T> hook, String name) {
+  private <T> Made<T> invoke(String prefix, Hook<T> hook, String name, LookupGraph.Flow flow) {
     Made<T> made;
     try {
-      made = engine.invoke(hook, name, this);
+      made = engine.invoke(hook, name, new NestedLookup(flow));
     } catch (RuntimeException e) {
       throw wrap(prefix, e);
     }
@@ -202,6 +216,29 @@ public final class SourceResolver implements SourceLookup {
           new ScriptLocation(engine.scriptName(), 0), null);
     }
     return made;
+  }
+
+  /**
+   * What a handler's {@code kumo.invoke_get_egress_*} calls reach: the resolver, within the flow
+   * of the load that called the handler, so recursion is caught even when the engine runs the
+   * handler on another thread.
+   */
+  private final class NestedLookup implements SourceLookup {
+    private final LookupGraph.Flow flow;
+
+    NestedLookup(LookupGraph.Flow flow) {
+      this.flow = flow;
+    }
+
+    @Override
+    public Map<String, Object> invokeGetEgressSource(String name) {
+      return SourceViews.sourceView(resolve(name, flow));
+    }
+
+    @Override
+    public Map<String, Object> invokeGetEgressPool(String name) {
+      return SourceViews.poolView(resolvePool(name, flow));
+    }
   }
 
   private String returnedNothing(Hook<?> hook) {

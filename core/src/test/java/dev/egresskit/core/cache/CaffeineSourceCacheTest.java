@@ -280,6 +280,33 @@ class CaffeineSourceCacheTest {
     assertThat(waiter.get(10, TimeUnit.SECONDS)).isSameAs(boom);
   }
 
+  @Test
+  void waiterGivesUpWhenAnotherCallersLoadNeverFinishes() throws Exception {
+    SourceCache<Value> cache = new CaffeineSourceCache<>(new CacheSetup<>("test_cache",
+        Value::ttl, CacheSettings.DEFAULTS, clock.ticker(), registry), Duration.ofMillis(50));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Function<String, Value> stuck = key -> {
+      loading.countDown();
+      try {
+        assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new Value(key, Duration.ofMinutes(1));
+    };
+    pool = Executors.newFixedThreadPool(1);
+    Future<Value> owner = pool.submit(() -> cache.get("k", stuck));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(() -> cache.get("k", stuck))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("test_cache lookup for \"k\" timed out after 50ms while waiting for another"
+            + " caller to populate it");
+    release.countDown();
+    assertThat(owner.get(10, TimeUnit.SECONDS).name()).isEqualTo("k");
+  }
+
   private static Throwable catchFailure(Runnable action) {
     try {
       action.run();

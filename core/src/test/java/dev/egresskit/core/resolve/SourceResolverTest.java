@@ -9,9 +9,12 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.HealthRules;
 import dev.egresskit.core.model.PoolEntry;
 import dev.egresskit.core.model.Route;
+import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.JavaPolicy;
 import dev.egresskit.core.policy.Made;
+import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.spec.ScriptLocation;
 import dev.egresskit.core.testing.MutableClock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -390,6 +394,64 @@ class SourceResolverTest {
     assertThat(messages).allSatisfy(m -> assertThat(m).contains("lookup cycle across threads"));
     assertThat(messages).anySatisfy(m -> assertThat(m).startsWith("get_egress_source 'a': "));
     assertThat(messages).anySatisfy(m -> assertThat(m).startsWith("get_egress_source 'b': "));
+  }
+
+  @Test
+  void recursionIsCaughtWhenTheEngineRunsHandlersOnOtherThreads() {
+    JavaPolicy handlers = JavaPolicy.builder().onGetEgressSource((name, lookup) -> {
+      lookup.invokeGetEgressSource(name.equals("a") ? "b" : "a");
+      return JavaPolicy.made(EgressSource.named(name));
+    }).build();
+    threads = Executors.newCachedThreadPool();
+    PolicyEngine offThread = new OffThreadEngine(handlers, threads);
+
+    assertThatThrownBy(() -> SourceResolver.builder(offThread).clock(clock).build().resolve("a"))
+        .isInstanceOf(ResolutionException.class)
+        .hasMessageEndingWith("recursive lookup: get_egress_source 'a' -> get_egress_source 'b'"
+            + " -> get_egress_source 'a'");
+  }
+
+  /** An engine that runs each handler on a worker thread, as one enforcing a deadline might. */
+  private static final class OffThreadEngine implements PolicyEngine {
+    private final PolicyEngine delegate;
+    private final ExecutorService workers;
+
+    OffThreadEngine(PolicyEngine delegate, ExecutorService workers) {
+      this.delegate = delegate;
+      this.workers = workers;
+    }
+
+    @Override
+    public String scriptName() {
+      return delegate.scriptName();
+    }
+
+    @Override
+    public boolean hasHandler(Hook<?> hook) {
+      return delegate.hasHandler(hook);
+    }
+
+    @Override
+    public <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
+      Future<Made<T>> call = workers.submit(() -> delegate.invoke(hook, argument, lookup));
+      try {
+        return call.get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw (RuntimeException) e.getCause();
+      } catch (Exception e) {
+        throw new IllegalStateException("handler did not finish", e);
+      }
+    }
+
+    @Override
+    public Map<String, Made<EgressSource>> definedSources() {
+      return delegate.definedSources();
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandRequest;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialRequest;
@@ -293,13 +294,16 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     context.fail(kind, reason, cause);
   }
 
-  private static String reasonOf(Throwable cause) {
+  private String reasonOf(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof Socks5ProtocolException) {
         return t.getMessage();
       }
     }
-    return "invalid SOCKS5 reply: " + cause;
+    String detail = cause.getMessage() == null ? cause.getClass().getSimpleName()
+        : cause.getMessage();
+    return (cause instanceof DecoderException ? "invalid SOCKS5 reply while "
+        : "I/O error while ") + phaseOf(state) + ": " + detail;
   }
 
   private static String phaseOf(State state) {
