@@ -45,15 +45,18 @@ public final class SuiteRunner {
 
     /** Seconds per operation, whatever the mode and unit. */
     double secondsPerOp() {
-      double perUnit = switch (unit.substring(unit.indexOf('/') + 1)) {
+      // Throughput units read "ops/<time>", average-time units "<time>/op".
+      boolean throughput = unit.startsWith("ops/");
+      String time = throughput ? unit.substring(4) : unit.substring(0, unit.indexOf('/'));
+      double seconds = switch (time) {
+        case "min" -> 60.0;
         case "s" -> 1.0;
         case "ms" -> 1e-3;
         case "us" -> 1e-6;
         case "ns" -> 1e-9;
         default -> throw new IllegalStateException("unexpected unit " + unit);
       };
-      boolean throughput = unit.startsWith("ops/");
-      return throughput ? 1.0 / (score / perUnit) : score * perUnit;
+      return throughput ? seconds / score : score * seconds;
     }
   }
 
