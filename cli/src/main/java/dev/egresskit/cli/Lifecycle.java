@@ -53,11 +53,6 @@ final class Lifecycle {
     stop.countDown();
   }
 
-  /** Whether a stop was requested. */
-  boolean stopRequested() {
-    return stop.getCount() == 0;
-  }
-
   /**
    * Waits up to {@code timeout} for a stop request.
    *

@@ -28,11 +28,6 @@ final class Resolvers {
     this.health = health;
   }
 
-  /** The cache implementation names, sorted. */
-  Iterable<String> cacheNames() {
-    return caches.keySet();
-  }
-
   /** The source health every resolver of this run shares. */
   SourceHealthTracker health() {
     return health;

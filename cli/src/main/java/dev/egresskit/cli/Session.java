@@ -72,10 +72,6 @@ final class Session implements AutoCloseable {
     return injector;
   }
 
-  Plugins plugins() {
-    return plugins;
-  }
-
   /** Registers a resource to be closed at the end of the run. */
   <T extends AutoCloseable> T own(T resource) {
     return closer.register(resource);

@@ -33,10 +33,6 @@ record Style(boolean enabled) {
     return wrap("33", text);
   }
 
-  String dim(String text) {
-    return wrap("2", text);
-  }
-
   private String wrap(String code, String text) {
     return enabled ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
   }
