@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       ProbeCommand.class,
       ProxyCommand.class,
       SinkCommand.class,
+      BenchCommand.class,
       HelpCommand.class
     })
 final class EgressKitCommand implements Callable<Integer>, AutoCloseable {

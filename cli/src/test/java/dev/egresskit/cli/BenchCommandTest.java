@@ -1,0 +1,114 @@
+package dev.egresskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code egresskit bench connect} and {@code bench policy}, run in-process on loopback. */
+class BenchCommandTest {
+  @TempDir Path dir;
+
+  private static final String LUA = """
+      kumo.on('get_egress_source', function(name)
+        if name == 'unplumbed' then
+          return kumo.make_egress_source { name = name, source_address = '192.0.2.1' }
+        end
+        return kumo.make_egress_source {
+          name = name, source_address = '127.0.0.' .. (#name + 1), ehlo_domain = name .. '.example',
+        }
+      end)
+      """;
+
+  private static final String JS = """
+      kumo.on('get_egress_source', function (name) {
+        return kumo.make_egress_source({
+          name: name, source_address: '127.0.0.' + (name.length + 1), ehlo_domain: name + '.example'
+        });
+      });
+      """;
+
+  @Test
+  void connectMeasuresEverySetupOfEverySourceAndDrawsTheChart() throws Exception {
+    Path policy = Policies.write(dir, "policy.lua", LUA);
+    Path chart = dir.resolve("latency.png");
+
+    Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s", "ip-1",
+        "-s", "ip-22", "-n", "20", "-c", "4", "--json", "--chart", chart.toString());
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    JsonNode report = Json.mapper().readTree(result.out());
+    assertThat(report.get("sources")).hasSize(2);
+    for (JsonNode row : report.get("sources")) {
+      assertThat(row.get("ok").asInt()).isEqualTo(20);
+      assertThat(row.get("failed").asInt()).isZero();
+      JsonNode latency = row.get("latency");
+      assertThat(latency.get("p50_us").asDouble()).isPositive()
+          .isLessThanOrEqualTo(latency.get("p99_us").asDouble());
+      assertThat(latency.get("p99_us").asDouble())
+          .isLessThanOrEqualTo(latency.get("max_us").asDouble());
+      assertThat(latency.get("per_second").asDouble()).isPositive();
+    }
+    byte[] png = Files.readAllBytes(chart);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  @Test
+  void connectCountsFailuresByKindAndExitsOne() {
+    Path policy = Policies.write(dir, "policy.lua", LUA);
+
+    Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s",
+        "unplumbed", "-n", "5");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.JOB_FAILED);
+    assertThat(result.out()).contains("unplumbed: 5 failed with SOURCE_UNPLUMBED")
+        .containsPattern("unplumbed +direct +0 +5 ");
+  }
+
+  @Test
+  void connectRejectsAnAbsurdCount() {
+    Path policy = Policies.write(dir, "policy.lua", LUA);
+
+    Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s", "a",
+        "-n", "0");
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(result.err()).contains("-n must be 1..");
+  }
+
+  @Test
+  void policyComparesLuaAndJavaScriptAndFindsTheSameSources() throws Exception {
+    Path lua = Policies.write(dir, "policy.lua", LUA);
+    Path js = Policies.write(dir, "policy.js", JS);
+
+    Cli.Result result = Cli.run("bench", "policy", "-p", lua.toString(), "-p", js.toString(),
+        "-n", "200", "--loads", "2", "--json", "ip-1", "ip-22");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    JsonNode report = Json.mapper().readTree(result.out());
+    assertThat(report.get("same_sources").asBoolean()).isTrue();
+    assertThat(report.get("policies")).hasSize(2);
+    for (JsonNode row : report.get("policies")) {
+      assertThat(row.get("load_ms").asDouble()).isPositive();
+      assertThat(row.get("call").get("count").asInt()).isEqualTo(200);
+      assertThat(row.get("alloc_bytes_per_call").asLong()).isPositive();
+    }
+    assertThat(report.get("verdicts").toString()).contains("faster than");
+  }
+
+  @Test
+  void policyReportsANameThePoliciesResolveDifferently() {
+    Path lua = Policies.write(dir, "policy.lua", LUA);
+    Path js = Policies.write(dir, "other.js", JS.replace("'.example'", "'.other.example'"));
+
+    Cli.Result result = Cli.run("bench", "policy", "-p", lua.toString(), "-p", js.toString(),
+        "-n", "10", "--loads", "1", "ip-1");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.JOB_FAILED);
+    assertThat(result.out()).contains("mismatch: ip-1: policy.lua gives")
+        .contains("ip-1.other.example");
+  }
+}
