@@ -230,7 +230,7 @@ public final class SmtpSink implements AutoCloseable {
     private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
     private String hostname = "sink.egresskit.test";
     private ProxyProtocolMode proxyProtocol = ProxyProtocolMode.NONE;
-    private Duration proxyHeaderWait = Duration.ofMillis(200);
+    private Duration proxyHeaderWait;
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration commandTimeout = Duration.ofMinutes(5);
     private int maxErrors = 20;
@@ -261,7 +261,8 @@ public final class SmtpSink implements AutoCloseable {
 
     /**
      * How long to wait for a PROXY header: in {@code REQUIRED} mode the session is closed after
-     * it, in {@code OPTIONAL} mode the banner is sent after it. Default 200 ms.
+     * it (default 5 s, generous for a client JVM that is still warming up), in {@code OPTIONAL}
+     * mode the banner is sent after it (default 200 ms, since a plain client waits for it).
      */
     public Builder proxyHeaderWait(Duration wait) {
       this.proxyHeaderWait = positive(wait, "proxyHeaderWait");
@@ -333,7 +334,10 @@ public final class SmtpSink implements AutoCloseable {
 
     /** A sink with these settings; call {@link SmtpSink#start()} to listen. */
     public SmtpSink build() {
-      return new SmtpSink(new Settings(listen, hostname, proxyProtocol, proxyHeaderWait,
+      Duration headerWait = proxyHeaderWait != null ? proxyHeaderWait
+          : proxyProtocol == ProxyProtocolMode.OPTIONAL ? Duration.ofMillis(200)
+          : Duration.ofSeconds(5);
+      return new SmtpSink(new Settings(listen, hostname, proxyProtocol, headerWait,
           idleTimeout, commandTimeout, maxErrors, maxLineLength, maxMessageBytes, script,
           threads));
     }

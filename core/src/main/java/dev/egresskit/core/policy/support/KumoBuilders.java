@@ -1,0 +1,94 @@
+package dev.egresskit.core.policy.support;
+
+import dev.egresskit.core.model.EgressPool;
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.policy.Hook;
+import dev.egresskit.core.policy.Made;
+import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.spec.EgressSpecs;
+import dev.egresskit.core.spec.RawSpec;
+import dev.egresskit.core.spec.ScriptLocation;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code kumo.make_egress_source{}} / {@code kumo.make_egress_pool{}} step shared by every
+ * binding: the binding converts the script's table or object to plain Java values (the
+ * {@link RawSpec} types), this class validates them through {@link EgressSpecs} at once, and the
+ * binding wraps the resulting {@link Made} in an opaque value only these functions produce.
+ * It also checks what a handler returned.
+ */
+public final class KumoBuilders {
+  private KumoBuilders() {}
+
+  /**
+   * Validates a {@code make_egress_source} table.
+   *
+   * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
+   */
+  public static Made<EgressSource> makeSource(Map<String, Object> fields, ScriptLocation where) {
+    return new Made<>(EgressSpecs.toSource(new RawSpec(fields, where)), where);
+  }
+
+  /**
+   * Validates a {@code make_egress_pool} table.
+   *
+   * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
+   */
+  public static Made<EgressPool> makePool(Map<String, Object> fields, ScriptLocation where) {
+    return new Made<>(EgressSpecs.toPool(new RawSpec(fields, where)), where);
+  }
+
+  /**
+   * Validates the table a script handed to {@code hook}'s builder function
+   * ({@link Hook#builderName()}).
+   *
+   * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
+   */
+  public static <T> Made<T> make(Hook<T> hook, Map<String, Object> fields, ScriptLocation where) {
+    Object value = hook == Hook.GET_EGRESS_SOURCE
+        ? EgressSpecs.toSource(new RawSpec(fields, where))
+        : EgressSpecs.toPool(new RawSpec(fields, where));
+    return new Made<>(hook.resultType().cast(value), where);
+  }
+
+  /**
+   * Checks what a handler returned.
+   *
+   * @param hook        the event whose handler ran
+   * @param argument    the name it was called with
+   * @param result      {@code null} when the handler returned nothing, a {@link Made} when it
+   *                    returned a value built by a {@code kumo.make_*} function, anything else
+   *                    otherwise
+   * @param typeName    the script-language type of {@code result} for the error text, e.g.
+   *                    {@code table} or {@code string}
+   * @param handlerSite where the handler was defined (the location of the error)
+   * @return the value, or {@code null} when the handler returned nothing (the resolver reports
+   *     that, with its hint about a missing {@code return})
+   * @throws PolicyException when the handler returned anything else
+   */
+  public static <T> Made<T> acceptResult(
+      Hook<T> hook, String argument, Object result, String typeName, ScriptLocation handlerSite) {
+    Objects.requireNonNull(hook, "hook");
+    if (result == null) {
+      return null;
+    }
+    String prefix = handlerSite + ": " + hook.eventName() + " handler for '" + argument + "' ";
+    if (result instanceof Made<?> made) {
+      if (hook.resultType().isInstance(made.value())) {
+        @SuppressWarnings("unchecked")
+        Made<T> typed = (Made<T>) made;
+        return typed;
+      }
+      String other = Hook.all().stream()
+          .filter(h -> h.resultType().isInstance(made.value()))
+          .map(Hook::builderName).findFirst().orElse("another function");
+      throw new PolicyException(prefix + "returned a value built by kumo." + other
+          + " (at " + made.location() + "); it must return the value of kumo."
+          + hook.builderName() + "{...}", handlerSite);
+    }
+    throw new PolicyException(prefix + "returned a " + typeName + "; it must return the value of"
+        + " kumo." + hook.builderName() + "{...} (call kumo." + hook.builderName()
+        + " with the table instead of returning the table itself)", handlerSite);
+  }
+}

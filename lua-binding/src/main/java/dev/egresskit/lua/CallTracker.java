@@ -1,0 +1,201 @@
+package dev.egresskit.lua;
+
+import dev.egresskit.core.spec.ScriptLocation;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
+
+/**
+ * LuaJ's interpreter reports every call, instruction and return to the installed
+ * {@link DebugLib}. This subclass is installed on {@link Globals#debuglib} but never exposed to
+ * scripts as the {@code debug} table; it keeps a light call stack so that {@code kumo.*}
+ * functions know the script line that called them, and it stops a handler that runs past its
+ * deadline. It replaces (does not extend) DebugLib's own bookkeeping and hook support.
+ */
+final class CallTracker extends DebugLib {
+  /** How many instructions run between two clock reads. */
+  private static final int CHECK_EVERY = 1024;
+
+  private LuaClosure[] closures = new LuaClosure[32];
+  private int[] pcs = new int[32];
+  private int depth;
+  private int countdown = CHECK_EVERY;
+  private long deadlineNanos;
+  private boolean armed;
+  private boolean expired;
+  private String deadlineText = "";
+  private ScriptLocation lastError;
+  private int errorsRecorded;
+  /** The frame that just ended with a tail call ({@code return f(x)}), until Lua runs again. */
+  private LuaClosure tailClosure;
+  private int tailPc;
+
+  /** Installs this tracker as the interpreter's debug hook, without a {@code debug} table. */
+  @Override
+  public LuaValue call(LuaValue modname, LuaValue env) {
+    env.checkglobals().debuglib = this;
+    return NIL;
+  }
+
+  @Override
+  public void onCall(LuaFunction f) {
+    tailClosure = null;
+    push(null);
+  }
+
+  @Override
+  public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+    tailClosure = null;
+    push(c);
+  }
+
+  @Override
+  public void onInstruction(int pc, Varargs v, int top) {
+    tailClosure = null;
+    if (depth > 0) {
+      pcs[depth - 1] = pc;
+    }
+    if (expired) {
+      // Sticky: pcall may catch the first error, the next instruction raises it again.
+      throw new LuaError(deadlineText);
+    }
+    if (armed && --countdown <= 0) {
+      countdown = CHECK_EVERY;
+      if (System.nanoTime() - deadlineNanos > 0) {
+        expired = true;
+        throw new LuaError(deadlineText);
+      }
+    }
+  }
+
+  @Override
+  public void onReturn() {
+    if (depth > 0) {
+      depth--;
+      LuaClosure c = closures[depth];
+      closures[depth] = null;
+      int pc = pcs[depth];
+      // LuaJ runs the target of `return f(x)` after the frame has ended; remember the frame so a
+      // kumo.* function called that way still knows its line.
+      if (c != null && pc >= 0 && pc < c.p.code.length
+          && Lua.GET_OPCODE(c.p.code[pc]) == Lua.OP_TAILCALL) {
+        tailClosure = c;
+        tailPc = pc;
+      } else {
+        tailClosure = null;
+      }
+    }
+  }
+
+  /** Tracebacks are not appended to messages: errors read as in standard Lua. */
+  @Override
+  public String traceback(int level) {
+    return "";
+  }
+
+  /** The script and line of the innermost running Lua function, or {@code fallback}. */
+  ScriptLocation currentLocation(ScriptLocation fallback) {
+    if (tailClosure != null) {
+      return location(tailClosure.p, tailPc);
+    }
+    for (int i = depth - 1; i >= 0; i--) {
+      LuaClosure c = closures[i];
+      if (c != null) {
+        return location(c.p, pcs[i]);
+      }
+    }
+    return fallback;
+  }
+
+  /**
+   * The innermost running Lua function's position in LuaJ's {@code source:line} form (what LuaJ
+   * puts before an error message), or {@code null} when no Lua function runs.
+   */
+  String currentFileline() {
+    if (tailClosure != null) {
+      return fileline(tailClosure.p, tailPc);
+    }
+    for (int i = depth - 1; i >= 0; i--) {
+      LuaClosure c = closures[i];
+      if (c != null) {
+        return fileline(c.p, pcs[i]);
+      }
+    }
+    return null;
+  }
+
+  private static String fileline(Prototype p, int pc) {
+    String line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length
+        ? String.valueOf(p.lineinfo[pc]) : "?";
+    return (p.source != null ? p.source.tojstring() : "?") + ":" + line;
+  }
+
+  /** Remembers the current position as where the error being raised happened. */
+  void recordError() {
+    lastError = currentLocation(null);
+    errorsRecorded++;
+  }
+
+  /** How many errors passed through LuaJ's error handling so far (to spot ones that did not). */
+  int errorsRecorded() {
+    return errorsRecorded;
+  }
+
+  /** Where the last error of this call was raised, or {@code fallback}. */
+  ScriptLocation lastError(ScriptLocation fallback) {
+    return lastError != null ? lastError : fallback;
+  }
+
+  static ScriptLocation location(Prototype p, int pc) {
+    String source = p.source == null ? "?" : p.source.tojstring();
+    int line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length ? p.lineinfo[pc] : 0;
+    return new ScriptLocation(source, Math.max(line, 0));
+  }
+
+  /** Starts the clock for one top-level call; nested calls keep the outer deadline. */
+  void arm(long deadlineNanos, String message) {
+    this.deadlineNanos = deadlineNanos;
+    this.deadlineText = message;
+    this.countdown = CHECK_EVERY;
+    this.expired = false;
+    this.lastError = null;
+    this.armed = true;
+  }
+
+  /** Stops the clock after a top-level call. */
+  void disarm() {
+    armed = false;
+  }
+
+  boolean armed() {
+    return armed;
+  }
+
+  /** Whether the current call ran past its deadline (the interpreter should be discarded). */
+  boolean expired() {
+    return expired;
+  }
+
+  /** Forgets the frames of a call that ended abnormally. */
+  void reset() {
+    java.util.Arrays.fill(closures, 0, depth, null);
+    depth = 0;
+    tailClosure = null;
+  }
+
+  private void push(LuaClosure c) {
+    if (depth == closures.length) {
+      closures = java.util.Arrays.copyOf(closures, depth * 2);
+      pcs = java.util.Arrays.copyOf(pcs, depth * 2);
+    }
+    closures[depth] = c;
+    pcs[depth] = 0;
+    depth++;
+  }
+}

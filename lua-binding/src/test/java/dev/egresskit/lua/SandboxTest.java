@@ -1,0 +1,127 @@
+package dev.egresskit.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.PolicyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SandboxTest {
+  @TempDir Path dir;
+
+  private void assertTopLevelRuns(String lua) {
+    assertThatCode(() -> Policies.load(dir, lua).close()).doesNotThrowAnyException();
+  }
+
+  @ParameterizedTest(name = "{0} is unreachable")
+  @ValueSource(strings = {"luajava", "io", "debug", "package", "coroutine", "dofile", "loadfile",
+      "collectgarbage", "os.execute", "os.remove", "os.rename", "os.exit", "os.tmpname",
+      "os.setlocale", "string.dump", "(\"\").dump", "require 'luajava'"})
+  void dangerousGlobalsAreUnreachable(String expression) {
+    String probe = expression.startsWith("require")
+        ? "local ok = pcall(function() return " + expression + " end)\n"
+            + "if ok then error('reachable: " + expression.replace("'", "") + "') end\n"
+        : "if " + expression + " ~= nil then error('reachable: " + expression.replace("\"", "")
+            + "') end\n";
+    assertTopLevelRuns(probe);
+  }
+
+  @ParameterizedTest(name = "{0} is available")
+  @ValueSource(strings = {"os.time", "os.clock", "os.date", "os.getenv", "string.format",
+      "string.gsub", "table.concat", "table.sort", "math.floor", "math.huge", "pcall", "error",
+      "load", "require", "tostring", "pairs", "ipairs", "print", "kumo.on"})
+  void allowedFunctionsAreAvailable(String expression) {
+    assertTopLevelRuns("if " + expression + " == nil then error('missing: " + expression
+        + "') end\n");
+  }
+
+  @Test
+  void aProbeForAMissingFunctionFailsTheLoad() {
+    // The probes above would notice a reachable global: this one is present and must fail.
+    assertThatThrownBy(() -> Policies.load(dir, "if os.time ~= nil then error('reachable') end"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessage("policy.lua:1: reachable");
+  }
+
+  @Test
+  void loadRunsSourceText() {
+    assertTopLevelRuns("assert(load('return 40 + 2')() == 42)\n"
+        + "local env = {x = 7}\n"
+        + "assert(load('return x', 'chunk', 't', env)() == 7)\n");
+  }
+
+  @Test
+  void loadRefusesBinaryChunks() {
+    assertTopLevelRuns("local f, err = load('\\27Lua\\82\\0\\1\\4\\4\\4\\8\\0')\n"
+        + "assert(f == nil, 'binary chunk loaded')\n"
+        + "assert(err:find('binary chunk'), err)\n"
+        + "local g, err2 = load('return 1', 'x', 'b')\n"
+        + "assert(g == nil and err2:find('binary chunk'), 'mode b accepted')\n");
+  }
+
+  @Test
+  void loadReportsCompileErrorsAsNilAndMessage() {
+    assertTopLevelRuns("local f, err = load('return +', 'snippet')\n"
+        + "assert(f == nil)\n"
+        + "assert(err:find('snippet'), err)\n");
+  }
+
+  @Test
+  void stringMethodsCannotBeChangedByAPolicy() {
+    try (PolicyEngine first = Policies.load(dir, "string.upper = function() return 'hacked' end\n"
+        + "getmetatable('').__index = nil\n")) {
+      assertThat(first).isNotNull();
+    } catch (PolicyException e) {
+      // Writing into the locked metatable is refused: that is fine too.
+      assertThat(e.getMessage()).contains("policy.lua:2:");
+    }
+    assertTopLevelRuns("assert(('abc'):upper() == 'ABC', ('abc'):upper())\n"
+        + "assert(getmetatable('') == 'string')\n");
+  }
+
+  @Test
+  void requireLoadsModulesFromThePolicyFolderOnce() {
+    Policies.write(dir, "lib/util.lua", "count = (count or 0) + 1\n"
+        + "return { double = function(x) return 2 * x end }\n");
+    assertTopLevelRuns("local u = require 'lib.util'\n"
+        + "local again = require('lib.util')\n"
+        + "assert(u == again and count == 1)\n"
+        + "assert(u.double(21) == 42)\n"
+        + "assert(require('kumo') == kumo)\n");
+  }
+
+  @ParameterizedTest(name = "require ''{0}'' is refused")
+  @ValueSource(strings = {"../outside", "/etc/passwd", "lib..x", "missing"})
+  void requireRefusesNamesOutsideThePolicyFolder(String name) {
+    assertThatThrownBy(() -> Policies.load(dir, "\nrequire '" + name + "'\n"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageStartingWith("policy.lua:2: require:");
+  }
+
+  @Test
+  void requireRefusesASymbolicLinkThatLeavesTheFolder() throws Exception {
+    Path policyDir = Files.createDirectories(dir.resolve("policy"));
+    Path outside = Policies.write(dir, "outside.lua", "return 1\n");
+    Files.createSymbolicLink(policyDir.resolve("evil.lua"), outside);
+    assertThatThrownBy(() -> new LuaPolicyEngineProvider().load(
+        Policies.write(policyDir, "policy.lua", "require 'evil'\n"), Policies.SETTINGS))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("symbolic link that leaves the policy folder");
+  }
+
+  @Test
+  void aRequireLoopIsReported() {
+    Policies.write(dir, "a.lua", "require 'b'\n");
+    Policies.write(dir, "b.lua", "require 'a'\n");
+    assertThatThrownBy(() -> Policies.load(dir, "require 'a'\n"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("module 'a' requires itself");
+  }
+}

@@ -1,0 +1,118 @@
+package dev.egresskit.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+
+/**
+ * One direction of a relay: forwards what its channel reads to the peer channel.
+ *
+ * <p>Back-pressure: when the peer's outbound buffer passes its high-water mark the peer turns
+ * unwritable, and this side stops reading until it drains (auto-read follows writability).
+ * Half-close: a FIN from one side becomes {@code shutdownOutput} on the other once everything
+ * before it is flushed, so every byte is delivered; a channel closes when both of its directions
+ * are done. An idle event (from the {@code IdleStateHandler} on the client channel) closes both.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "relay";
+
+  private final Session session;
+  private final Channel peer;
+  private final boolean fromClient;
+  private final Duration flushBound;
+
+  RelayHandler(Session session, Channel peer, boolean fromClient, Duration flushBound) {
+    this.session = session;
+    this.peer = peer;
+    this.fromClient = fromClient;
+    this.flushBound = flushBound;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf) {
+      forward(buf);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /** Counts and writes (without flushing) bytes read from this side. */
+  void forward(ByteBuf buf) {
+    int n = buf.readableBytes();
+    if (n == 0) {
+      buf.release();
+      return;
+    }
+    if (fromClient) {
+      session.countUp(n);
+    } else {
+      session.countDown(n);
+    }
+    peer.write(buf, peer.voidPromise());
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    peer.flush();
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // This channel's buffer filled or drained: stop or resume reading from the peer.
+    peer.config().setAutoRead(ctx.channel().isWritable());
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputShutdown(ctx.channel());
+    } else if (evt instanceof IdleStateEvent) {
+      session.outcome(Outcome.IDLE_TIMEOUT);
+      ctx.close();
+      peer.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  /** This side sent FIN: pass it on after the bytes before it, then close what is finished. */
+  void inputShutdown(Channel self) {
+    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+      if (flushed.isSuccess() && peer instanceof DuplexChannel duplex && peer.isActive()) {
+        duplex.shutdownOutput().addListener(done -> closeIfFinished(peer));
+      }
+    });
+    closeIfFinished(self);
+  }
+
+  private static void closeIfFinished(Channel channel) {
+    if (channel instanceof DuplexChannel duplex
+        && duplex.isInputShutdown() && duplex.isOutputShutdown()) {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Channels.closeAfterFlush(peer, flushBound);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    session.outcome(Outcome.RELAY_ERROR);
+    session.error(cause);
+    ctx.close();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.egresskit.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Everything the connections of one running server share. */
+final class ServerContext {
+
+  /** The logger of the one line per connection. */
+  static final Logger CONNECTIONS = LoggerFactory.getLogger("dev.egresskit.proxy.connections");
+
+  private final ProxyConfig config;
+  private final Transport transport;
+  private final ProxyMetrics metrics;
+  private final Executor authExecutor;
+  private final ChannelGroup channels;
+  private final String listener;
+  private final AtomicInteger active;
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile boolean closing;
+
+  ServerContext(
+      ProxyConfig config,
+      Transport transport,
+      ProxyMetrics metrics,
+      AtomicInteger active,
+      Executor authExecutor,
+      ChannelGroup channels,
+      String listener) {
+    this.config = config;
+    this.transport = transport;
+    this.metrics = metrics;
+    this.active = active;
+    this.authExecutor = authExecutor;
+    this.channels = channels;
+    this.listener = listener;
+  }
+
+  ProxyConfig config() {
+    return config;
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  Executor authExecutor() {
+    return authExecutor;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  CompletableFuture<Void> drained() {
+    return drained;
+  }
+
+  /** Sets up a freshly accepted client connection. */
+  void accept(SocketChannel channel) {
+    metrics.accepted();
+    active.incrementAndGet();
+    channels.add(channel);
+    Session session = new Session(this, channel);
+    channel.attr(Session.KEY).set(session);
+    channel.pipeline()
+        .addLast(Socks5SessionHandler.ENCODER, Socks5ServerEncoder.DEFAULT)
+        .addLast(Socks5SessionHandler.NAME, new Socks5SessionHandler(this, session));
+  }
+
+  /** Tracks an outbound socket so that a forced shutdown closes it. */
+  void track(Channel outbound) {
+    channels.add(outbound);
+  }
+
+  /** Counts and logs a session once its last channel has closed. */
+  void finish(Session session) {
+    Outcome outcome = session.finalOutcome();
+    if (session.relaying()) {
+      metrics.completed();
+    } else {
+      metrics.failed(outcome);
+    }
+    log(session, outcome);
+    if (active.decrementAndGet() == 0 && closing) {
+      drained.complete(null);
+    }
+  }
+
+  /**
+   * Starts a shutdown: connections still in their handshake are closed now; relays run on.
+   */
+  void beginClosing() {
+    closing = true;
+    for (Channel channel : channels) {
+      Session session = channel.attr(Session.KEY).get();
+      if (session != null) {
+        channel.eventLoop().execute(() -> {
+          if (!session.relaying()) {
+            session.outcome(Outcome.SHUTDOWN);
+            channel.close();
+          }
+        });
+      }
+    }
+    if (active.get() == 0) {
+      drained.complete(null);
+    }
+  }
+
+  /** Ends a shutdown: every remaining relay is marked as shut down and closed. */
+  void closeAll() {
+    for (Channel channel : channels) {
+      Session session = channel.attr(Session.KEY).get();
+      if (session != null) {
+        channel.eventLoop().execute(() -> session.outcome(Outcome.SHUTDOWN));
+      }
+    }
+    channels.close();
+  }
+
+  private void log(Session session, Outcome outcome) {
+    if (!CONNECTIONS.isInfoEnabled()) {
+      return;
+    }
+    // One line per connection, key=value so it greps and parses; the password is never known here.
+    StringBuilder line = new StringBuilder("socks5 connection ended");
+    field(line, "listener", listener);
+    field(line, "client", text(session.clientAddress()));
+    field(line, "user", session.user());
+    field(line, "requested_source", text(session.requestedSource()));
+    field(line, "outbound_local", text(session.outboundLocal()));
+    field(line, "destination", text(session.destination()));
+    field(line, "bytes_client_to_dest", session.bytesUp());
+    field(line, "bytes_dest_to_client", session.bytesDown());
+    field(line, "duration_ms", session.elapsedMillis());
+    field(line, "outcome", outcome.label());
+    field(line, "error", session.error() == null ? null : '"' + session.error() + '"');
+    CONNECTIONS.info(line.toString());
+  }
+
+  private static void field(StringBuilder line, String key, Object value) {
+    if (value != null) {
+      line.append(' ').append(key).append('=').append(value);
+    }
+  }
+
+  private static String text(InetSocketAddress address) {
+    return address == null ? null : NetUtil.toSocketAddressString(address);
+  }
+}

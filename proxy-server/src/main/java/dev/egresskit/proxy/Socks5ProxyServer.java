@@ -1,0 +1,445 @@
+package dev.egresskit.proxy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A SOCKS5 server compatible with KumoProxy (spec §3): KumoMTA's SOCKS5 egress sources send
+ * {@code BIND <source ip>} then {@code CONNECT <destination>} on one control connection, and the
+ * server dials the destination from that source. Standard clients that send only {@code CONNECT}
+ * work too.
+ *
+ * <pre>{@code
+ * try (Socks5ProxyServer proxy = Socks5ProxyServer.builder()
+ *     .listen(new InetSocketAddress("127.0.0.1", 1080))
+ *     .credentials(ProxyCredentials.load(Path.of("users")))
+ *     .requireAuth(true)
+ *     .allowSources(List.of("127.0.0.0/8"))
+ *     .allowDestinationPorts(Set.of(25, 587))
+ *     .build()
+ *     .start()) {
+ *   InetSocketAddress bound = proxy.address();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>What it does beyond KumoProxy: allow-lists for the BIND source address and the CONNECT
+ * destination port (refused with reply {@code 02}), a timeout for each phase and an idle timeout
+ * for relays ({@link ProxyTimeouts}), and a graceful {@link #close()}.
+ *
+ * <p>Observability: Micrometer meters labelled {@code listener} —
+ * {@code proxy_connections_accepted_total}, {@code proxy_connections_failed_total{reason}},
+ * {@code proxy_connections_completed_total}, {@code proxy_active_connections},
+ * {@code proxy_bytes_client_to_dest_total}, {@code proxy_bytes_dest_to_client_total} — and one
+ * INFO line per connection on the logger {@code dev.egresskit.proxy.connections} (client, user,
+ * requested source, outbound local address, destination, bytes each way, duration, outcome).
+ * Passwords never reach a log.
+ *
+ * <p>Uses Netty's epoll transport when it is available, NIO otherwise. Relays forward
+ * {@code ByteBuf}s (no splice): the same code on both transports, with back-pressure.
+ */
+public final class Socks5ProxyServer implements AutoCloseable {
+
+  private enum State { NEW, STARTED, CLOSED }
+
+  private final InetSocketAddress listen;
+  private final ProxyConfig config;
+  private final MeterRegistry registry;
+  private final String listenerName;
+  private final int ioThreads;
+  private final boolean preferNative;
+
+  private State state = State.NEW;
+  private volatile Transport transport;
+  private EventLoopGroup acceptGroup;
+  private EventLoopGroup ioGroup;
+  private ExecutorService authExecutor;
+  private ChannelGroup channels;
+  private Channel serverChannel;
+  private ServerContext context;
+  private volatile InetSocketAddress address;
+
+  private Socks5ProxyServer(Builder builder) {
+    this.listen = builder.listen;
+    this.config = new ProxyConfig(builder.credentials, builder.requireAuth, builder.sources,
+        builder.ports, builder.timeouts);
+    this.registry = builder.registry;
+    this.listenerName = builder.listenerName;
+    this.ioThreads = builder.ioThreads;
+    this.preferNative = builder.nativeTransport;
+  }
+
+  /**
+   * Starts configuring a server.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the listening socket and starts accepting connections.
+   *
+   * @return this server, now running
+   * @throws IllegalStateException if the server was already started or closed, or the listen
+   *     address cannot be bound (the message names the address and the cause)
+   */
+  public synchronized Socks5ProxyServer start() {
+    if (state != State.NEW) {
+      throw new IllegalStateException("server already " + state.name().toLowerCase());
+    }
+    transport = Transport.select(preferNative);
+    acceptGroup = new MultiThreadIoEventLoopGroup(
+        1, new DefaultThreadFactory("egresskit-proxy-accept"), transport.ioHandlerFactory());
+    ioGroup = new MultiThreadIoEventLoopGroup(
+        ioThreads, new DefaultThreadFactory("egresskit-proxy-io"), transport.ioHandlerFactory());
+    authExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("egresskit-proxy-auth", true));
+    channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
+    AtomicInteger active = new AtomicInteger();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(acceptGroup, ioGroup)
+        .channel(transport.serverChannelClass())
+        // Accept nothing until the context (whose meters need the bound port) exists.
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            for (Map.Entry<ChannelOption<Integer>, Integer> option : transport.keepAliveTuning().entrySet()) {
+              channel.config().setOption(option.getKey(), option.getValue());
+            }
+            context.accept(channel);
+          }
+        });
+    ChannelFuture bind = bootstrap.bind(listen).awaitUninterruptibly();
+    if (!bind.isSuccess()) {
+      shutdownGroups();
+      state = State.CLOSED;
+      throw new IllegalStateException(
+          "cannot listen on " + NetUtil.toSocketAddressString(listen) + ": " + bind.cause().getMessage(),
+          bind.cause());
+    }
+    serverChannel = bind.channel();
+    channels.add(serverChannel);
+    address = (InetSocketAddress) serverChannel.localAddress();
+    String listener = listenerName != null ? listenerName : NetUtil.toSocketAddressString(address);
+    ProxyMetrics metrics = new ProxyMetrics(registry, listener, active);
+    context = new ServerContext(config, transport, metrics, active, authExecutor, channels, listener);
+    serverChannel.config().setAutoRead(true);
+    state = State.STARTED;
+    return this;
+  }
+
+  /**
+   * The address the server listens on (with the real port when port 0 was asked for).
+   *
+   * @return the bound address
+   * @throws IllegalStateException if the server has not been started
+   */
+  public InetSocketAddress address() {
+    InetSocketAddress bound = address;
+    if (bound == null) {
+      throw new IllegalStateException("server not started");
+    }
+    return bound;
+  }
+
+  /**
+   * The I/O transport in use, {@code "epoll"} or {@code "nio"}.
+   *
+   * @return the transport name
+   * @throws IllegalStateException if the server has not been started
+   */
+  public String transport() {
+    Transport used = transport;
+    if (used == null) {
+      throw new IllegalStateException("server not started");
+    }
+    return used.name();
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting, closes connections still in their handshake, lets
+   * running relays finish for up to {@link ProxyTimeouts#shutdown()}, then closes whatever is
+   * left and stops the threads. Returns when everything is closed. Calling it again does
+   * nothing.
+   */
+  @Override
+  public synchronized void close() {
+    if (state != State.STARTED) {
+      state = State.CLOSED;
+      return;
+    }
+    state = State.CLOSED;
+    Duration bound = config.timeouts().shutdown();
+    serverChannel.close().awaitUninterruptibly(bound.toMillis());
+    context.beginClosing();
+    if (!awaitDrained(bound)) {
+      context.closeAll();
+      awaitDrained(Duration.ofSeconds(5));
+    }
+    shutdownGroups();
+  }
+
+  private boolean awaitDrained(Duration bound) {
+    try {
+      context.drained().get(bound.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void shutdownGroups() {
+    var accept = acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    var io = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    accept.awaitUninterruptibly(10, TimeUnit.SECONDS);
+    io.awaitUninterruptibly(10, TimeUnit.SECONDS);
+    authExecutor.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "Socks5ProxyServer[" + (address != null ? NetUtil.toSocketAddressString(address)
+        : NetUtil.toSocketAddressString(listen)) + ", requireAuth=" + config.requireAuth()
+        + ", " + (config.credentials() == null ? "no credentials" : config.credentials()) + "]";
+  }
+
+  /**
+   * Configures a {@link Socks5ProxyServer}. Only {@link #listen(InetSocketAddress)} is required.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+
+    private InetSocketAddress listen;
+    private ProxyCredentials credentials;
+    private boolean requireAuth;
+    private List<Cidr> sources;
+    private Set<Integer> ports;
+    private ProxyTimeouts timeouts = ProxyTimeouts.defaults();
+    private MeterRegistry registry;
+    private String listenerName;
+    private int ioThreads;
+    private boolean nativeTransport = true;
+
+    private Builder() {}
+
+    /**
+     * The address to listen on; port 0 picks a free port (see {@link #address()}).
+     *
+     * @param address the listen address
+     * @return this builder
+     */
+    public Builder listen(InetSocketAddress address) {
+      this.listen = Objects.requireNonNull(address, "address");
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException(
+            "listen address " + address + " is unresolved: expected an IP literal and port");
+      }
+      return this;
+    }
+
+    /**
+     * The users accepted for RFC 1929 authentication. Without credentials every client that
+     * offers username/password is refused ({@code 01 01}), as KumoProxy does without an auth
+     * handler.
+     *
+     * @param credentials the users, usually {@link ProxyCredentials#load(java.nio.file.Path)}
+     * @return this builder
+     */
+    public Builder credentials(ProxyCredentials credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * Whether a client that does not offer username/password is refused with {@code 05 FF}.
+     * A client that offers it is authenticated either way. Default false.
+     *
+     * @param required whether authentication is required
+     * @return this builder
+     */
+    public Builder requireAuth(boolean required) {
+      this.requireAuth = required;
+      return this;
+    }
+
+    /**
+     * The networks a client may BIND as its outbound source; any other BIND is refused with
+     * reply {@code 02} (connection not allowed). Without this call every source is allowed. A
+     * plain CONNECT (no BIND) lets the kernel choose and is not checked.
+     *
+     * @param cidrs IP literals or {@code ip/prefix} networks, e.g. {@code 127.0.0.0/8}
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty or an entry is not a CIDR; the
+     *     message lists every bad entry
+     */
+    public Builder allowSources(List<String> cidrs) {
+      Objects.requireNonNull(cidrs, "cidrs");
+      if (cidrs.isEmpty()) {
+        throw new IllegalArgumentException(
+            "allowSources needs at least one CIDR; leave it out to allow every source");
+      }
+      List<Cidr> parsed = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      for (String cidr : cidrs) {
+        try {
+          parsed.add(Cidr.parse(cidr));
+        } catch (IllegalArgumentException e) {
+          problems.add(e.getMessage());
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException("allowSources: " + String.join("; ", problems));
+      }
+      this.sources = List.copyOf(parsed);
+      return this;
+    }
+
+    /**
+     * The destination ports a client may CONNECT to; any other is refused with reply
+     * {@code 02}. Without this call every port is allowed.
+     *
+     * @param allowed ports 1 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if the set is empty or has a port out of range
+     */
+    public Builder allowDestinationPorts(Set<Integer> allowed) {
+      Objects.requireNonNull(allowed, "allowed");
+      if (allowed.isEmpty()) {
+        throw new IllegalArgumentException(
+            "allowDestinationPorts needs at least one port; leave it out to allow every port");
+      }
+      Set<Integer> bad = new TreeSet<>();
+      for (Integer port : allowed) {
+        if (port == null || port < 1 || port > 65535) {
+          bad.add(port == null ? -1 : port);
+        }
+      }
+      if (!bad.isEmpty()) {
+        throw new IllegalArgumentException(
+            "allowDestinationPorts: " + bad + " out of range: expected 1 to 65535");
+      }
+      this.ports = Set.copyOf(allowed);
+      return this;
+    }
+
+    /**
+     * The per-phase timeouts. Default {@link ProxyTimeouts#defaults()}.
+     *
+     * @param value the timeouts
+     * @return this builder
+     */
+    public Builder timeouts(ProxyTimeouts value) {
+      this.timeouts = Objects.requireNonNull(value, "timeouts");
+      return this;
+    }
+
+    /**
+     * Where the meters go. Default: a private {@link SimpleMeterRegistry}.
+     *
+     * @param value the registry
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.registry = Objects.requireNonNull(value, "registry");
+      return this;
+    }
+
+    /**
+     * The {@code listener} label of the meters and log lines. Default: the bound address,
+     * e.g. {@code 127.0.0.1:1080}.
+     *
+     * @param name the label value
+     * @return this builder
+     */
+    public Builder listenerName(String name) {
+      this.listenerName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * The number of I/O threads; 0 (the default) lets Netty choose (twice the cores).
+     *
+     * @param threads 0 or more
+     * @return this builder
+     */
+    public Builder ioThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("ioThreads is " + threads + ": expected 0 or more");
+      }
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /**
+     * Whether to use the native epoll transport when it is available (the default); false forces
+     * NIO.
+     *
+     * @param enabled whether epoll may be used
+     * @return this builder
+     */
+    public Builder nativeTransport(boolean enabled) {
+      this.nativeTransport = enabled;
+      return this;
+    }
+
+    /**
+     * Checks the settings together and creates the server (not yet started).
+     *
+     * @return the server
+     * @throws IllegalStateException if no listen address was given, or authentication is
+     *     required without credentials (no client could ever connect)
+     */
+    public Socks5ProxyServer build() {
+      if (listen == null) {
+        throw new IllegalStateException("listen address is required: call listen(InetSocketAddress)");
+      }
+      if (requireAuth && credentials == null) {
+        throw new IllegalStateException(
+            "requireAuth(true) needs credentials(ProxyCredentials): no client could authenticate");
+      }
+      if (registry == null) {
+        registry = new SimpleMeterRegistry();
+      }
+      return new Socks5ProxyServer(this);
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.egresskit.proxy;
+
+import static dev.egresskit.proxy.TestProxies.count;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** End-to-end relays through the proxy on loopback, with a raw SOCKS5 client. */
+class RelayTest {
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private Socks5ProxyServer proxy;
+  private EchoServer echo;
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (echo != null) {
+      echo.close();
+    }
+  }
+
+  private Socks5ProxyServer start(Socks5ProxyServer.Builder builder) {
+    proxy = builder.build().start();
+    return proxy;
+  }
+
+  @ParameterizedTest(name = "native transport {0}")
+  @ValueSource(booleans = {true, false})
+  void bindThenConnectDialsTheDestinationFromTheRequestedSource(boolean nativeTransport) throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry).nativeTransport(nativeTransport));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      InetSocketAddress bound = RawSocksClient.addressOf(c.bind("127.0.0.7", 0));
+      byte[] connected = c.connectTo(echo.address());
+
+      assertThat(connected[1]).isEqualTo((byte) 0);
+      assertThat(RawSocksClient.addressOf(connected)).isEqualTo(bound);
+      assertThat(bound.getAddress().getHostAddress()).isEqualTo("127.0.0.7");
+      assertThat(echo.awaitPeers(1, Duration.ofSeconds(5))).containsExactly(bound);
+
+      c.send("EHLO relay.test\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(c.read(17), StandardCharsets.US_ASCII)).isEqualTo("EHLO relay.test\r\n");
+    }
+  }
+
+  @Test
+  void plainConnectLetsTheKernelChooseAndRepliesWithTheOutboundAddress() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      byte[] connected = c.connectTo(echo.address());
+
+      assertThat(connected[1]).isEqualTo((byte) 0);
+      assertThat(echo.awaitPeers(1, Duration.ofSeconds(5))).containsExactly(RawSocksClient.addressOf(connected));
+      c.send(new byte[] {1, 2, 3});
+      assertThat(c.read(3)).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void plainConnectOverIpv6Works() throws Exception {
+    echo = new EchoServer("::1", 1);
+    start(TestProxies.loopback(registry));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      byte[] connected = c.connectTo(echo.address());
+
+      assertThat(connected).startsWith(5, 0, 0, 4);
+      c.send(new byte[] {9});
+      assertThat(c.read(1)).containsExactly(9);
+    }
+  }
+
+  @Test
+  void aClientThatSendsEverythingInOneWriteIsServedInOrder() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      all.writeBytes(new byte[] {5, 1, 0});
+      all.writeBytes(RawSocksClient.request(2, InetAddress.getByName("127.0.0.8"), 0));
+      all.writeBytes(RawSocksClient.request(1, echo.address().getAddress(), echo.address().getPort()));
+      all.writeBytes("early data".getBytes(StandardCharsets.US_ASCII));
+      c.send(all.toByteArray());
+
+      assertThat(c.read(2)).containsExactly(5, 0);
+      InetSocketAddress bound = RawSocksClient.addressOf(c.readReply());
+      byte[] connected = c.readReply();
+      assertThat(connected[1]).isEqualTo((byte) 0);
+      assertThat(new String(c.read(10), StandardCharsets.US_ASCII)).isEqualTo("early data");
+      assertThat(bound.getAddress().getHostAddress()).isEqualTo("127.0.0.8");
+      assertThat(echo.awaitPeers(1, Duration.ofSeconds(5))).containsExactly(bound);
+    }
+  }
+
+  @Test
+  void halfCloseDeliversEveryByteInBothDirections() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry));
+    byte[] payload = new byte[2 * 1024 * 1024];
+    new Random(42).nextBytes(payload);
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      c.connectTo(echo.address());
+      // Write from another thread: the echo comes back while we are still sending.
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        try {
+          c.send(payload);
+          c.shutdownOutput();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+
+      byte[] back = c.readToEnd();
+      writer.get(10, TimeUnit.SECONDS);
+
+      assertThat(back).isEqualTo(payload);
+    }
+    assertThat(echo.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    proxy.close();
+    assertThat(echo.received()).isEqualTo(payload.length);
+    assertThat(count(registry, ProxyMetrics.BYTES_UP)).isEqualTo(payload.length);
+    assertThat(count(registry, ProxyMetrics.BYTES_DOWN)).isEqualTo(payload.length);
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleRelayIsClosedAfterTheIdleTimeout() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry)
+        .timeouts(ProxyTimeouts.defaults().withIdle(Duration.ofMillis(300))));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      c.connectTo(echo.address());
+      c.send(new byte[] {7});
+      assertThat(c.read(1)).containsExactly(7);
+
+      long start = System.nanoTime();
+      assertThat(c.closedByServer()).isTrue(); // bounded by the client's 5 s read timeout
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    }
+    assertThat(echo.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    proxy.close();
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
+  void metricsCountAcceptedCompletedBytesAndActiveConnections() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry).listenerName("test-listener"));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      c.connectTo(echo.address());
+      c.send(new byte[100]);
+      c.read(100);
+      assertThat(registry.get(ProxyMetrics.ACTIVE).tag("listener", "test-listener").gauge().value())
+          .isEqualTo(1);
+    }
+    assertThat(echo.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    proxy.close();
+
+    assertThat(count(registry, ProxyMetrics.ACCEPTED, "listener", "test-listener")).isEqualTo(1);
+    assertThat(count(registry, ProxyMetrics.COMPLETED, "listener", "test-listener")).isEqualTo(1);
+    assertThat(count(registry, ProxyMetrics.FAILED)).isZero();
+    assertThat(count(registry, ProxyMetrics.BYTES_UP, "listener", "test-listener")).isEqualTo(100);
+    assertThat(count(registry, ProxyMetrics.BYTES_DOWN, "listener", "test-listener")).isEqualTo(100);
+    assertThat(TestProxies.gauge(registry, ProxyMetrics.ACTIVE)).isZero();
+  }
+
+  @Test
+  void closeStopsAcceptingButLetsARunningRelayFinish() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry)
+        .timeouts(ProxyTimeouts.defaults().withShutdown(Duration.ofSeconds(20))));
+    InetSocketAddress address = proxy.address();
+    CompletableFuture<Void> closing;
+    try (RawSocksClient c = RawSocksClient.connect(address)) {
+      c.greet(0);
+      c.connectTo(echo.address());
+
+      closing = CompletableFuture.runAsync(proxy::close);
+      // The relay keeps working while the server drains.
+      c.send(new byte[] {1, 2});
+      assertThat(c.read(2)).containsExactly(1, 2);
+      assertThat(closing).isNotDone();
+    }
+    closing.get(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> new Socket(address.getAddress(), address.getPort()).close())
+        .isInstanceOf(ConnectException.class);
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
+  void closeEndsARelayThatOutlivesTheShutdownBound() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(TestProxies.loopback(registry)
+        .timeouts(ProxyTimeouts.defaults().withShutdown(Duration.ofMillis(300))));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      c.connectTo(echo.address());
+
+      long start = System.nanoTime();
+      proxy.close();
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(c.closedByServer()).isTrue();
+    }
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
+  void closeEndsConnectionsStillInTheirHandshakeAtOnce() throws Exception {
+    start(TestProxies.loopback(registry));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+
+      proxy.close();
+
+      assertThat(c.closedByServer()).isTrue();
+    }
+    assertThat(count(registry, ProxyMetrics.FAILED, "reason", "shutdown")).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondServerOnTheSamePortFailsWithAClearMessage() {
+    start(TestProxies.loopback(registry));
+    Socks5ProxyServer second = Socks5ProxyServer.builder().listen(proxy.address()).build();
+
+    assertThatThrownBy(second::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot listen on " + "127.0.0.1:" + proxy.address().getPort());
+  }
+
+  @Test
+  void theBuilderRejectsImpossibleSettings() {
+    assertThatThrownBy(() -> Socks5ProxyServer.builder().build())
+        .hasMessageContaining("listen address is required");
+    assertThatThrownBy(() -> Socks5ProxyServer.builder()
+        .listen(new InetSocketAddress("127.0.0.1", 0)).requireAuth(true).build())
+        .hasMessageContaining("requireAuth(true) needs credentials");
+    assertThatThrownBy(() -> Socks5ProxyServer.builder().allowSources(List.of("10.0.0.0/8", "bogus", "1.2.3.4/40")))
+        .hasMessageContaining("\"bogus\" is not a CIDR")
+        .hasMessageContaining("\"1.2.3.4/40\" has an invalid prefix");
+    assertThatThrownBy(() -> Socks5ProxyServer.builder().allowDestinationPorts(java.util.Set.of(25, 0, 70000)))
+        .hasMessageContaining("[0, 70000] out of range: expected 1 to 65535");
+    assertThatThrownBy(() -> ProxyTimeouts.defaults().withIdle(Duration.ZERO))
+        .hasMessageContaining("timeout idle is PT0S: expected between 1 ms and");
+  }
+}

@@ -1,0 +1,123 @@
+package dev.egresskit.transport;
+
+import dev.egresskit.core.model.EgressSource;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An established connection from a source to a destination, handshake done, ready to carry
+ * SMTP. Reading is paused until {@link #attach} installs the caller's handlers; bytes that
+ * arrived with the handshake are kept and replayed to them. Close it when done.
+ */
+public final class EgressConnection implements AutoCloseable {
+  private final Channel channel;
+  private final Handoff handoff;
+  private final EgressSource source;
+  private final InetSocketAddress destination;
+  private final SourceAddressInfo reportedSource;
+  private final PhaseTimings timings;
+  private final String proxyText;
+
+  EgressConnection(
+      Channel channel, Handoff handoff, EgressSource source, InetSocketAddress destination,
+      SourceAddressInfo reportedSource, PhaseTimings timings, String proxyText) {
+    this.channel = channel;
+    this.handoff = handoff;
+    this.source = source;
+    this.destination = destination;
+    this.reportedSource = reportedSource;
+    this.timings = timings;
+    this.proxyText = proxyText;
+  }
+
+  /** The configured proxy as error messages name it, or {@code "no proxy"}. */
+  String proxyText() {
+    return proxyText;
+  }
+
+  /** The Netty channel. Prefer {@link #attach} to adding handlers directly. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** The source the connection was made from. */
+  public EgressSource source() {
+    return source;
+  }
+
+  /** The destination with the port actually used (after {@code remote_port}). */
+  public InetSocketAddress destination() {
+    return destination;
+  }
+
+  /** The local end of the TCP connection (to the proxy, or to the destination). */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** The source address the destination sees, the protocol and the proxy candidate used. */
+  public SourceAddressInfo reportedSource() {
+    return reportedSource;
+  }
+
+  /** The proxy candidate used; empty for a direct connection. */
+  public Optional<InetSocketAddress> proxyCandidate() {
+    return reportedSource.server();
+  }
+
+  /** Resolve, connect and handshake timings (the SMTP phases are 0 here). */
+  public PhaseTimings timings() {
+    return timings;
+  }
+
+  /**
+   * Adds {@code handlers} to the end of the pipeline, hands over any bytes received with the
+   * handshake, and resumes reading. Runs on the channel's event loop (later, when called from
+   * another thread). Call it once.
+   */
+  public void attach(ChannelHandler... handlers) {
+    Objects.requireNonNull(handlers, "handlers");
+    if (channel.eventLoop().inEventLoop()) {
+      doAttach(handlers);
+    } else {
+      channel.eventLoop().execute(() -> doAttach(handlers));
+    }
+  }
+
+  private void doAttach(ChannelHandler[] handlers) {
+    if (handoff.isAttached()) {
+      throw new IllegalStateException("attach() was already called for " + this);
+    }
+    boolean present = channel.pipeline().context(handoff) != null;
+    handoff.markAttached();
+    channel.pipeline().addLast(handlers);
+    if (present) {
+      channel.pipeline().remove(handoff);
+      channel.config().setAutoRead(true);
+    } else {
+      // The channel closed (and its pipeline was emptied) before the caller attached.
+      channel.pipeline().fireChannelInactive();
+    }
+  }
+
+  /** Closes the channel. */
+  public ChannelFuture closeAsync() {
+    return channel.close();
+  }
+
+  /** Closes the channel (without waiting). */
+  @Override
+  public void close() {
+    channel.close();
+  }
+
+  @Override
+  public String toString() {
+    return "EgressConnection[source=" + source.name() + ", " + reportedSource + " => "
+        + dev.egresskit.transport.spi.Addresses.format(destination) + "]";
+  }
+}

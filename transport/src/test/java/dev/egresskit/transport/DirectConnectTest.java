@@ -1,0 +1,168 @@
+package dev.egresskit.transport;
+
+import static dev.egresskit.transport.testing.Sources.direct;
+import static dev.egresskit.transport.testing.Sources.ip;
+import static dev.egresskit.transport.testing.Sources.source;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.egresskit.core.health.FailureKind;
+import dev.egresskit.core.model.Route;
+import dev.egresskit.transport.testing.Await;
+import dev.egresskit.transport.testing.RawServer;
+import dev.egresskit.transport.testing.RecordingHealth;
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Direct route on loopback, with Epoll and with NIO. */
+class DirectConnectTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private static EgressConnector connector(boolean useNative, RecordingHealth health) {
+    return EgressConnector.builder().nativeTransport(useNative).eventLoopThreads(1)
+        .health(health).build();
+  }
+
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void serverSeesTheBoundSourceAddressAndNagleIsOff(boolean useNative) throws IOException {
+    try (RawServer server = RawServer.silent();
+         EgressConnector connector = connector(useNative, new RecordingHealth())) {
+      EgressConnection c = Await.result(
+          connector.connect(direct("ip-3", "127.0.0.3"), server.address(), TIMEOUT));
+      Await.until(() -> server.accepted() == 1, TIMEOUT, "the server accepted");
+      assertThat(server.peers().get(0).getAddress()).isEqualTo(ip("127.0.0.3"));
+      assertThat(c.localAddress().getAddress()).isEqualTo(ip("127.0.0.3"));
+      assertThat(c.reportedSource().address()).isEqualTo(c.localAddress());
+      assertThat(c.reportedSource().protocol()).isEqualTo("direct");
+      assertThat(c.proxyCandidate()).isEmpty();
+      assertThat(c.channel().config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+      assertThat(connector.transportName()).isEqualTo(
+          useNative && io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio");
+      c.close();
+    }
+  }
+
+  @ParameterizedTest(name = "native={0} bind={1}")
+  @ValueSource(strings = {"true,192.0.2.1,127.0.0.1", "false,192.0.2.1,127.0.0.1",
+      "true,::2,::1", "false,::2,::1"})
+  void unplumbedSourceIsClassifiedBeforeAnyPacketIsSent(String params) throws IOException {
+    String[] p = params.split(",");
+    RecordingHealth health = new RecordingHealth();
+    try (RawServer server = new RawServer(p[2], (s, in, out) -> { });
+         EgressConnector connector = connector(Boolean.parseBoolean(p[0]), health)) {
+      Throwable failure = Await.failure(
+          connector.connect(direct("bad", p[1]), server.address(), TIMEOUT));
+      assertThat(failure).isInstanceOf(EgressConnectException.class);
+      EgressConnectException e = (EgressConnectException) failure;
+      assertThat(e.kind()).isEqualTo(FailureKind.SOURCE_UNPLUMBED);
+      assertThat(e.getMessage()).startsWith("direct, no proxy => ")
+          .contains("bind " + p[1] + " for bad failed: ")
+          .contains("Cannot assign requested address")
+          .contains("transport=" + dev.egresskit.transport.spi.Addresses.format(server.address()));
+      assertThat(server.accepted()).isZero();
+      assertThat(health.recorded()).containsExactly("bad:SOURCE_UNPLUMBED");
+      Await.until(() -> connector.openChannels() == 0, TIMEOUT, "the channel is closed");
+    }
+  }
+
+  @Test
+  void refusedDestinationIsADestinationFailure() throws IOException {
+    RecordingHealth health = new RecordingHealth();
+    try (EgressConnector connector = connector(true, health)) {
+      InetSocketAddress closed = closedPort();
+      EgressConnectException e = (EgressConnectException) Await.failure(
+          connector.connect(source("plain", new Route.Direct(Optional.empty())), closed, TIMEOUT));
+      assertThat(e.kind()).isEqualTo(FailureKind.DESTINATION_FAILED);
+      assertThat(e.reason()).startsWith("failed to connect to 127.0.0.1:" + closed.getPort());
+      assertThat(e.getMessage()).isEqualTo("direct, no proxy => 127.0.0.1:" + closed.getPort()
+          + ": " + e.reason());
+      assertThat(health.recorded()).containsExactly("plain:DESTINATION_FAILED");
+    }
+  }
+
+  @Test
+  void suspendedSourceFailsFastWithoutConnectingOrRecording() throws IOException {
+    RecordingHealth health = new RecordingHealth();
+    health.suspend("ip-4");
+    try (RawServer server = RawServer.silent(); EgressConnector connector = connector(true, health)) {
+      EgressConnectException e = (EgressConnectException) Await.failure(
+          connector.connect(direct("ip-4", "127.0.0.4"), server.address(), TIMEOUT));
+      assertThat(e.kind()).isEqualTo(FailureKind.SOURCE_SUSPENDED);
+      assertThat(e.reason()).isEqualTo("source ip-4 is unhealthy and suspended");
+      assertThat(server.accepted()).isZero();
+      assertThat(health.recorded()).isEmpty();
+    }
+  }
+
+  @Test
+  void sourceAddressOfTheOtherFamilyIsAFamilyMismatch() throws IOException {
+    try (EgressConnector connector = connector(true, new RecordingHealth())) {
+      EgressConnectException e = (EgressConnectException) Await.failure(connector.connect(
+          direct("v4", "127.0.0.2"), new InetSocketAddress(ip("::1"), 25), TIMEOUT));
+      assertThat(e.kind()).isEqualTo(FailureKind.FAMILY_MISMATCH);
+      assertThat(e.reason()).isEqualTo("Skipping v4 because source_address 127.0.0.2 address "
+          + "family does not match the destination address family [::1]:25");
+    }
+  }
+
+  @Test
+  void remotePortOverridesTheDestinationPort() throws IOException {
+    try (RawServer server = RawServer.silent();
+         EgressConnector connector = connector(true, new RecordingHealth())) {
+      var src = source("rp", Optional.empty(), OptionalInt.of(server.address().getPort()),
+          new Route.Direct(Optional.empty()));
+      EgressConnection c = Await.result(
+          connector.connect(src, new InetSocketAddress(ip("127.0.0.1"), 2), TIMEOUT));
+      assertThat(c.destination()).isEqualTo(server.address());
+      c.close();
+    }
+  }
+
+  @Test
+  void destinationPortRuleFallsBackToTheGivenPortThenTwentyFive() {
+    var plain = source("p", new Route.Direct(Optional.empty()));
+    assertThat(EgressConnector.effectiveDestination(plain,
+        new InetSocketAddress(ip("127.0.0.1"), 2526)).getPort()).isEqualTo(2526);
+    assertThat(EgressConnector.effectiveDestination(plain,
+        new InetSocketAddress(ip("127.0.0.1"), 0)).getPort()).isEqualTo(25);
+    var withRemote = source("r", Optional.empty(), OptionalInt.of(2525),
+        new Route.Direct(Optional.empty()));
+    assertThat(EgressConnector.effectiveDestination(withRemote,
+        new InetSocketAddress(ip("127.0.0.1"), 2526)).getPort()).isEqualTo(2525);
+  }
+
+  @Test
+  void unresolvedDestinationsAndClosedConnectorsAreRejectedUpFront() {
+    EgressConnector connector = connector(true, new RecordingHealth());
+    var src = source("x", new Route.Direct(Optional.empty()));
+    assertThatThrownBy(() -> connector.connect(src,
+        InetSocketAddress.createUnresolved("mx.example.net", 25), TIMEOUT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mx.example.net");
+    assertThatThrownBy(() -> connector.connect(src,
+        new InetSocketAddress(ip("127.0.0.1"), 25), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> connector.connect(src,
+        new InetSocketAddress(ip("127.0.0.1"), 25), Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1 day");
+    connector.close();
+    assertThatThrownBy(() -> connector.connect(src,
+        new InetSocketAddress(ip("127.0.0.1"), 25), TIMEOUT))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  /** A loopback port nothing listens on (bound then released). */
+  static InetSocketAddress closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, ip("127.0.0.1"))) {
+      return (InetSocketAddress) s.getLocalSocketAddress();
+    }
+  }
+}
