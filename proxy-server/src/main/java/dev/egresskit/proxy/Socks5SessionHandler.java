@@ -374,7 +374,11 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void outboundFailed(Channel outbound, Throwable cause, Outcome outcome) {
-    outbound.close();
+    if (outbound.isRegistered()) {
+      outbound.close();
+    } else {
+      session.discardUnregistered(outbound);
+    }
     if (phase != Phase.HANDLING) {
       return;
     }
