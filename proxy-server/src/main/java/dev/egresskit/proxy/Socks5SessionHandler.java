@@ -423,9 +423,12 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
       outbound.flush();
     }
     if (inputShutdown) {
+      // Nothing more to read. Re-arming reads on a socket whose input is shut down fails on
+      // epoll (epoll_ctl ENOENT), and the relay would close before the destination answers.
       clientSide.inputShutdown(client);
+    } else {
+      client.config().setAutoRead(true);
     }
-    client.config().setAutoRead(true);
     outbound.config().setAutoRead(true);
   }
 
