@@ -94,7 +94,7 @@ class HandlerTest {
   void returningAStringIsAnError() {
     assertThat(invokeFails("kumo.on('get_egress_source', function(name) return name end)\n"))
         .hasMessageContaining("returned a string; it must return the value of"
-            + " kumo.make_egress_source{...}");
+            + " kumo.make_egress_source");
   }
 
   @Test

@@ -130,7 +130,7 @@ class KumoModuleTest {
       assertThatThrownBy(() -> engine.invoke(Hook.GET_EGRESS_SOURCE, "x", Policies.NO_LOOKUP))
           .hasMessage("policy.lua:1: get_egress_source handler for 'x' returned a value built by"
               + " kumo.make_egress_pool (at policy.lua:2); it must return the value of"
-              + " kumo.make_egress_source{...}");
+              + " kumo.make_egress_source");
     }
   }
 }

@@ -244,7 +244,7 @@ public final class SourceResolver implements SourceLookup {
   private String returnedNothing(Hook<?> hook) {
     return "the " + hook.eventName() + " handler in " + engine.scriptName()
         + " returned nothing; it must return the value built by kumo." + hook.builderName()
-        + "{...} (is a 'return' missing?)";
+        + " (is a 'return' missing?)";
   }
 
   private static void checkName(String prefix, Hook<?> hook, String requested, String returned,

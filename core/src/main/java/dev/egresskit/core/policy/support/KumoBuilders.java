@@ -85,10 +85,10 @@ public final class KumoBuilders {
           .map(Hook::builderName).findFirst().orElse("another function");
       throw new PolicyException(prefix + "returned a value built by kumo." + other
           + " (at " + made.location() + "); it must return the value of kumo."
-          + hook.builderName() + "{...}", handlerSite);
+          + hook.builderName(), handlerSite);
     }
     throw new PolicyException(prefix + "returned a " + typeName + "; it must return the value of"
-        + " kumo." + hook.builderName() + "{...} (call kumo." + hook.builderName()
-        + " with the table instead of returning the table itself)", handlerSite);
+        + " kumo." + hook.builderName() + " (pass the " + typeName + " to kumo."
+        + hook.builderName() + " instead of returning it)", handlerSite);
   }
 }

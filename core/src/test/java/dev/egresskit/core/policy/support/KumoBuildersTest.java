@@ -33,8 +33,8 @@ class KumoBuildersTest {
         new Object(), "table", handler))
         .isInstanceOf(PolicyException.class)
         .hasMessage("policy.lua:2: get_egress_source handler for 'ip-1' returned a table; it must"
-            + " return the value of kumo.make_egress_source{...} (call kumo.make_egress_source"
-            + " with the table instead of returning the table itself)")
+            + " return the value of kumo.make_egress_source (pass the table to"
+            + " kumo.make_egress_source instead of returning it)")
         .satisfies(e -> assertThat(((PolicyException) e).location()).contains(handler));
   }
 
@@ -44,6 +44,6 @@ class KumoBuildersTest {
         "userdata", handler))
         .hasMessage("policy.lua:2: get_egress_pool handler for 'p' returned a value built by"
             + " kumo.make_egress_source (at policy.lua:3); it must return the value of"
-            + " kumo.make_egress_pool{...}");
+            + " kumo.make_egress_pool");
   }
 }

@@ -1,0 +1,162 @@
+package dev.egresskit.benchmarks;
+
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.model.HealthRules;
+import dev.egresskit.core.model.ProxyServer;
+import dev.egresskit.core.model.Route;
+import dev.egresskit.proxy.Socks5ProxyServer;
+import dev.egresskit.testkit.sink.ProxyProtocolMode;
+import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.transport.EgressConnector;
+import dev.egresskit.transport.ProbeResult;
+import dev.egresskit.transport.SmtpProbe;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Connection setup on loopback, one complete banner / EHLO / QUIT exchange per operation, to
+ * in-process servers: the SMTP sink, a second sink that requires a PROXY header (standing in for
+ * HAProxy) and the project's SOCKS5 proxy. The baseline does the same exchange with a blocking
+ * {@link Socket}. {@link SuiteRunner} runs the suite at 1 and 16 threads (concurrent setups).
+ */
+@State(Scope.Benchmark)
+public class ConnectBenchmarks extends BenchmarkDefaults {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final String EHLO = "bench.example";
+
+  private SmtpSink sink;
+  private SmtpSink proxyAwareSink;
+  private Socks5ProxyServer proxy;
+  private EgressConnector connector;
+  private SmtpProbe probe;
+  private InetSocketAddress destination;
+  private EgressSource direct;
+  private EgressSource directBound;
+  private EgressSource haproxy;
+  private EgressSource socks5Bind;
+  private EgressSource socks5Connect;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    sink = SmtpSink.builder().threads(2).build().start();
+    proxyAwareSink = SmtpSink.builder().threads(2).proxyProtocol(ProxyProtocolMode.REQUIRED)
+        .build().start();
+    proxy = Socks5ProxyServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build()
+        .start();
+    connector = EgressConnector.builder().build();
+    probe = SmtpProbe.create(connector);
+    destination = sink.address();
+    ProxyServer proxyAddress = new ProxyServer.IpLiteral(proxy.address().getAddress(),
+        proxy.address().getPort());
+    direct = source("direct", new Route.Direct(Optional.empty()));
+    directBound = source("direct-bound", new Route.Direct(Optional.of(ip("127.0.0.2"))));
+    haproxy = source("haproxy", new Route.HaProxy(new ProxyServer.IpLiteral(
+        proxyAwareSink.address().getAddress(), proxyAwareSink.address().getPort()),
+        ip("127.0.0.3"), Optional.empty()));
+    socks5Bind = source("socks5-bind", new Route.Socks5(proxyAddress,
+        Optional.of(ip("127.0.0.4")), Optional.empty(), Optional.empty()));
+    socks5Connect = source("socks5-connect", new Route.Socks5(proxyAddress, Optional.empty(),
+        Optional.empty(), Optional.empty()));
+  }
+
+  /** The sinks keep a record per session; forget them between iterations to bound memory. */
+  @TearDown(Level.Iteration)
+  public void forgetSessions() {
+    sink.clear();
+    proxyAwareSink.clear();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    connector.close();
+    proxy.close();
+    proxyAwareSink.close();
+    sink.close();
+  }
+
+  private static EgressSource source(String name, Route route) {
+    return new EgressSource(name, Optional.of(EHLO), OptionalInt.empty(),
+        EgressSource.DEFAULT_TTL, HealthRules.NONE, route);
+  }
+
+  private static InetAddress ip(String literal) throws IOException {
+    return InetAddress.getByName(literal);
+  }
+
+  private ProbeResult probe(EgressSource source) {
+    return probe.probe(source, destination, Optional.empty(), TIMEOUT).join();
+  }
+
+  @Benchmark
+  public ProbeResult direct() {
+    return probe(direct);
+  }
+
+  @Benchmark
+  public ProbeResult directBound() {
+    return probe(directBound);
+  }
+
+  @Benchmark
+  public ProbeResult haproxy() {
+    return probe(haproxy);
+  }
+
+  @Benchmark
+  public ProbeResult socks5BindThenConnect() {
+    return probe(socks5Bind);
+  }
+
+  @Benchmark
+  public ProbeResult socks5Connect() {
+    return probe(socks5Connect);
+  }
+
+  /** The same exchange with a plain blocking socket: the floor every route is compared with. */
+  @Benchmark
+  public String blockingSocketBaseline() throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout((int) TIMEOUT.toMillis());
+      socket.connect(destination, (int) TIMEOUT.toMillis());
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = socket.getOutputStream();
+      expect(in, "220");
+      out.write(("EHLO " + EHLO + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String last = expect(in, "250");
+      out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      expect(in, "221");
+      return last;
+    }
+  }
+
+  /** Reads one possibly multi-line reply and checks its code. */
+  private static String expect(BufferedReader in, String code) throws IOException {
+    String line;
+    do {
+      line = in.readLine();
+      if (line == null || !line.startsWith(code)) {
+        throw new IOException("expected " + code + ", got " + line);
+      }
+    } while (line.length() > 3 && line.charAt(3) == '-');
+    return line;
+  }
+}

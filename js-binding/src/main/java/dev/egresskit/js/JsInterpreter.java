@@ -1,0 +1,208 @@
+package dev.egresskit.js;
+
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.policy.Hook;
+import dev.egresskit.core.policy.Made;
+import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.SourceLookup;
+import dev.egresskit.core.policy.support.HandlerRegistry;
+import dev.egresskit.core.policy.support.KumoApiException;
+import dev.egresskit.core.policy.support.KumoBuilders;
+import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.spec.DefinedSources;
+import dev.egresskit.core.spec.ScriptLocation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+
+/**
+ * One independently loaded JavaScript engine: the sandbox, the {@code kumo} object, and the
+ * handlers and definitions the policy's top level registered. Used by one thread at a time (the
+ * interpreter pool guarantees it).
+ */
+final class JsInterpreter implements KumoApi {
+  private final String scriptName;
+  private final PolicyFolder folder;
+  private final KumoBridge bridge;
+  private final JsSandbox sandbox;
+  private final HandlerRegistry<ScriptObjectMirror> handlers = new HandlerRegistry<>();
+  private final DefinedSources defined = new DefinedSources();
+  private final ScriptLocation unknownLine;
+  private SourceLookup lookup;
+  private int running;
+  private boolean broken;
+
+  private JsInterpreter(String scriptName, PolicyFolder folder) {
+    this.scriptName = scriptName;
+    this.folder = folder;
+    this.unknownLine = new ScriptLocation(scriptName, 0);
+    this.bridge = new KumoBridge(this, scriptName);
+    this.sandbox = JsSandbox.create(bridge);
+  }
+
+  /**
+   * Creates an engine and runs the policy's top level in it.
+   *
+   * @param scriptName the policy's file name, as errors show it
+   * @param source     the policy's text
+   * @throws PolicyException if the script does not compile or its top level fails
+   */
+  static JsInterpreter load(String scriptName, String source, PolicyFolder folder) {
+    JsInterpreter interpreter = new JsInterpreter(scriptName, folder);
+    interpreter.run(() -> interpreter.sandbox.eval(scriptName, source));
+    return interpreter;
+  }
+
+  /** The handlers the top level registered. */
+  HandlerRegistry<ScriptObjectMirror> handlers() {
+    return handlers;
+  }
+
+  /** The sources the top level defined, by name (latest definition), in first-definition order. */
+  Map<String, Made<EgressSource>> definedSources() {
+    Map<String, Made<EgressSource>> byName = new LinkedHashMap<>();
+    for (EgressSource source : defined.all()) {
+      defined.definition(source.name()).ifPresent(made -> byName.put(source.name(), made));
+    }
+    return Collections.unmodifiableMap(byName);
+  }
+
+  /**
+   * Calls the handler for {@code hook}.
+   *
+   * @throws PolicyException as {@link dev.egresskit.core.policy.PolicyEngine#invoke} documents
+   */
+  <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
+    HandlerRegistry.Handler<ScriptObjectMirror> handler = handlers.handler(hook).orElseThrow(
+        () -> new PolicyException("Event " + hook.eventName() + " has not been registered"
+            + " (register it with kumo.on('" + hook.eventName() + "', function (name) { ... })"
+            + " in " + scriptName + ")", unknownLine));
+    SourceLookup previous = this.lookup;
+    this.lookup = Objects.requireNonNull(lookup, "lookup");
+    HandlerRegistry.RunningScope scope = handlers.enter(hook);
+    try {
+      Object result = run(() -> handler.function().call(null, argument));
+      Object javaResult = JsValues.isAbsent(result) ? null
+          : result instanceof MadeValue made ? made.made() : result;
+      return KumoBuilders.acceptResult(hook, argument, javaResult, JsValues.typeName(result),
+          handler.location());
+    } finally {
+      scope.close();
+      this.lookup = previous;
+    }
+  }
+
+  /**
+   * Whether a call overflowed the stack: Nashorn may have been interrupted half way through
+   * linking or updating its own state, so the engine is not used again.
+   */
+  boolean broken() {
+    return broken;
+  }
+
+  /** Runs script code, translating its failures; failures are forgotten per top-level call. */
+  private Object run(Callable<Object> call) {
+    if (running == 0) {
+      bridge.clearFailures();
+    }
+    running++;
+    try {
+      return call.call();
+    } catch (StackOverflowError e) {
+      broken = true;
+      throw JsErrors.translate(e, bridge, unknownLine);
+    } catch (Exception e) {
+      throw JsErrors.translate(e, bridge, unknownLine);
+    } finally {
+      running--;
+    }
+  }
+
+  // ---------------------------------------------------------------- the kumo functions
+
+  @Override
+  public void on(Object event, Object handler, ScriptLocation at) {
+    if (!(event instanceof CharSequence name)) {
+      throw new KumoApiException("kumo.on: the event name must be a string (allowed: "
+          + HandlerRegistry.knownEvents() + "), got " + JsValues.describe(event));
+    }
+    if (!(handler instanceof ScriptObjectMirror function) || !function.isFunction()) {
+      throw new KumoApiException("kumo.on: the handler for '" + name + "' must be a function,"
+          + " got " + JsValues.describe(handler));
+    }
+    handlers.register(name.toString(), function, at);
+  }
+
+  @Override
+  public MadeValue makeEgressSource(Object spec, ScriptLocation at) {
+    return new MadeValue(KumoBuilders.makeSource(
+        JsValues.toFields("make_egress_source", spec), at), "make_egress_source");
+  }
+
+  @Override
+  public MadeValue makeEgressPool(Object spec, ScriptLocation at) {
+    return new MadeValue(KumoBuilders.makePool(
+        JsValues.toFields("make_egress_pool", spec), at), "make_egress_pool");
+  }
+
+  @Override
+  public void defineEgressSource(Object spec, ScriptLocation at) {
+    handlers.runningHandler().ifPresent(hook -> {
+      throw new KumoApiException("kumo.define_egress_source may only be called while the policy"
+          + " loads (at its top level), not from within the event handler '" + hook.eventName()
+          + "'");
+    });
+    defined.define(KumoBuilders.makeSource(
+        JsValues.toFields("define_egress_source", spec), at));
+  }
+
+  @Override
+  public String invokeGetEgressSource(Object name, ScriptLocation at) {
+    String text = string("invoke_get_egress_source", "name", name);
+    return DataFiles.encode(lookup("invoke_get_egress_source").invokeGetEgressSource(text));
+  }
+
+  @Override
+  public String invokeGetEgressPool(Object name, ScriptLocation at) {
+    String text = JsValues.isAbsent(name) ? EgressSource.UNSPECIFIED
+        : string("invoke_get_egress_pool", "name", name);
+    return DataFiles.encode(lookup("invoke_get_egress_pool").invokeGetEgressPool(text));
+  }
+
+  @Override
+  public String jsonLoad(Object path, ScriptLocation at) {
+    String relative = string("json_load", "path", path);
+    return DataFiles.toJson(DataFiles.Format.JSON, relative, folder.read("json_load", relative));
+  }
+
+  @Override
+  public String tomlLoad(Object path, ScriptLocation at) {
+    String relative = string("toml_load", "path", path);
+    return DataFiles.toJson(DataFiles.Format.TOML, relative, folder.read("toml_load", relative));
+  }
+
+  @Override
+  public ScriptSource loadScript(Object path, ScriptLocation at) {
+    String relative = string("load", "path", path);
+    return new ScriptSource(relative, folder.read("load", relative));
+  }
+
+  private SourceLookup lookup(String function) {
+    if (lookup == null) {
+      throw new KumoApiException("kumo." + function + " can only be called from within an event"
+          + " handler, not while the policy loads");
+    }
+    return lookup;
+  }
+
+  private static String string(String function, String what, Object value) {
+    if (value instanceof CharSequence text) {
+      return text.toString();
+    }
+    throw new KumoApiException("kumo." + function + ": the " + what + " must be a string, got "
+        + JsValues.describe(value));
+  }
+}

@@ -1,0 +1,12 @@
+kumo.on('get_egress_source', function (source_name) {
+  if (source_name == 'ip-1') {
+    // Make a source that will emit from 10.0.0.1, via a proxy server
+    kumo.make_egress_source({
+      name: 'ip-1',
+      socks5_proxy_source_address: '10.0.0.1',
+      socks5_proxy_server: '10.0.0.1:5000',
+      ehlo_domain: 'mta1.examplecorp.com',
+    });
+  }
+  throw new Error('you need to do something for other source names');
+});

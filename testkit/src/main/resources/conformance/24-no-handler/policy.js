@@ -1,0 +1,2 @@
+// A policy that registers nothing.
+var unused = 1;

@@ -1,0 +1,4 @@
+kumo.define_egress_source({
+  name: 'ip-1',
+  source_address: 'not an address',
+});
