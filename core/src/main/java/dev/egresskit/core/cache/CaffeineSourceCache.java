@@ -43,9 +43,6 @@ final class CaffeineSourceCache<V> implements SourceCache<V> {
     this.entries = Caffeine.newBuilder()
         .maximumSize(setup.settings().capacity())
         .ticker(ticker)
-        // Maintenance runs on the calling thread: deterministic in tests, and nothing here is
-        // slow (listeners only count).
-        .executor(Runnable::run)
         .expireAfter(new Expiry<String, Entry<V>>() {
           @Override
           public long expireAfterCreate(String key, Entry<V> entry, long currentTime) {
@@ -73,6 +70,18 @@ final class CaffeineSourceCache<V> implements SourceCache<V> {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public V getIfCached(String key) {
+    Entry<V> current = entries.getIfPresent(key);
+    // Caffeine expires an entry at keepUntil; without a stale grace that is also when it stops
+    // being fresh, so the clock need not be read again on this path.
+    if (current == null || (staleGraceNanos > 0 && !current.isFreshAt(ticker.read()))) {
+      return null;
+    }
+    meters.lookups.increment();
+    return hit(current);
   }
 
   @Override

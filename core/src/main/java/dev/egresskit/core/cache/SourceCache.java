@@ -37,6 +37,18 @@ public interface SourceCache<V> {
    */
   V get(String key, Function<String, ? extends V> loader);
 
+  /**
+   * The answer for {@code key} if the cache holds a current one, without loading or waiting: the
+   * value, or the cached failure re-thrown unchanged. {@code null} means "call {@link #get}".
+   * Lookups answered here count as lookups and hits, exactly as in {@link #get}. This is the hot
+   * path of a cache hit, so implementations keep it free of allocation and locks.
+   *
+   * @throws RuntimeException a cached failure that is still current
+   */
+  default V getIfCached(String key) {
+    return null;
+  }
+
   /** Forgets {@code key} (value or cached failure); a load in flight is not cancelled. */
   void invalidate(String key);
 

@@ -1,0 +1,119 @@
+package dev.egresskit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.egresskit.proxy.ProxyCredentials;
+import dev.egresskit.testkit.sink.SinkSession;
+import dev.egresskit.testkit.sink.SmtpSink;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProxyCommandTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+
+  @Test
+  void theProxyRelaysAPlainConnectToTheSinkAndStopsOnRequest() throws Exception {
+    try (SmtpSink sink = SmtpSink.builder().build().start();
+        Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0",
+            "--metrics", "127.0.0.1:0")) {
+      Map<String, InetSocketAddress> started = proxy.lifecycle.awaitStarted(2, WAIT);
+
+      try (Socket socket = new Socket()) {
+        socket.setSoTimeout(5000);
+        socket.connect(started.get("proxy"), 5000);
+        OutputStream out = socket.getOutputStream();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        out.write(new byte[] {5, 1, 0});
+        byte[] method = new byte[2];
+        in.readFully(method);
+        assertThat(method).containsExactly(5, 0);
+        byte[] ip = sink.address().getAddress().getAddress();
+        int port = sink.address().getPort();
+        out.write(new byte[] {5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3], (byte) (port >> 8),
+            (byte) port});
+        byte[] reply = new byte[10];
+        in.readFully(reply);
+        assertThat(reply[1]).as("CONNECT reply code").isZero();
+        assertThat(SmtpLines.read(in)).startsWith("220 ");
+        out.write("EHLO through.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        in.readAllBytes();
+      }
+      SinkSession seen = sink.awaitSessions(1, WAIT).get(0);
+      HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://"
+              + Endpoints.format(started.get("metrics")) + "/metrics")).timeout(WAIT).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Cli.Result result = proxy.stop(WAIT);
+
+      assertThat(seen.ehlo()).contains("through.example");
+      assertThat(scrape.body()).contains("proxy_connections_accepted_total");
+      assertThat(result.exitCode()).isZero();
+      assertThat(result.err()).contains("SOCKS5 proxy listening on "
+          + Endpoints.format(started.get("proxy")) + " (no authentication");
+    }
+  }
+
+  @Test
+  void aNonLoopbackListenerWithoutAuthenticationIsRefused() {
+    Cli.Result result = Cli.run("proxy", "--listen", "0.0.0.0:0");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("refusing to listen on 0.0.0.0:0 without authentication")
+        .contains("--allow-anonymous");
+  }
+
+  @Test
+  void requiringAuthenticationWithoutUsersIsBadInput() {
+    Cli.Result result = Cli.run("proxy", "--require-auth");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--require-auth needs --users FILE");
+  }
+
+  @Test
+  void hashPasswordPrintsAUsersLineTheProxyAccepts() throws Exception {
+    InputStream stdin = System.in;
+    Cli.Result result;
+    try {
+      System.setIn(new ByteArrayInputStream("correct horse\n".getBytes(StandardCharsets.UTF_8)));
+      result = Cli.run("proxy", "hash-password", "--iterations", "1000", "alice");
+    } finally {
+      System.setIn(stdin);
+    }
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).startsWith("alice:pbkdf2-sha256$1000$").doesNotContain("horse");
+    ProxyCredentials users = ProxyCredentials.parse("users", List.of(result.out().strip()));
+    assertThat(users.verify("alice", "correct horse")).isTrue();
+    assertThat(users.verify("alice", "wrong")).isFalse();
+  }
+
+  /** Reads one SMTP reply line. */
+  static final class SmtpLines {
+    static String read(DataInputStream in) throws java.io.IOException {
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) >= 0 && c != '\n') {
+        line.append((char) c);
+      }
+      return line.toString().strip();
+    }
+  }
+}
