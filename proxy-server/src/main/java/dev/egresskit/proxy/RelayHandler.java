@@ -68,8 +68,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    // This channel's buffer filled or drained: stop or resume reading from the peer.
-    peer.config().setAutoRead(ctx.channel().isWritable());
+    // This channel's buffer filled or drained: stop or resume reading from the peer, unless the
+    // peer's input is shut down (re-arming reads on it fails on epoll, closing the relay).
+    if (!(peer instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+      peer.config().setAutoRead(ctx.channel().isWritable());
+    }
     ctx.fireChannelWritabilityChanged();
   }
 

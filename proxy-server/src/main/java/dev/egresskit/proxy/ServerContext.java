@@ -2,7 +2,6 @@ package dev.egresskit.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
@@ -69,8 +68,11 @@ final class ServerContext {
     return drained;
   }
 
-  /** Sets up a freshly accepted client connection. */
-  void accept(SocketChannel channel) {
+  /**
+   * Sets up a freshly accepted client connection. Any channel type works (tests drive the
+   * handshake on an {@code EmbeddedChannel}), though only socket channels are ever accepted.
+   */
+  void accept(Channel channel) {
     metrics.accepted();
     active.incrementAndGet();
     channels.add(channel);

@@ -27,6 +27,7 @@ final class Session {
   private boolean relaying;
   private Channel outbound;
   private int openChannels = 1;
+  private boolean outboundClosed;
 
   Session(ServerContext server, Channel client) {
     this.server = server;
@@ -45,7 +46,24 @@ final class Session {
     outbound = channel;
     openChannels++;
     server.track(channel);
-    channel.closeFuture().addListener(f -> channelClosed());
+    channel.closeFuture().addListener(f -> outboundClosed());
+  }
+
+  /**
+   * Frees an outbound socket whose registration with an event loop failed: it cannot be closed
+   * through its pipeline and its close future never completes, so without this the socket
+   * would leak and the session would never be counted.
+   */
+  void discardUnregistered(Channel channel) {
+    channel.unsafe().closeForcibly();
+    outboundClosed();
+  }
+
+  private void outboundClosed() {
+    if (!outboundClosed) {
+      outboundClosed = true;
+      channelClosed();
+    }
   }
 
   private void channelClosed() {

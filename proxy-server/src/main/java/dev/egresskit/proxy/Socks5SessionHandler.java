@@ -374,7 +374,11 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void outboundFailed(Channel outbound, Throwable cause, Outcome outcome) {
-    outbound.close();
+    if (outbound.isRegistered()) {
+      outbound.close();
+    } else {
+      session.discardUnregistered(outbound);
+    }
     if (phase != Phase.HANDLING) {
       return;
     }
@@ -419,9 +423,12 @@ final class Socks5SessionHandler extends ChannelInboundHandlerAdapter {
       outbound.flush();
     }
     if (inputShutdown) {
+      // Nothing more to read. Re-arming reads on a socket whose input is shut down fails on
+      // epoll (epoll_ctl ENOENT), and the relay would close before the destination answers.
       clientSide.inputShutdown(client);
+    } else {
+      client.config().setAutoRead(true);
     }
-    client.config().setAutoRead(true);
     outbound.config().setAutoRead(true);
   }
 

@@ -1,19 +1,22 @@
 package dev.egresskit.testkit.sink;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +38,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   private final SmtpSink.Settings settings;
   private final long id;
   private final Consumer<SinkSession> sink;
+  private final Consumer<SinkRejection> rejections;
   private final long startNanos = System.nanoTime();
   private final List<String> commands = new ArrayList<>();
   private final List<SinkMessage> messages = new ArrayList<>();
@@ -51,16 +55,23 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   private StringBuilder data;
   private boolean dataTooBig;
   private String endReason = "client closed";
+  /** The first reason the sink closed the session for, counted once when it ends. */
+  private SinkRejection rejection;
+  private int errors;
+  private long lastLineNanos;
+  private ScheduledFuture<?> commandTimer;
 
-  private SmtpSessionHandler(SmtpSink.Settings settings, long id, Consumer<SinkSession> sink) {
+  private SmtpSessionHandler(SmtpSink.Settings settings, long id, Consumer<SinkSession> sink,
+      Consumer<SinkRejection> rejections) {
     super(Object.class);
     this.settings = settings;
     this.id = id;
     this.sink = sink;
+    this.rejections = rejections;
   }
 
-  static void install(SocketChannel ch, SmtpSink.Settings settings, long id,
-      Consumer<SinkSession> sink) {
+  static void install(Channel ch, SmtpSink.Settings settings, long id,
+      Consumer<SinkSession> sink, Consumer<SinkRejection> rejections) {
     ChannelPipeline p = ch.pipeline();
     p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(),
         TimeUnit.NANOSECONDS));
@@ -71,7 +82,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     p.addLast("lines", new LineBasedFrameDecoder(settings.maxLineLength(), true, true));
     p.addLast("text-in", new StringDecoder(StandardCharsets.UTF_8));
     p.addLast("text-out", new StringEncoder(StandardCharsets.UTF_8));
-    p.addLast("smtp", new SmtpSessionHandler(settings, id, sink));
+    p.addLast("smtp", new SmtpSessionHandler(settings, id, sink, rejections));
   }
 
   @Override
@@ -79,6 +90,8 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     // Cached now: after close the channel may no longer know its addresses.
     peer = (InetSocketAddress) ctx.channel().remoteAddress();
     local = (InetSocketAddress) ctx.channel().localAddress();
+    lastLineNanos = ctx.executor().ticker().nanoTime();
+    scheduleCommandTimer(ctx, settings.commandTimeout().toNanos());
     if (settings.proxyProtocol() == ProxyProtocolMode.NONE) {
       startSmtp(ctx);
     }
@@ -90,12 +103,41 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     if (evt == ProxyHeaderDetector.NO_HEADER) {
       startSmtp(ctx);
     } else if (evt instanceof ProxyHeaderDetector.MissingHeader missing) {
-      endReason = "missing PROXY header: " + missing.why();
+      reject(SinkRejection.MISSING_PROXY_HEADER, "missing PROXY header: " + missing.why());
     } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE) {
-      endReason = "idle timeout";
+      reject(SinkRejection.IDLE_TIMEOUT, "idle timeout");
       ctx.writeAndFlush("421 4.4.2 " + settings.hostname() + " idle timeout\r\n")
           .addListener(f -> ctx.close());
     }
+  }
+
+  /** Records why the sink ends the session; the first reason wins. */
+  private void reject(SinkRejection reason, String text) {
+    if (rejection == null) {
+      rejection = reason;
+      endReason = text;
+    }
+  }
+
+  /**
+   * One timer per session, re-armed for the time left since the last complete line (cheaper than
+   * rescheduling on every line, as Netty's IdleStateHandler does).
+   */
+  private void scheduleCommandTimer(ChannelHandlerContext ctx, long delayNanos) {
+    commandTimer = ctx.executor().schedule(() -> {
+      if (!ctx.channel().isActive()) {
+        return;
+      }
+      long left = settings.commandTimeout().toNanos()
+          - (ctx.executor().ticker().nanoTime() - lastLineNanos);
+      if (left > 0) {
+        scheduleCommandTimer(ctx, left);
+        return;
+      }
+      reject(SinkRejection.COMMAND_TIMEOUT, "command timeout");
+      ctx.writeAndFlush("421 4.4.2 " + settings.hostname()
+          + " timeout waiting for a complete command\r\n").addListener(f -> ctx.close());
+    }, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -112,6 +154,11 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       return;
     }
     String line = (String) msg;
+    if (rejection != null) {
+      return; // closing: pipelined lines after the rejection get no answers
+    }
+    // The event loop's ticker, so tests on an EmbeddedChannel can advance time.
+    lastLineNanos = ctx.executor().ticker().nanoTime();
     if (delaying) {
       held.add(line);
       return;
@@ -167,7 +214,8 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       case "EHLO" -> {
         ehlo = Optional.of(arg);
         resetTransaction();
-        reply(ctx, "250-" + settings.hostname() + " greets " + arg + "\r\n250-PIPELINING\r\n"
+        reply(ctx, "250-" + settings.hostname() + " greets " + printable(arg)
+            + "\r\n250-PIPELINING\r\n"
             + "250-8BITMIME\r\n250-SIZE " + settings.maxMessageBytes()
             + "\r\n250 ENHANCEDSTATUSCODES");
       }
@@ -178,11 +226,11 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       }
       case "MAIL" -> {
         if (ehlo.isEmpty()) {
-          reply(ctx, "503 5.5.1 send EHLO or HELO first");
+          error(ctx, "503 5.5.1 send EHLO or HELO first");
         } else if (mailFrom != null) {
-          reply(ctx, "503 5.5.1 nested MAIL command");
+          error(ctx, "503 5.5.1 nested MAIL command");
         } else if (!arg.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
-          reply(ctx, "501 5.5.4 syntax: MAIL FROM:<address>");
+          error(ctx, "501 5.5.4 syntax: MAIL FROM:<address>");
         } else {
           mailFrom = path(arg.substring(5));
           reply(ctx, "250 2.1.0 OK");
@@ -190,9 +238,9 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       }
       case "RCPT" -> {
         if (mailFrom == null) {
-          reply(ctx, "503 5.5.1 need MAIL before RCPT");
+          error(ctx, "503 5.5.1 need MAIL before RCPT");
         } else if (!arg.toUpperCase(Locale.ROOT).startsWith("TO:")) {
-          reply(ctx, "501 5.5.4 syntax: RCPT TO:<address>");
+          error(ctx, "501 5.5.4 syntax: RCPT TO:<address>");
         } else {
           recipients.add(path(arg.substring(3)));
           reply(ctx, "250 2.1.5 OK");
@@ -200,7 +248,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       }
       case "DATA" -> {
         if (recipients.isEmpty()) {
-          reply(ctx, "503 5.5.1 need RCPT before DATA");
+          error(ctx, "503 5.5.1 need RCPT before DATA");
         } else {
           data = new StringBuilder();
           dataTooBig = false;
@@ -218,7 +266,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
         ctx.writeAndFlush("221 2.0.0 " + settings.hostname() + " closing\r\n")
             .addListener(f -> ctx.close());
       }
-      default -> reply(ctx, "500 5.5.2 command not recognized");
+      default -> error(ctx, "500 5.5.2 command not recognized");
     }
   }
 
@@ -250,6 +298,16 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     recipients.clear();
   }
 
+  /**
+   * The client's text made safe to echo: only LF ends a line here, so a bare CR (or another
+   * control character) in an argument would otherwise break the reply's framing.
+   */
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
+  }
+
   private static String verbOf(String line) {
     int space = line.indexOf(' ');
     return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
@@ -271,20 +329,44 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     ctx.writeAndFlush(text + "\r\n");
   }
 
+  /** A rejected command: counts toward the error limit, which ends the session with 421. */
+  private void error(ChannelHandlerContext ctx, String text) {
+    if (++errors < settings.maxErrors()) {
+      reply(ctx, text);
+      return;
+    }
+    reject(SinkRejection.TOO_MANY_ERRORS, "too many errors");
+    ctx.writeAndFlush(text + "\r\n421 4.7.0 " + settings.hostname() + " too many errors\r\n")
+        .addListener(f -> ctx.close());
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
     if (cause instanceof TooLongFrameException) {
-      endReason = "line too long";
+      reject(SinkRejection.LINE_TOO_LONG, "line too long");
       ctx.writeAndFlush("500 5.5.2 line too long (max " + settings.maxLineLength() + ")\r\n")
           .addListener(f -> ctx.close());
-    } else {
-      endReason = "error: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
-      ctx.close();
+      return;
     }
+    if (cause instanceof HAProxyProtocolException) {
+      reject(SinkRejection.BAD_PROXY_HEADER, "bad PROXY header: " + text);
+    } else if (cause instanceof IOException) {
+      reject(SinkRejection.CONNECTION_RESET, "connection error: " + text);
+    } else {
+      reject(SinkRejection.PROTOCOL_ERROR, "error: " + text);
+    }
+    ctx.close();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (commandTimer != null) {
+      commandTimer.cancel(false);
+    }
+    if (rejection != null) {
+      rejections.accept(rejection);
+    }
     SinkSession session = new SinkSession(id, peer, local, proxyHeader,
         ehlo, commands, messages, Duration.ofNanos(System.nanoTime() - startNanos), endReason);
     LOG.debug("sink session {} from {} ehlo={} proxy={} ended: {}", id, session.peer(),

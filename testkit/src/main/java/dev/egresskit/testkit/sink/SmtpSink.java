@@ -20,10 +20,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A real SMTP server on a loopback (or any) address that records what it saw.
@@ -36,8 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  *
- * <p>Every phase has a timeout: the PROXY header wait and the idle timeout close sessions that
- * stall; command lines are bounded in length and messages in size.
+ * <p>Every phase has a timeout: the PROXY header wait, the idle timeout and the command timeout
+ * (a complete line must arrive in time, so a client that drips bytes cannot hold a session)
+ * close sessions that stall; command lines are bounded in length, messages in size and the number
+ * of rejected commands per session. Sessions the sink closes because the client misbehaved are
+ * counted by reason ({@link #rejections()}).
  */
 public final class SmtpSink implements AutoCloseable {
 
@@ -46,6 +52,7 @@ public final class SmtpSink implements AutoCloseable {
   private final Object sessionsLock = new Object();
   private final List<SinkSession> finished = new ArrayList<>();
   private final AtomicLong sessionIds = new AtomicLong();
+  private final AtomicLongArray rejected = new AtomicLongArray(SinkRejection.values().length);
   private EventLoopGroup group;
   private Channel serverChannel;
   private ChannelGroup children;
@@ -84,8 +91,7 @@ public final class SmtpSink implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             children.add(ch);
-            SmtpSessionHandler.install(ch, settings, sessionIds.incrementAndGet(),
-                SmtpSink.this::record);
+            installOn(ch);
           }
         });
     try {
@@ -104,6 +110,44 @@ public final class SmtpSink implements AutoCloseable {
       throw new IllegalStateException("sink not started");
     }
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /**
+   * Installs this sink's session handling on a channel the caller owns, for running the SMTP
+   * dialogue without a listening socket (for example on an {@code EmbeddedChannel} in a test).
+   * Call it before the channel is active, e.g. from a {@code ChannelInitializer}. The channel's
+   * remote and local addresses must be {@link InetSocketAddress}es. Its sessions are recorded
+   * and its rejections counted like those of accepted connections; the sink need not be started.
+   *
+   * @param channel a channel that is not yet active
+   */
+  public void installOn(Channel channel) {
+    SmtpSessionHandler.install(channel, settings, sessionIds.incrementAndGet(), this::record,
+        reason -> rejected.incrementAndGet(reason.ordinal()));
+  }
+
+  /**
+   * How many sessions the sink closed because the client misbehaved, per reason (every reason
+   * present, zero when none happened). A session counts once, when it has ended.
+   *
+   * @return a snapshot, in {@link SinkRejection} order
+   */
+  public Map<SinkRejection, Long> rejections() {
+    Map<SinkRejection, Long> counts = new EnumMap<>(SinkRejection.class);
+    for (SinkRejection reason : SinkRejection.values()) {
+      counts.put(reason, rejected.get(reason.ordinal()));
+    }
+    return counts;
+  }
+
+  /**
+   * How many sessions ended for {@code reason} so far.
+   *
+   * @param reason the reason
+   * @return the count
+   */
+  public long rejected(SinkRejection reason) {
+    return rejected.get(reason.ordinal());
   }
 
   /** The sessions that have ended so far, in the order they ended. */
@@ -174,6 +218,8 @@ public final class SmtpSink implements AutoCloseable {
       ProxyProtocolMode proxyProtocol,
       Duration proxyHeaderWait,
       Duration idleTimeout,
+      Duration commandTimeout,
+      int maxErrors,
       int maxLineLength,
       int maxMessageBytes,
       SinkScript script,
@@ -186,6 +232,8 @@ public final class SmtpSink implements AutoCloseable {
     private ProxyProtocolMode proxyProtocol = ProxyProtocolMode.NONE;
     private Duration proxyHeaderWait;
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration commandTimeout = Duration.ofMinutes(5);
+    private int maxErrors = 20;
     private int maxLineLength = 4096;
     private int maxMessageBytes = 10 * 1024 * 1024;
     private SinkScript script = SinkScript.normal();
@@ -224,6 +272,30 @@ public final class SmtpSink implements AutoCloseable {
     /** Sessions with no traffic for this long get {@code 421} and are closed. Default 30 s. */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The longest wait for a complete line: from the start of the session to the first line, and
+     * between two lines. Unlike the idle timeout, bytes that do not finish a line do not reset
+     * it, so a client that drips one byte at a time (slowloris) is closed with {@code 421}.
+     * Default 5 minutes (RFC 5321 §4.5.3.2.7).
+     */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = positive(timeout, "commandTimeout");
+      return this;
+    }
+
+    /**
+     * After this many rejected commands ({@code 500}, {@code 501}, {@code 503}) in one session
+     * the sink answers {@code 421} and closes it, as Postfix's {@code smtpd_hard_error_limit}
+     * does. Scripted replies do not count. Default 20.
+     */
+    public Builder maxErrors(int errors) {
+      if (errors < 1) {
+        throw new IllegalArgumentException("maxErrors must be at least 1: " + errors);
+      }
+      this.maxErrors = errors;
       return this;
     }
 
@@ -266,7 +338,8 @@ public final class SmtpSink implements AutoCloseable {
           : proxyProtocol == ProxyProtocolMode.OPTIONAL ? Duration.ofMillis(200)
           : Duration.ofSeconds(5);
       return new SmtpSink(new Settings(listen, hostname, proxyProtocol, headerWait,
-          idleTimeout, maxLineLength, maxMessageBytes, script, threads));
+          idleTimeout, commandTimeout, maxErrors, maxLineLength, maxMessageBytes, script,
+          threads));
     }
 
     private static Duration positive(Duration d, String what) {
