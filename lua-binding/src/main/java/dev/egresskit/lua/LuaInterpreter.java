@@ -50,7 +50,7 @@ final class LuaInterpreter {
   private final HandlerRegistry<LuaFunction> handlers = new HandlerRegistry<>();
   private final DefinedSources defined = new DefinedSources();
   private final Map<String, LuaValue> modules = new HashMap<>();
-  private final LuaTable kumo;
+  private final LuaValue kumo;
   private SourceLookup lookup;
 
   private LuaInterpreter(String scriptName, PolicyFolder folder, Duration deadline) {
@@ -60,7 +60,7 @@ final class LuaInterpreter {
     this.globals = Sandbox.newGlobals(tracker);
     // Runtime errors read "policy.lua:3: text" as in standard Lua (LuaJ leaves out the colon).
     globals.running.errorfunc = new ErrorMessage();
-    this.kumo = kumoModule();
+    this.kumo = readOnly(kumoModule());
     globals.set("kumo", kumo);
     modules.put("kumo", kumo);
     globals.set("require", new Require());
@@ -229,6 +229,26 @@ final class LuaInterpreter {
   }
 
   // ---------------------------------------------------------------- the kumo module
+
+  /**
+   * What scripts see as {@code kumo}: a userdata whose metatable reads from {@code functions}.
+   * Interpreters are reused across calls, so a handler that could change the module (assign a
+   * field, {@code rawset}, {@code setmetatable}) would change it for every later call; a
+   * userdata refuses all three, and its metatable is hidden ({@code getmetatable} gives false).
+   */
+  private static LuaValue readOnly(LuaTable functions) {
+    LuaTable meta = new LuaTable();
+    meta.set(LuaValue.INDEX, functions);
+    meta.set(LuaValue.NEWINDEX, new org.luaj.vm2.lib.ThreeArgFunction() {
+      @Override
+      public LuaValue call(LuaValue self, LuaValue key, LuaValue value) {
+        throw new LuaError("the kumo module is read-only (cannot set kumo." + key.tojstring()
+            + ")");
+      }
+    });
+    meta.set(LuaValue.METATABLE, LuaValue.FALSE);
+    return new LuaUserdata(functions, meta);
+  }
 
   private LuaTable kumoModule() {
     LuaTable t = new LuaTable();

@@ -25,11 +25,10 @@ final class CacheMeters {
   static final String SIZE = "lruttl_cache_size";
   static final String WAITING = "lruttl_waiting_populate";
 
-  // The two counters every hit touches are plain adders read by function counters: an
-  // increment is then a single uncontended LongAdder add.
-  final LongAdder lookups = new LongAdder();
+  // Every lookup is exactly a hit or a miss, so lookups are counted as their sum; hits and
+  // misses are plain adders read by function counters, so a hit costs one LongAdder add.
   final LongAdder hits = new LongAdder();
-  final Counter misses;
+  final LongAdder misses = new LongAdder();
   final Counter loads;
   final Counter loadFailures;
   final Counter evictions;
@@ -39,12 +38,13 @@ final class CacheMeters {
   CacheMeters(MeterRegistry registry, String cacheName, Supplier<Number> size,
       Supplier<Number> waiting) {
     Tags tags = Tags.of(TAG, cacheName);
-    FunctionCounter.builder(LOOKUPS, lookups, LongAdder::sum).description("lookups").tags(tags)
-        .register(registry);
+    FunctionCounter.builder(LOOKUPS, this, m -> m.hits.sum() + m.misses.sum())
+        .description("lookups").tags(tags).register(registry);
     FunctionCounter.builder(HITS, hits, LongAdder::sum)
         .description("lookups answered from the cache (cached failures included)").tags(tags)
         .register(registry);
-    misses = counter(registry, MISSES, "lookups that loaded or waited for a load", tags);
+    FunctionCounter.builder(MISSES, misses, LongAdder::sum)
+        .description("lookups that loaded or waited for a load").tags(tags).register(registry);
     loads = counter(registry, LOADS, "loader invocations", tags);
     loadFailures = counter(registry, LOAD_FAILURES, "loader invocations that failed", tags);
     evictions = counter(registry, EVICTIONS, "entries evicted because of the capacity", tags);

@@ -124,6 +124,9 @@ class LuaPolicyRobustnessTest {
       "collectgarbage('count')",
       "load('\\27LuaQ')()",
       "getmetatable(kumo).__index",
+      "rawset(kumo, 'make_egress_source', print)",
+      "setmetatable(kumo, {__index = function() return print end})",
+      "(function() kumo.make_egress_source = print end)()",
   })
   void aSandboxEscapeAttemptFailsWithAClearErrorAndTheSandboxStaysIntact(String attempt)
       throws Exception {
