@@ -2,6 +2,7 @@ package dev.egresskit.benchmarks;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.HealthRules;
 import dev.egresskit.core.model.Route;
@@ -24,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The source cache. A hit through {@link SourceResolver#resolve} is measured beside the two
- * floors it is built on ({@code ConcurrentHashMap.get} and a bare Caffeine
- * {@code getIfPresent}); a miss ({@code ttl = 0}) runs the handler every time, in Java, Lua and
+ * floors it is built on ({@code ConcurrentHashMap.get}, a bare Caffeine {@code getIfPresent},
+ * and Caffeine configured like the resolver's cache: bounded with a per-entry lifetime); a miss ({@code ttl = 0}) runs the handler every time, in Java, Lua and
  * JavaScript; {@code resolveSameNameUncacheable} makes every thread miss the same name at once,
  * which exercises single-flight under contention. {@link SuiteRunner} runs the suite at 1 and 2
  * threads.
@@ -35,6 +36,7 @@ public class CacheBenchmarks extends BenchmarkDefaults {
 
   private ConcurrentHashMap<String, EgressSource> map;
   private Cache<String, EgressSource> caffeine;
+  private Cache<String, EgressSource> caffeineExpiring;
   private SourceResolver cachedJava;
   private SourceResolver uncacheableJava;
   private PolicyEngine lua;
@@ -46,6 +48,10 @@ public class CacheBenchmarks extends BenchmarkDefaults {
   public void setUp() {
     map = new ConcurrentHashMap<>();
     caffeine = Caffeine.newBuilder().maximumSize(128).build();
+    // The same configuration as the resolver's cache: bounded, per-entry lifetime.
+    caffeineExpiring = Caffeine.newBuilder().maximumSize(128)
+        .expireAfter(Expiry.creating((String key, EgressSource s) -> s.ttl()))
+        .build();
     cachedJava = resolver(javaPolicy(Duration.ofHours(1)));
     uncacheableJava = resolver(javaPolicy(Duration.ZERO));
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -57,6 +63,7 @@ public class CacheBenchmarks extends BenchmarkDefaults {
       EgressSource source = cachedJava.resolve(name);
       map.put(name, source);
       caffeine.put(name, source);
+      caffeineExpiring.put(name, source);
     }
   }
 
@@ -97,6 +104,11 @@ public class CacheBenchmarks extends BenchmarkDefaults {
   @Benchmark
   public EgressSource caffeineGetIfPresent(NameCursor cursor) {
     return caffeine.getIfPresent(cursor.next());
+  }
+
+  @Benchmark
+  public EgressSource caffeineExpiringGetIfPresent(NameCursor cursor) {
+    return caffeineExpiring.getIfPresent(cursor.next());
   }
 
   @Benchmark
