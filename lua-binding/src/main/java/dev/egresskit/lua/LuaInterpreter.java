@@ -157,8 +157,9 @@ final class LuaInterpreter {
   private LuaValue run(String what, String deadlineWhat, java.util.function.Supplier<LuaValue> call) {
     boolean outermost = !tracker.armed();
     if (outermost) {
-      tracker.arm(System.nanoTime() + deadline.toNanos(), deadlineWhat + " did not finish within "
-          + Durations.format(deadline) + " (the policy handler deadline)");
+      tracker.arm(System.nanoTime() + deadline.toNanos(), deadlineWhat + " in " + scriptName
+          + " did not finish within " + Durations.format(deadline)
+          + " (the policy handler deadline)");
     }
     int errorsBefore = tracker.errorsRecorded();
     try {

@@ -80,7 +80,38 @@ final class Sandbox {
         new LuaValue[] {LuaValue.valueOf("loaded"), new LuaTable()}));
     LuaTable string = (LuaTable) new StringLib().call(LuaValue.valueOf("string"), scratch);
     string.set("dump", LuaValue.NIL);
+    string.set("rep", new BoundedRep(string.get("rep")));
     return string;
+  }
+
+  /** The longest string {@code string.rep} may build: far beyond any policy's needs. */
+  static final long MAX_REP_BYTES = 16L * 1024 * 1024;
+
+  /**
+   * {@code string.rep} with a bound on the result: one call of the stock function can allocate
+   * gigabytes in a single step, which no instruction-counting deadline can interrupt.
+   */
+  private static final class BoundedRep extends VarArgFunction {
+    private final LuaValue rep;
+
+    BoundedRep(LuaValue rep) {
+      this.rep = rep;
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+      long unit = args.checkstring(1).length();
+      long count = Math.max(0, args.checklong(2));
+      long separator = args.isnoneornil(3) ? 0 : args.checkstring(3).length();
+      // Checked in this order so the product below cannot overflow.
+      boolean huge = count > MAX_REP_BYTES && (unit != 0 || separator != 0);
+      long total = huge || count == 0 ? 0 : unit * count + separator * (count - 1);
+      if (huge || total > MAX_REP_BYTES) {
+        throw new LuaError("string.rep: the result would be larger than the sandbox's limit"
+            + " of " + MAX_REP_BYTES + " bytes");
+      }
+      return rep.invoke(args);
+    }
   }
 
   /** {@code load(chunk [, chunkname [, mode [, env]]])} for source text only. */

@@ -125,6 +125,8 @@ class LuaPolicyRobustnessTest {
       "load('\\27LuaQ')()",
       "getmetatable(kumo).__index",
       "rawset(kumo, 'make_egress_source', print)",
+      "string.rep('x', 2^30)",
+      "('ab'):rep(2^40, ',')",
       "setmetatable(kumo, {__index = function() return print end})",
       "(function() kumo.make_egress_source = print end)()",
   })
