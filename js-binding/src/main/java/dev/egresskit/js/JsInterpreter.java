@@ -9,6 +9,7 @@ import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.spec.DefinedSources;
 import dev.egresskit.core.spec.ScriptLocation;
 import java.util.Collections;
@@ -23,7 +24,7 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  * handlers and definitions the policy's top level registered. Used by one thread at a time (the
  * interpreter pool guarantees it).
  */
-final class JsInterpreter implements KumoApi {
+final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private final String scriptName;
   private final PolicyFolder folder;
   private final KumoBridge bridge;
@@ -57,12 +58,14 @@ final class JsInterpreter implements KumoApi {
   }
 
   /** The handlers the top level registered. */
-  HandlerRegistry<ScriptObjectMirror> handlers() {
+  @Override
+  public HandlerRegistry<ScriptObjectMirror> handlers() {
     return handlers;
   }
 
   /** The sources the top level defined, by name (latest definition), in first-definition order. */
-  Map<String, Made<EgressSource>> definedSources() {
+  @Override
+  public Map<String, Made<EgressSource>> definedSources() {
     Map<String, Made<EgressSource>> byName = new LinkedHashMap<>();
     for (EgressSource source : defined.all()) {
       defined.definition(source.name()).ifPresent(made -> byName.put(source.name(), made));
@@ -75,7 +78,8 @@ final class JsInterpreter implements KumoApi {
    *
    * @throws PolicyException as {@link dev.egresskit.core.policy.PolicyEngine#invoke} documents
    */
-  <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
+  @Override
+  public <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
     HandlerRegistry.Handler<ScriptObjectMirror> handler = handlers.handler(hook).orElseThrow(
         () -> new PolicyException("Event " + hook.eventName() + " has not been registered"
             + " (register it with kumo.on('" + hook.eventName() + "', function (name) { ... })"
@@ -99,7 +103,8 @@ final class JsInterpreter implements KumoApi {
    * Whether a call overflowed the stack: Nashorn may have been interrupted half way through
    * linking or updating its own state, so the engine is not used again.
    */
-  boolean broken() {
+  @Override
+  public boolean broken() {
     return broken;
   }
 

@@ -1,5 +1,6 @@
 package dev.egresskit.js;
 
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -341,7 +342,7 @@ class JsPolicyEngineTest {
       // Each engine loaded the policy itself, so each counts its own first call.
       assertThat(a.get(20, TimeUnit.SECONDS).value().ehloDomain()).contains("calls-1");
       assertThat(b.get(20, TimeUnit.SECONDS).value().ehloDomain()).contains("calls-1");
-      assertThat(((JsPolicyEngine) engine).interpretersLoaded()).isEqualTo(2);
+      assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(2);
     } finally {
       threads.shutdownNow();
     }
@@ -363,7 +364,7 @@ class JsPolicyEngineTest {
     // The nested lookup re-entered the one engine this thread already held: no deadlock.
     assertThat(e.getMessage()).startsWith("get_egress_source 'a': policy.js:3:")
         .contains("recursive lookup");
-    assertThat(((JsPolicyEngine) engine).interpretersLoaded()).isEqualTo(1);
+    assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(1);
   }
 
   @Test
@@ -380,7 +381,7 @@ class JsPolicyEngineTest {
         .hasMessage("policy.js: the policy overflowed the stack (endless recursion?)");
     assertThat(engine.invoke(Hook.GET_EGRESS_SOURCE, "fine", NO_LOOKUP).value().name())
         .isEqualTo("fine");
-    assertThat(((JsPolicyEngine) engine).interpretersLoaded()).isEqualTo(2);
+    assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(2);
   }
 
   @Test

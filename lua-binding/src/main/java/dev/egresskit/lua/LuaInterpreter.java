@@ -9,6 +9,7 @@ import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.spec.DefinedSources;
 import dev.egresskit.core.spec.Durations;
 import dev.egresskit.core.spec.InvalidSpecException;
@@ -38,7 +39,7 @@ import org.luaj.vm2.lib.TwoArgFunction;
  * One independently loaded Lua interpreter: sandboxed globals, the {@code kumo} module, the
  * handlers and definitions the policy's top level registered. Used by one thread at a time.
  */
-final class LuaInterpreter {
+final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
   /** Marks a module whose chunk is running, to detect {@code require} loops. */
   private static final LuaValue LOADING = LuaValue.userdataOf(new Object());
 
@@ -52,6 +53,8 @@ final class LuaInterpreter {
   private final Map<String, LuaValue> modules = new HashMap<>();
   private final LuaValue kumo;
   private SourceLookup lookup;
+  /** Set when a call was stopped midway: this interpreter's globals may be half updated. */
+  private boolean broken;
 
   private LuaInterpreter(String scriptName, PolicyFolder folder, Duration deadline) {
     this.scriptName = scriptName;
@@ -112,12 +115,19 @@ final class LuaInterpreter {
     return String.valueOf(e.getMessage()).replace("[string \"" + chunkName + "\"]", chunkName);
   }
 
-  HandlerRegistry<LuaFunction> handlers() {
+  @Override
+  public boolean broken() {
+    return broken;
+  }
+
+  @Override
+  public HandlerRegistry<LuaFunction> handlers() {
     return handlers;
   }
 
   /** The sources the top level defined, by name (latest definition), in first-definition order. */
-  Map<String, Made<EgressSource>> definedSources() {
+  @Override
+  public Map<String, Made<EgressSource>> definedSources() {
     Map<String, Made<EgressSource>> byName = new java.util.LinkedHashMap<>();
     for (EgressSource source : defined.all()) {
       defined.definition(source.name()).ifPresent(made -> byName.put(source.name(), made));
@@ -131,7 +141,8 @@ final class LuaInterpreter {
    * @throws PolicyException as {@link dev.egresskit.core.policy.PolicyEngine#invoke} documents
    * @throws DeadlineExceeded if the handler ran past its deadline (discard this interpreter)
    */
-  <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
+  @Override
+  public <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
     HandlerRegistry.Handler<LuaFunction> handler = handlers.handler(hook).orElseThrow(
         () -> new PolicyException("Event " + hook.eventName() + " has not been registered"
             + " (register it with kumo.on('" + hook.eventName() + "', function(name) ... end)"
@@ -157,9 +168,8 @@ final class LuaInterpreter {
   private LuaValue run(String what, String deadlineWhat, java.util.function.Supplier<LuaValue> call) {
     boolean outermost = !tracker.armed();
     if (outermost) {
-      tracker.arm(System.nanoTime() + deadline.toNanos(), deadlineWhat + " in " + scriptName
-          + " did not finish within " + Durations.format(deadline)
-          + " (the policy handler deadline)");
+      tracker.arm(System.nanoTime() + deadline.toNanos(), deadlineWhat + " did not finish within "
+          + Durations.format(deadline) + " (the policy handler deadline)");
     }
     int errorsBefore = tracker.errorsRecorded();
     try {
@@ -179,11 +189,13 @@ final class LuaInterpreter {
         where = tracker.lastError(new ScriptLocation(scriptName, 0));
       }
       if (tracker.expired()) {
+        broken = true;
         throw new DeadlineExceeded(where + ": " + deadlineWhat + " did not finish within "
             + Durations.format(deadline) + " (the policy handler deadline) and was stopped", where);
       }
       throw new PolicyException(message, where, cause);
     } catch (StackOverflowError e) {
+      broken = true;
       throw new DeadlineExceeded(scriptName + ": " + what + " overflowed the stack (endless"
           + " recursion?)", new ScriptLocation(scriptName, 0));
     } finally {

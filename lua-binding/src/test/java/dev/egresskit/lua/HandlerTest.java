@@ -1,5 +1,6 @@
 package dev.egresskit.lua;
 
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -188,7 +189,7 @@ class HandlerTest {
       // The stopped interpreter was discarded; the next call loads a fresh one and works.
       assertThatThrownBy(() -> engine.invoke(Hook.GET_EGRESS_SOURCE, "ip-2", Policies.NO_LOOKUP))
           .hasMessageContaining("'ip-2' did not finish");
-      assertThat(((LuaPolicyEngine) engine).interpretersLoaded()).isEqualTo(2);
+      assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(2);
     }
   }
 

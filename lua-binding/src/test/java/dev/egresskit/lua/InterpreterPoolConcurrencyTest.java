@@ -1,5 +1,6 @@
 package dev.egresskit.lua;
 
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.core.policy.Hook;
@@ -85,7 +86,7 @@ class InterpreterPoolConcurrencyTest {
       runConcurrently(engine, 4, lookup);
       assertThat(lookup.allInside.getCount()).isZero();
       assertThat(lookup.maxInside.get()).isEqualTo(4);
-      assertThat(((LuaPolicyEngine) engine).interpretersLoaded()).isEqualTo(4);
+      assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(4);
     }
   }
 
@@ -96,7 +97,7 @@ class InterpreterPoolConcurrencyTest {
         new PolicySettings(2, Duration.ofSeconds(5)))) {
       runConcurrently(engine, 6, lookup);
       assertThat(lookup.maxInside.get()).isEqualTo(2);
-      assertThat(((LuaPolicyEngine) engine).interpretersLoaded()).isEqualTo(2);
+      assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(2);
     }
   }
 
@@ -123,7 +124,7 @@ class InterpreterPoolConcurrencyTest {
       };
       self.set(nested);
       assertThat(engine.invoke(Hook.GET_EGRESS_SOURCE, "outer", nested)).isNull();
-      assertThat(((LuaPolicyEngine) engine).interpretersLoaded()).isEqualTo(1);
+      assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(1);
     }
   }
 

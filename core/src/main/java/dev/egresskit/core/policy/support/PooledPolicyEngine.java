@@ -1,0 +1,116 @@
+package dev.egresskit.core.policy.support;
+
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.policy.Hook;
+import dev.egresskit.core.policy.Made;
+import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.policy.SourceLookup;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link PolicyEngine} over a pool of independently loaded interpreters of one policy: what
+ * every script binding needs once it can load one interpreter. Handlers and static definitions
+ * are read from the first interpreter (every interpreter runs the same script); a call leases an
+ * interpreter, and one that reports itself {@link Interpreter#broken() broken} afterwards (stopped
+ * at the deadline, stack overflow) is discarded rather than reused.
+ *
+ * @param <I> the binding's interpreter type
+ */
+public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
+    implements PolicyEngine {
+
+  /** One loaded copy of a policy, used by one thread at a time. */
+  public interface Interpreter {
+    /** The handlers the policy registered with {@code kumo.on}. */
+    HandlerRegistry<?> handlers();
+
+    /** The sources defined with {@code kumo.define_egress_source}, by name. */
+    Map<String, Made<EgressSource>> definedSources();
+
+    /** Calls the handler for {@code hook}; see {@link PolicyEngine#invoke}. */
+    <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup);
+
+    /** Whether this interpreter's state can no longer be trusted and it must not be reused. */
+    boolean broken();
+  }
+
+  private final String scriptName;
+  private final String language;
+  private final InterpreterPool<I> pool;
+  private final Set<Hook<?>> handled;
+  private final Map<String, Made<EgressSource>> defined;
+
+  private PooledPolicyEngine(String scriptName, String language, InterpreterPool<I> pool,
+      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined) {
+    this.scriptName = scriptName;
+    this.language = language;
+    this.pool = pool;
+    this.handled = handled;
+    this.defined = defined;
+  }
+
+  /**
+   * An engine whose pool starts with {@code first} and loads more with {@code loader}, up to
+   * {@link PolicySettings#poolSize()}; a caller waits at most twice the handler deadline for a
+   * free interpreter.
+   *
+   * @param scriptName the policy's file name, as shown in messages
+   * @param language   a short label for {@code toString}, e.g. {@code lua}
+   */
+  public static <I extends Interpreter> PooledPolicyEngine<I> create(String scriptName,
+      String language, PolicySettings settings, I first, Supplier<I> loader) {
+    Set<Hook<?>> handled = Hook.all().stream()
+        .filter(h -> first.handlers().handler(h).isPresent())
+        .collect(Collectors.toUnmodifiableSet());
+    InterpreterPool<I> pool = new InterpreterPool<>(settings.poolSize(),
+        settings.handlerDeadline().multipliedBy(2), first, loader, interpreter -> { });
+    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first.definedSources());
+  }
+
+  @Override
+  public String scriptName() {
+    return scriptName;
+  }
+
+  @Override
+  public boolean hasHandler(Hook<?> hook) {
+    return handled.contains(hook);
+  }
+
+  @Override
+  public <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
+    try (InterpreterPool.Lease<I> lease = pool.lease()) {
+      try {
+        return lease.interpreter().invoke(hook, argument, lookup);
+      } finally {
+        if (lease.interpreter().broken()) {
+          lease.discard();
+        }
+      }
+    }
+  }
+
+  @Override
+  public Map<String, Made<EgressSource>> definedSources() {
+    return defined;
+  }
+
+  /** How many interpreters this engine has loaded so far (for tests and benchmarks). */
+  public int interpretersLoaded() {
+    return pool.createdCount();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return language + " policy " + scriptName + " (pool of " + pool.maxSize() + ")";
+  }
+}
