@@ -197,7 +197,8 @@ public final class SuiteRunner {
     for (Map<String, Object> r : ratios) {
       md.append("| ").append(r.get("label")).append(" | ").append(r.get("threads")).append(" | ")
           .append(String.format("%.2f×", (Double) r.get("ratio"))).append(" | ")
-          .append(r.get("target")).append(" | ").append((Boolean) r.get("met") ? "yes" : "**no**")
+          .append(r.get("target")).append(" | ")
+          .append("-".equals(r.get("target")) ? "-" : (Boolean) r.get("met") ? "yes" : "**no**")
           .append(" |\n");
     }
     md.append("\n| benchmark | threads | score | error | unit | alloc B/op |\n")
