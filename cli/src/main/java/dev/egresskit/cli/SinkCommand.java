@@ -95,7 +95,7 @@ final class SinkCommand implements Callable<Integer> {
         SinkSession s = sessions.get(printed);
         Counter.builder("egresskit_sink_sessions")
             .description("SMTP sessions the sink finished, by why they ended")
-            .tag("end_reason", s.endReason())
+            .tag("outcome", s.outcome())
             .register(registry)
             .increment();
         if (json) {

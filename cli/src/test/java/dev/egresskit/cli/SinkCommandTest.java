@@ -79,7 +79,7 @@ class SinkCommandTest {
       assertThat(session.get("end_reason").asText()).isEqualTo("QUIT");
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.headers().firstValue("Content-Type")).contains(MetricsEndpoint.CONTENT_TYPE);
-      assertThat(scrape.body()).contains("egresskit_sink_sessions_total{end_reason=\"QUIT\"} 1.0");
+      assertThat(scrape.body()).contains("egresskit_sink_sessions_total{outcome=\"quit\"} 1.0");
     }
   }
 

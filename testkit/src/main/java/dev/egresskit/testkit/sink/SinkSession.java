@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param duration    from accept to close
  * @param endReason   why the session ended, e.g. {@code QUIT}, {@code client closed},
  *                    {@code idle timeout}, {@code line too long}, {@code scripted disconnect}
+ * @param rejection   the bounded category, when the sink itself ended the session for a fault
  */
 public record SinkSession(
     long id,
@@ -29,7 +30,8 @@ public record SinkSession(
     List<String> commands,
     List<SinkMessage> messages,
     Duration duration,
-    String endReason) {
+    String endReason,
+    Optional<SinkRejection> rejection) {
 
   public SinkSession {
     Objects.requireNonNull(peer, "peer");
@@ -40,6 +42,22 @@ public record SinkSession(
     messages = List.copyOf(messages);
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(endReason, "endReason");
+    Objects.requireNonNull(rejection, "rejection");
+  }
+
+  /**
+   * How the session ended, from a small fixed set (for metric labels; {@link #endReason()} has
+   * the details): {@code quit}, {@code client_closed}, {@code scripted}, or the rejection's name
+   * in lower case.
+   */
+  public String outcome() {
+    if (rejection.isPresent()) {
+      return rejection.get().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (endReason.equals("QUIT")) {
+      return "quit";
+    }
+    return endReason.startsWith("scripted") ? "scripted" : "client_closed";
   }
 
   /**

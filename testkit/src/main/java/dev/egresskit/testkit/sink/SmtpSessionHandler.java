@@ -368,7 +368,8 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       rejections.accept(rejection);
     }
     SinkSession session = new SinkSession(id, peer, local, proxyHeader,
-        ehlo, commands, messages, Duration.ofNanos(System.nanoTime() - startNanos), endReason);
+        ehlo, commands, messages, Duration.ofNanos(System.nanoTime() - startNanos), endReason,
+        Optional.ofNullable(rejection));
     LOG.debug("sink session {} from {} ehlo={} proxy={} ended: {}", id, session.peer(),
         ehlo.orElse("-"), proxyHeader.map(Object::toString).orElse("-"), endReason);
     sink.accept(session);
