@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.ProxyRobustnessAccess;
 import dev.egresskit.proxy.ProxyTimeouts;
+import dev.egresskit.testkit.net.InetEmbeddedChannel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

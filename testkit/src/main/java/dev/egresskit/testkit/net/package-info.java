@@ -1,0 +1,2 @@
+/** Network test helpers shared by the modules' tests. */
+package dev.egresskit.testkit.net;
