@@ -18,12 +18,13 @@ import java.util.Set;
  * no access to Java classes, no {@code exit}/{@code quit}, and {@code load} limited to files in the
  * policy's folder.
  *
- * <p>{@link PolicySettings#handlerDeadline()} only bounds how long a call waits for a free engine:
- * unlike the Lua binding, a JavaScript handler that never returns is <em>not</em> stopped. Nashorn
- * has no instruction hook and ignores interrupts; {@code Thread.stop} raises {@code ThreadDeath},
- * which a JavaScript {@code catch} swallows, so a retry loop survives it; and Nashorn's parser
- * tree API drops {@code let}/{@code const} loops, so loops cannot be instrumented reliably either.
- * Endless recursion is stopped (a stack overflow fails the call and the engine is replaced).
+ * <p>{@link PolicySettings#handlerDeadline()}: Nashorn has no instruction hook and ignores
+ * interrupts, so each top-level handler call runs on a worker thread and the caller waits at most
+ * the deadline. Past it the caller gets an error naming the handler and the script, the engine is
+ * discarded and replaced, and the worker is stopped with {@code Thread.stop}. A script that
+ * catches that stop and loops on cannot be ended by anything inside the JVM: its worker stays busy
+ * (and is logged), but the caller and the other engines are not held up. Endless recursion fails
+ * the call with a stack overflow, and that engine is replaced too.
  */
 public final class JsPolicyEngineProvider implements PolicyEngineProvider {
 

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,9 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Hostile JavaScript policies end to end through {@link SourceResolver}: sandbox escape attempts,
- * endless recursion and lookup cycles. (A runaway {@code for(;;){}} is not covered: the binding
- * documents that Nashorn handlers have no enforced deadline; see docs/robustness.md.)
+ * Hostile JavaScript policies end to end through {@link SourceResolver}: runaway handlers,
+ * sandbox escape attempts, endless recursion and lookup cycles.
  */
 class JsPolicyRobustnessTest {
   @TempDir Path dir;
@@ -43,10 +44,44 @@ class JsPolicyRobustnessTest {
   }
 
   private SourceResolver resolver(String policy) throws IOException {
+    return resolver(policy, Duration.ofSeconds(5));
+  }
+
+  private SourceResolver resolver(String policy, Duration deadline) throws IOException {
     Path script = Files.writeString(dir.resolve("policy.js"), policy);
-    engine = new JsPolicyEngineProvider().load(script, new PolicySettings(2, Duration.ofSeconds(5)));
+    engine = new JsPolicyEngineProvider().load(script, new PolicySettings(2, deadline));
     return SourceResolver.builder(engine)
         .cacheSettings(CacheSettings.DEFAULTS.withNegativeTtl(Duration.ZERO)).build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"for (;;) {}", "while (true) { var x = [1, 2, 3].map(String); }",
+      "var f = function () { for (;;) {} }; f();"})
+  void aRunawayHandlerIsStoppedAtTheDeadlineAndOtherNamesKeepResolving(String loop)
+      throws Exception {
+    SourceResolver resolver = resolver("kumo.on('get_egress_source', function (name) {\n"
+        + "  if (name === 'spin') { " + loop + " }\n"
+        + "  return kumo.make_egress_source({ name: name, ehlo_domain: 'ok.example' });\n"
+        + "});\n", Duration.ofMillis(300));
+    CompletableFuture<EgressSource> spinning =
+        CompletableFuture.supplyAsync(() -> resolver.resolve("spin"), pool);
+
+    // While it spins, the other interpreter of the pool keeps answering.
+    for (int i = 0; i < 5; i++) {
+      assertThat(resolver.resolve("other-" + i).ehloDomain()).contains("ok.example");
+    }
+    assertThatThrownBy(() -> spinning.get(10, TimeUnit.SECONDS))
+        .cause().hasMessageContaining("get_egress_source 'spin'")
+        .hasMessageContaining("handler for 'spin' in policy.js did not finish within 300ms");
+    // The stopped interpreter was replaced: both pool slots answer again.
+    List<CompletableFuture<EgressSource>> after = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String name = "after-" + i;
+      after.add(CompletableFuture.supplyAsync(() -> resolver.resolve(name)));
+    }
+    for (CompletableFuture<EgressSource> f : after) {
+      assertThat(f.get(10, TimeUnit.SECONDS).ehloDomain()).contains("ok.example");
+    }
   }
 
   @ParameterizedTest(name = "{0}")

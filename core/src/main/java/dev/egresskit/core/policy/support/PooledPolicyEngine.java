@@ -6,10 +6,24 @@ import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.SourceLookup;
+import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.spec.Durations;
+import dev.egresskit.core.spec.ScriptLocation;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PolicyEngine} over a pool of independently loaded interpreters of one policy: what
@@ -17,6 +31,15 @@ import java.util.stream.Collectors;
  * are read from the first interpreter (every interpreter runs the same script); a call leases an
  * interpreter, and one that reports itself {@link Interpreter#broken() broken} afterwards (stopped
  * at the deadline, stack overflow) is discarded rather than reused.
+ *
+ * <p><b>Handler deadline.</b> An interpreter that stops itself at the deadline (Lua counts
+ * instructions) runs on the calling thread. One that cannot (Nashorn ignores interrupts and has
+ * no instruction hook) runs each top-level call on a worker thread while the caller waits for at
+ * most {@link PolicySettings#handlerDeadline()}; past it the caller gets an error naming the
+ * handler and the script, the interpreter is discarded, and its worker is stopped with
+ * {@link Thread#stop()} (the only way to end a JVM thread that never checks anything). A script
+ * that catches and ignores that stop keeps its thread busy; this is logged. Lookups the handler
+ * makes run on the same worker, re-entering the same interpreter.
  *
  * @param <I> the binding's interpreter type
  */
@@ -36,21 +59,36 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
 
     /** Whether this interpreter's state can no longer be trusted and it must not be reused. */
     boolean broken();
+
+    /**
+     * Whether the interpreter itself stops a handler at the deadline. When false, the engine
+     * runs handlers on a worker thread it can give up on and stop.
+     */
+    default boolean stopsAtDeadline() {
+      return false;
+    }
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(PooledPolicyEngine.class);
+  private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
   private final String scriptName;
   private final String language;
   private final InterpreterPool<I> pool;
   private final Set<Hook<?>> handled;
   private final Map<String, Made<EgressSource>> defined;
+  private final Duration deadline;
+  /** Runs handlers of interpreters that cannot stop themselves; created on first need. */
+  private volatile ExecutorService workers;
 
   private PooledPolicyEngine(String scriptName, String language, InterpreterPool<I> pool,
-      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined) {
+      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined, Duration deadline) {
     this.scriptName = scriptName;
     this.language = language;
     this.pool = pool;
     this.handled = handled;
     this.defined = defined;
+    this.deadline = deadline;
   }
 
   /**
@@ -68,7 +106,8 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
         .collect(Collectors.toUnmodifiableSet());
     InterpreterPool<I> pool = new InterpreterPool<>(settings.poolSize(),
         settings.handlerDeadline().multipliedBy(2), first, loader, interpreter -> { });
-    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first.definedSources());
+    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first.definedSources(),
+        settings.handlerDeadline());
   }
 
   @Override
@@ -85,13 +124,91 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   public <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
     try (InterpreterPool.Lease<I> lease = pool.lease()) {
       try {
-        return lease.interpreter().invoke(hook, argument, lookup);
+        if (lease.nested() || lease.interpreter().stopsAtDeadline()) {
+          return lease.interpreter().invoke(hook, argument, lookup);
+        }
+        return invokeOnWorker(lease, hook, argument, lookup);
       } finally {
         if (lease.interpreter().broken()) {
           lease.discard();
         }
       }
     }
+  }
+
+  private <T> Made<T> invokeOnWorker(InterpreterPool.Lease<I> lease, Hook<T> hook,
+      String argument, SourceLookup lookup) {
+    AtomicReference<Thread> runner = new AtomicReference<>();
+    Future<Made<T>> call = workers().submit(() -> {
+      runner.set(Thread.currentThread());
+      try {
+        return pool.callAs(lease, () -> lease.interpreter().invoke(hook, argument, lookup));
+      } finally {
+        runner.set(null);
+      }
+    });
+    try {
+      return call.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new PolicyException(cause.toString(), null, cause);
+    } catch (TimeoutException e) {
+      lease.discard();
+      stop(runner.get(), hook, argument);
+      throw new PolicyException(hook.eventName() + " handler for '" + argument + "' in "
+          + scriptName + " did not finish within " + Durations.format(deadline)
+          + " (the policy handler deadline) and was stopped", new ScriptLocation(scriptName, 0));
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      lease.discard();
+      Thread.currentThread().interrupt();
+      throw new PolicyException("interrupted while waiting for the " + hook.eventName()
+          + " handler in " + scriptName, null, e);
+    }
+  }
+
+  /** Ends a handler that ran past its deadline and checks nothing that could stop it. */
+  @SuppressWarnings("removal")
+  private void stop(Thread thread, Hook<?> hook, String argument) {
+    if (thread == null) {
+      return; // it finished just after the deadline
+    }
+    thread.stop();
+    try {
+      thread.join(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive() && thread.getState() == Thread.State.RUNNABLE) {
+      LOG.atWarn().addKeyValue("script", scriptName).addKeyValue("event", hook.eventName())
+          .addKeyValue("name", argument)
+          .log("a policy handler caught the stop at its deadline and keeps running; its thread"
+              + " stays busy (the interpreter is no longer used)");
+    }
+  }
+
+  private ExecutorService workers() {
+    ExecutorService executor = workers;
+    if (executor == null) {
+      synchronized (this) {
+        executor = workers;
+        if (executor == null) {
+          executor = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, language + "-policy-" + WORKER_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+          workers = executor;
+        }
+      }
+    }
+    return executor;
   }
 
   @Override
@@ -107,6 +224,10 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   @Override
   public void close() {
     pool.close();
+    ExecutorService executor = workers;
+    if (executor != null) {
+      executor.shutdown();
+    }
   }
 
   @Override
