@@ -179,7 +179,14 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     if (thread == null) {
       return; // it finished just after the deadline
     }
-    thread.stop();
+    try {
+      thread.stop();
+    } catch (UnsupportedOperationException e) {
+      // Java 20 and later removed Thread.stop: the caller is answered, the thread spins on.
+      LOG.atWarn().addKeyValue("script", scriptName).addKeyValue("name", argument)
+          .log("this JVM cannot stop a policy handler past its deadline; its thread stays busy");
+      return;
+    }
     try {
       thread.join(100);
     } catch (InterruptedException e) {
