@@ -56,7 +56,8 @@ class JsPolicyRobustnessTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"for (;;) {}", "while (true) { var x = [1, 2, 3].map(String); }",
-      "var f = function () { for (;;) {} }; f();"})
+      "var f = function () { for (;;) {} }; f();",
+      "var kept = []; for (;;) { kept.push('entry ' + kept.length); }"})
   void aRunawayHandlerIsStoppedAtTheDeadlineAndOtherNamesKeepResolving(String loop)
       throws Exception {
     SourceResolver resolver = resolver("kumo.on('get_egress_source', function (name) {\n"
@@ -102,6 +103,8 @@ class JsPolicyRobustnessTest {
       "Object.getPrototypeOf(kumo).constructor.constructor('return Java')().type('java.io.File')",
       "kumo.make_egress_source.getClass().forName('java.lang.System')",
       "(function(){ return this; })().Java.type('java.lang.System')",
+      "'x'.repeat(Math.pow(2, 30))",
+      "new Array(Math.pow(2, 31) - 1).join('x')",
   })
   void aSandboxEscapeAttemptFailsAndTheNextLookupStillWorks(String attempt) throws Exception {
     SourceResolver resolver = resolver("kumo.on('get_egress_source', function (name) {\n"

@@ -154,6 +154,14 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
+      if (cause instanceof OutOfMemoryError oom) {
+        // Raised on the worker by the handler's own allocation (a single huge request fails at
+        // once): the policy failed, not the MTA. The engine is not trusted again.
+        lease.discard();
+        throw new PolicyException(hook.eventName() + " handler for '" + argument + "' in "
+            + scriptName + " ran out of memory (" + oom.getMessage() + ") and was stopped",
+            new ScriptLocation(scriptName, 0));
+      }
       if (cause instanceof Error error) {
         throw error;
       }
