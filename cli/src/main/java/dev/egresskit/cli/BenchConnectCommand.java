@@ -70,6 +70,11 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       description = "Setups in flight at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
+      description = "Setups per source run first and not counted, so JIT compilation and"
+          + " first connections do not skew the figures (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = DurationConverter.class,
       description = "Deadline of each setup (default: ${DEFAULT-VALUE}).")
@@ -91,6 +96,9 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     if (count < 1 || count > MAX_COUNT) {
       throw new BadInputException("-n must be 1.." + MAX_COUNT + ", got " + count);
     }
+    if (warmup < 0 || warmup > MAX_COUNT) {
+      throw new BadInputException("--warmup must be 0.." + MAX_COUNT + ", got " + warmup);
+    }
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw new BadInputException("-c must be 1.." + MAX_CONCURRENCY + ", got " + concurrency);
     }
@@ -110,7 +118,10 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
           : Endpoints.destination(destination, EgressConnector.DEFAULT_SMTP_PORT);
       try (ProgressBar progress = progressBar(io, resolved.size() * (long) count)) {
         for (EgressSource source : resolved) {
-          results.add(run(probe, source, dest, progress));
+          if (warmup > 0) {
+            run(probe, source, dest, warmup, null);
+          }
+          results.add(run(probe, source, dest, count, progress));
           if (embedded != null) {
             embedded.clear(); // the sink keeps every session; a long run must not pile them up
           }
@@ -130,7 +141,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     return allOk ? ExitCodes.OK : ExitCodes.JOB_FAILED;
   }
 
-  private Series run(SmtpProbe probe, EgressSource source, InetSocketAddress dest,
+  private Series run(SmtpProbe probe, EgressSource source, InetSocketAddress dest, int count,
       ProgressBar progress) throws InterruptedException {
     double[] micros = new double[count];
     Arrays.fill(micros, Double.NaN);

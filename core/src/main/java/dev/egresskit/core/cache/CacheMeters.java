@@ -1,11 +1,9 @@
 package dev.egresskit.core.cache;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -25,10 +23,9 @@ final class CacheMeters {
   static final String SIZE = "lruttl_cache_size";
   static final String WAITING = "lruttl_waiting_populate";
 
-  // Every lookup is exactly a hit or a miss, so lookups are counted as their sum; hits and
-  // misses are plain adders read by function counters, so a hit costs one LongAdder add.
-  final LongAdder hits = new LongAdder();
-  final LongAdder misses = new LongAdder();
+  final Counter lookups;
+  final Counter hits;
+  final Counter misses;
   final Counter loads;
   final Counter loadFailures;
   final Counter evictions;
@@ -38,13 +35,10 @@ final class CacheMeters {
   CacheMeters(MeterRegistry registry, String cacheName, Supplier<Number> size,
       Supplier<Number> waiting) {
     Tags tags = Tags.of(TAG, cacheName);
-    FunctionCounter.builder(LOOKUPS, this, m -> m.hits.sum() + m.misses.sum())
-        .description("lookups").tags(tags).register(registry);
-    FunctionCounter.builder(HITS, hits, LongAdder::sum)
-        .description("lookups answered from the cache (cached failures included)").tags(tags)
-        .register(registry);
-    FunctionCounter.builder(MISSES, misses, LongAdder::sum)
-        .description("lookups that loaded or waited for a load").tags(tags).register(registry);
+    lookups = counter(registry, LOOKUPS, "lookups", tags);
+    hits = counter(registry, HITS, "lookups answered from the cache (cached failures included)",
+        tags);
+    misses = counter(registry, MISSES, "lookups that loaded or waited for a load", tags);
     loads = counter(registry, LOADS, "loader invocations", tags);
     loadFailures = counter(registry, LOAD_FAILURES, "loader invocations that failed", tags);
     evictions = counter(registry, EVICTIONS, "entries evicted because of the capacity", tags);

@@ -507,11 +507,11 @@ class SourceResolverTest {
     resolver.resolve("ip-1");
 
     assertThat(registry.get("lruttl_lookup_count").tag("cache_name", "egress_source_sources")
-        .functionCounter().count()).isEqualTo(2);
+        .counter().count()).isEqualTo(2);
     assertThat(registry.get("lruttl_hit_count").tag("cache_name", "egress_source_sources")
-        .functionCounter().count()).isEqualTo(1);
+        .counter().count()).isEqualTo(1);
     assertThat(registry.get("lruttl_lookup_count").tag("cache_name", "egress_source_pools")
-        .functionCounter().count()).isEqualTo(1);
+        .counter().count()).isEqualTo(1);
   }
 
   @Test
