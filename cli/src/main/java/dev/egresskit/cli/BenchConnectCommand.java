@@ -245,6 +245,9 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     XYChart chart = new XYChartBuilder().width(900).height(540)
         .title("Connection setup latency by source").xAxisTitle("percentile")
         .yAxisTitle("latency (ms)").build();
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(100.0).setXAxisDecimalPattern("0")
+        .setXAxisTickMarkSpacingHint(90)
+        .setYAxisMin(0.0);
     for (Series s : results) {
       if (s.micros().length == 0) {
         continue;
