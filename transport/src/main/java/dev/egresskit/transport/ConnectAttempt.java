@@ -215,7 +215,7 @@ final class ConnectAttempt {
     PhaseTimings timings = new PhaseTimings(
         micros(resolvedNanos - startNanos), micros(winner.connectedNanos - resolvedNanos),
         micros(now - winner.connectedNanos), 0, 0);
-    EgressConnection connection = new EgressConnection(
+    EgressConnection connection = new EgressConnection(connector,
         winner.channel, winner.handoff, source, destination, reported, timings, proxyText);
     if (!result.complete(connection)) {
       winner.channel.close();
