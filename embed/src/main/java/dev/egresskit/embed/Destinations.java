@@ -1,0 +1,80 @@
+package dev.egresskit.embed;
+
+import dev.egresskit.core.model.EgressSource;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns a destination host name into the address a connection dials: the JDK resolver on two
+ * daemon threads (IP literals are parsed, not looked up), and the first address of the source
+ * address's family when the source binds one (a 127.0.0.2 source cannot reach ::1).
+ */
+final class Destinations implements AutoCloseable {
+  private final ExecutorService executor;
+
+  Destinations() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "egresskit-dns");
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
+  }
+
+  /** {@code host:port} for {@code source}, resolved without blocking the caller. */
+  CompletableFuture<InetSocketAddress> resolve(EgressSource source, String host, int port) {
+    checkPort(port);
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return new InetSocketAddress(pick(source, host, InetAddress.getAllByName(host)), port);
+      } catch (UnknownHostException e) {
+        throw new CompletionException(e);
+      }
+    }, executor);
+  }
+
+  /** As {@link #resolve}, on the calling thread. */
+  InetSocketAddress resolveNow(EgressSource source, String host, int port)
+      throws UnknownHostException {
+    checkPort(port);
+    return new InetSocketAddress(pick(source, host, InetAddress.getAllByName(host)), port);
+  }
+
+  private static InetAddress pick(EgressSource source, String host, InetAddress[] found)
+      throws UnknownHostException {
+    List<InetAddress> all = Arrays.asList(found);
+    Optional<InetAddress> bind = source.sourceAddress();
+    if (bind.isEmpty()) {
+      return all.get(0);
+    }
+    boolean v4 = bind.get() instanceof Inet4Address;
+    return all.stream().filter(a -> (a instanceof Inet4Address) == v4).findFirst()
+        .orElseThrow(() -> new UnknownHostException(host + " has no IPv" + (v4 ? "4" : "6")
+            + " address for source " + source.name() + " (source_address "
+            + bind.get().getHostAddress() + "); it has " + all));
+  }
+
+  private static void checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535 (0 means 25): " + port);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

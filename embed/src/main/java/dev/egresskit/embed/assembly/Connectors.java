@@ -1,0 +1,65 @@
+package dev.egresskit.embed.assembly;
+
+import dev.egresskit.core.health.SourceHealth;
+import dev.egresskit.transport.EgressConnector;
+import java.util.function.Supplier;
+
+/**
+ * The assembly's two connectors, each started on first use and closed with the assembly: one for
+ * Netty connections (Epoll when available) and one whose connections can be detached into
+ * blocking sockets (NIO, one event-loop thread: it only runs handshakes). Both record failures in
+ * the shared source health and find connect-strategy plug-ins in the plug-in class loader.
+ */
+public final class Connectors {
+  private final Lazy netty;
+  private final Lazy sockets;
+
+  Connectors(SourceHealth health, ClassLoader plugins, int eventLoopThreads, Closer closer) {
+    this.netty = new Lazy(() -> closer.register(EgressConnector.builder()
+        .health(health)
+        .classLoader(plugins)
+        .eventLoopThreads(eventLoopThreads)
+        .build()));
+    this.sockets = new Lazy(() -> closer.register(EgressConnector.builder()
+        .health(health)
+        .classLoader(plugins)
+        .nativeTransport(false)
+        .eventLoopThreads(1)
+        .build()));
+  }
+
+  /** The connector for Netty connections. */
+  public EgressConnector netty() {
+    return netty.get();
+  }
+
+  /** The connector whose connections can be {@linkplain
+   * dev.egresskit.transport.EgressConnection#detach() detached} into blocking sockets. */
+  public EgressConnector sockets() {
+    return sockets.get();
+  }
+
+  /** A value created once, on first use, by any thread. */
+  private static final class Lazy {
+    private final Supplier<EgressConnector> create;
+    private volatile EgressConnector value;
+
+    Lazy(Supplier<EgressConnector> create) {
+      this.create = create;
+    }
+
+    EgressConnector get() {
+      EgressConnector v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = create.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
+  }
+}
