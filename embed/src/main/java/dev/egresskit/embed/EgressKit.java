@@ -216,7 +216,12 @@ public final class EgressKit implements AutoCloseable {
    * returns {@link #newSocket unconnected egress sockets}, and the other methods connected ones.
    */
   public SocketFactory socketFactory(String sourceOrPool) {
-    return new EgressSocketFactory(this, picker(sourceOrPool));
+    return socketFactory(picker(sourceOrPool));
+  }
+
+  /** A socket factory whose sockets take their sources from {@code picker}. */
+  public SocketFactory socketFactory(SourcePicker picker) {
+    return new EgressSocketFactory(this, Objects.requireNonNull(picker, "picker"));
   }
 
   /** The source health every connection of this kit records failures in. */
