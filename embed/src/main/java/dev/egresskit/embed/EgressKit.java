@@ -122,8 +122,18 @@ public final class EgressKit implements AutoCloseable {
   }
 
   /**
+   * A picker that always takes the source named {@code name}, resolved on each {@link
+   * SourcePicker#next()} through the cache (so a changed definition is seen after its TTL).
+   */
+  public SourcePicker sourcePicker(String name) {
+    return new NamedSourcePicker(Objects.requireNonNull(name, "name"), resolver);
+  }
+
+  /**
    * A picker for a name that is either a pool or a source: a pool when the policy resolves a
-   * pool of that name now, otherwise the source of that name.
+   * pool of that name now, otherwise the source of that name. A policy whose {@code
+   * get_egress_pool} handler makes a pool for any name makes every name a pool: then use {@link
+   * #sourcePicker} for a single source.
    *
    * @throws ResolutionException if the name is neither a pool nor a source (the message carries
    *     both errors)
@@ -135,8 +145,8 @@ public final class EgressKit implements AutoCloseable {
       return pool(sourceOrPool);
     } catch (ResolutionException notPool) {
       try {
-        EgressSource found = source(sourceOrPool);
-        return new NamedSourcePicker(found.name(), resolver);
+        source(sourceOrPool);
+        return sourcePicker(sourceOrPool);
       } catch (ResolutionException notSource) {
         notSource.addSuppressed(notPool);
         throw notSource;
