@@ -1,7 +1,7 @@
 package dev.egresskit.embed;
 
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.transport.SourceAddressInfo;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -7,7 +7,7 @@ import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.embed.EgressKit;
 import dev.egresskit.mail.EgressMail;
 import dev.egresskit.proxy.Socks5ProxyServer;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.testkit.tls.TestCertificate;
 import dev.egresskit.transport.EgressConnectException;
 import jakarta.mail.Message;

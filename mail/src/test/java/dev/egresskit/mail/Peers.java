@@ -3,7 +3,7 @@ package dev.egresskit.mail;
 import dev.egresskit.embed.EgressKit;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.Socks5ProxyServer;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SmtpSink;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

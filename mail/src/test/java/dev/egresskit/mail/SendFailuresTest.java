@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.resolve.ResolutionException;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.transport.EgressConnectException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

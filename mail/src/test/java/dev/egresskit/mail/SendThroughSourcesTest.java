@@ -3,8 +3,8 @@ package dev.egresskit.mail;
 import static dev.egresskit.mail.Peers.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.egresskit.testkit.sink.SinkSession;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SinkSession;
+import dev.egresskit.sink.SmtpSink;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import java.nio.file.Path;

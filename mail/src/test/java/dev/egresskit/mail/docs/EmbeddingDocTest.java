@@ -3,8 +3,8 @@ package dev.egresskit.mail.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.embed.EgressKit;
-import dev.egresskit.testkit.sink.SinkSession;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SinkSession;
+import dev.egresskit.sink.SmtpSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
