@@ -11,8 +11,6 @@ import dev.egresskit.cli.output.Json;
 import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -117,8 +115,8 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     }
     Io io = parent.root.io();
     AssembledRun session = parent.root.run();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy);
-    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    PolicyEngine engine = session.loadPolicy(policy.policy);
+    SourceResolver resolver = session.resolver(engine, policy.cache);
     List<EgressSource> resolved = new ArrayList<>();
     for (String name : sources) {
       resolved.add(resolver.resolve(name));

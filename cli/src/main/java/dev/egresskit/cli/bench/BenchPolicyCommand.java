@@ -6,8 +6,6 @@ import dev.egresskit.cli.output.Io;
 import dev.egresskit.cli.output.Json;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -88,10 +86,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     }
     Io io = parent.root.io();
     AssembledRun session = parent.root.run();
-    PolicyLoader loader = session.get(PolicyLoader.class);
     List<Measured> measured = new ArrayList<>();
     for (Path policy : policies) {
-      measured.add(measure(session, loader, policy));
+      measured.add(measure(session, policy));
     }
     List<String> mismatches = mismatches(measured);
     if (chart != null) {
@@ -106,12 +103,12 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     return mismatches.isEmpty() ? ExitCodes.OK : ExitCodes.JOB_FAILED;
   }
 
-  private Measured measure(AssembledRun session, PolicyLoader loader, Path policy) {
+  private Measured measure(AssembledRun session, Path policy) {
     double[] loadMillis = new double[loads];
     PolicyEngine engine = null;
     for (int i = 0; i < loads; i++) {
       long t0 = System.nanoTime();
-      PolicyEngine loaded = loader.load(policy);
+      PolicyEngine loaded = session.loadPolicy(policy);
       loadMillis[i] = (System.nanoTime() - t0) / 1e6;
       if (engine != null) {
         engine.close();
@@ -127,7 +124,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
               + " defines none with kumo.define_egress_source");
         }
       }
-      SourceResolver resolver = session.get(Resolvers.class).create(kept, "uncached");
+      SourceResolver resolver = session.resolver(kept, "uncached");
       // Views first: a policy that cannot resolve a name is reported, not measured.
       Map<String, Object> views = new LinkedHashMap<>();
       for (String name : names) {

@@ -13,8 +13,6 @@ import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.Style;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -76,12 +74,11 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     Io io = root.io();
     AssembledRun session = root.run();
-    PolicyLoader loader = session.get(PolicyLoader.class);
     Path script = policy.policy;
     if (!Files.isRegularFile(script)) {
       throw new BadInputException("--policy " + script + ": no such file");
     }
-    String language = loader.providerFor(script).language();
+    String language = session.engineFor(script).language();
     String text;
     try {
       text = Files.readString(script, StandardCharsets.UTF_8);
@@ -99,7 +96,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     PolicyEngine engine = null;
     try {
-      engine = loader.load(script);
+      engine = session.loadPolicy(script);
     } catch (PolicyException | ResolutionException
         | dev.egresskit.core.spec.InvalidSpecException e) {
       loadProblems.addAll(Failures.lines(e));
@@ -117,7 +114,7 @@ public final class CheckCommand implements Callable<Integer> {
               + " loads by literal name: only loading was checked (give NAME... or --pool NAME)");
         }
       }
-      SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+      SourceResolver resolver = session.resolver(engine, policy.cache);
       for (String name : sourceNames) {
         try {
           EgressSource source = resolver.resolve(name);

@@ -9,8 +9,6 @@ import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
@@ -68,8 +66,8 @@ public final class ResolveCommand implements Callable<Integer> {
     }
     Io io = root.io();
     AssembledRun session = root.run();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy);
-    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    PolicyEngine engine = session.loadPolicy(policy.policy);
+    SourceResolver resolver = session.resolver(engine, policy.cache);
 
     List<EgressSource> sources = new ArrayList<>();
     List<EgressPool> resolvedPools = new ArrayList<>();

@@ -13,8 +13,6 @@ import dev.egresskit.cli.output.Style;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
@@ -82,8 +80,8 @@ public final class ProbeCommand implements Callable<Integer> {
       throw new BadInputException("DEST " + e.getMessage(), e);
     }
     AssembledRun session = root.run();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy);
-    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    PolicyEngine engine = session.loadPolicy(policy.policy);
+    SourceResolver resolver = session.resolver(engine, policy.cache);
     EgressSource egress = resolver.resolve(source);
     SmtpProbe probe = session.get(SmtpProbe.class);
     ProbeResult result;
