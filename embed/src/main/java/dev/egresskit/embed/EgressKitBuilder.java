@@ -154,14 +154,21 @@ public final class EgressKitBuilder {
    * Loads the policy (its top level runs now) and assembles the kit.
    *
    * @throws IllegalStateException if no policy was given
-   * @throws SetupException if the policy file is missing, no engine handles it, or the cache
-   *     implementation does not exist
+   * @throws SetupException if the policy file is missing, no engine handles it, the cache
+   *     implementation does not exist, or read roots are given to engines that cannot honour
+   *     them
    * @throws dev.egresskit.core.policy.PolicyException if the policy fails to load
    * @throws dev.egresskit.core.spec.InvalidSpecException if a source it defines is invalid
    */
   public EgressKit build() {
     if (policy == null) {
       throw new IllegalStateException("no policy: call policy(Path) before build()");
+    }
+    if (!readRoots.isEmpty()) {
+      // The policy engines of this build read only inside the policy's folder; refusing is
+      // better than a policy that silently cannot read what the application allowed.
+      throw new SetupException("allowRead " + readRoots + ": this build of the policy engines"
+          + " reads files only inside the policy's own folder");
     }
     KitOptions options = new KitOptions(
         new PolicySettings(poolSize, handlerDeadline), cacheSettings, clock,
