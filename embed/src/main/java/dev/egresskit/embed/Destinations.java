@@ -46,13 +46,6 @@ final class Destinations implements AutoCloseable {
     }, executor);
   }
 
-  /** As {@link #resolve}, on the calling thread. */
-  InetSocketAddress resolveNow(EgressSource source, String host, int port)
-      throws UnknownHostException {
-    checkPort(port);
-    return new InetSocketAddress(pick(source, host, InetAddress.getAllByName(host)), port);
-  }
-
   private static InetAddress pick(EgressSource source, String host, InetAddress[] found)
       throws UnknownHostException {
     List<InetAddress> all = Arrays.asList(found);

@@ -105,6 +105,8 @@ public final class EgressKit implements AutoCloseable {
    * The source named {@code name}, from the cache or the policy's {@code get_egress_source}
    * handler (or its statically defined sources).
    *
+   * @param name the source name, as a pool entry or KumoMTA's {@code egress_source} names it
+   * @return the validated source: EHLO name, {@code remote_port}, TTL, health rules and route
    * @throws ResolutionException if the policy cannot produce a valid source of that name
    */
   public EgressSource source(String name) {
@@ -116,6 +118,10 @@ public final class EgressKit implements AutoCloseable {
    * {@code unspecified}). Each {@link SourcePicker#next()} picks by KumoMTA's weighted round
    * robin, skipping suspended sources; pickers of the same pool name share one round-robin
    * state, kept while the pool's entries stay the same. Nothing is resolved until {@code next()}.
+   *
+   * @param name the pool name
+   * @return a picker whose {@code next()} throws {@link ResolutionException} for a pool the
+   *     policy cannot produce and {@link NoEligibleSourceException} when no source is eligible
    */
   public SourcePicker pool(String name) {
     return new PoolPicker(Objects.requireNonNull(name, "name"), resolver, health, selectors);
@@ -124,6 +130,9 @@ public final class EgressKit implements AutoCloseable {
   /**
    * A picker that always takes the source named {@code name}, resolved on each {@link
    * SourcePicker#next()} through the cache (so a changed definition is seen after its TTL).
+   *
+   * @param name the source name
+   * @return a picker of that one source; nothing is resolved until {@code next()}
    */
   public SourcePicker sourcePicker(String name) {
     return new NamedSourcePicker(Objects.requireNonNull(name, "name"), resolver);
@@ -135,6 +144,8 @@ public final class EgressKit implements AutoCloseable {
    * get_egress_pool} handler makes a pool for any name makes every name a pool: then use {@link
    * #sourcePicker} for a single source.
    *
+   * @param sourceOrPool a pool or source name of the policy
+   * @return {@link #pool pool(name)} or {@link #sourcePicker sourcePicker(name)}
    * @throws ResolutionException if the name is neither a pool nor a source (the message carries
    *     both errors)
    */
@@ -159,8 +170,14 @@ public final class EgressKit implements AutoCloseable {
    * connect timeout. The stage completes once the route's handshake is done; attach handlers
    * with {@link EgressConnection#attach} and close the connection when finished.
    *
-   * @param port the destination port; the source's {@code remote_port} replaces it, and 0
-   *             means 25
+   * @param sourceName the source to connect from
+   * @param host       the destination: a host name (resolved with the JDK resolver, taking the
+   *                   first address of the source address's family) or an IP literal
+   * @param port       the destination port; the source's {@code remote_port} replaces it, and 0
+   *                   means 25
+   * @return a stage completed with the connection, or failed with an {@link
+   *     dev.egresskit.transport.EgressConnectException} (its {@code kind()} says why) or an
+   *     {@link java.net.UnknownHostException}
    * @throws ResolutionException if the source cannot be resolved (thrown, not in the stage)
    */
   public CompletionStage<EgressConnection> connect(String sourceName, String host, int port) {
@@ -172,6 +189,12 @@ public final class EgressKit implements AutoCloseable {
    * within {@code timeout}, which covers resolving the host, the TCP connect and the handshake.
    * The stage fails with an {@link dev.egresskit.transport.EgressConnectException} (or an
    * {@link java.net.UnknownHostException} for a host with no usable address).
+   *
+   * @param source  the source to connect from
+   * @param host    the destination host name or IP literal
+   * @param port    the destination port ({@code remote_port} replaces it; 0 means 25)
+   * @param timeout the deadline for resolve, connect and handshake together
+   * @return a stage completed with the connection once the route's handshake is done
    */
   public CompletionStage<EgressConnection> connect(EgressSource source, String host, int port,
       Duration timeout) {
@@ -190,7 +213,11 @@ public final class EgressKit implements AutoCloseable {
    * A blocking socket from source {@code sourceName} to {@code host:port}, connected and
    * through the route's handshake, so the next bytes read are the server's (an SMTP banner).
    *
-   * @param timeout the deadline for resolving, connecting and the handshake
+   * @param sourceName the source to connect from
+   * @param host       the destination host name or IP literal
+   * @param port       the destination port ({@code remote_port} replaces it; 0 means 25)
+   * @param timeout    the deadline for resolving, connecting and the handshake
+   * @return the connected socket; the caller closes it (closing the kit does not)
    * @throws dev.egresskit.transport.EgressConnectException if the connection fails (with its
    *     kind); {@link java.net.UnknownHostException} if the host has no usable address
    * @throws ResolutionException if the source cannot be resolved
@@ -205,8 +232,12 @@ public final class EgressKit implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(host, "host");
-    return EgressSocket.connected(Sockets.open(connectors.sockets(), source,
-        destinations.resolveNow(source, host, port), timeout));
+    long start = System.nanoTime();
+    java.net.InetSocketAddress destination =
+        Sockets.await(destinations.resolve(source, host, port), timeout);
+    Duration left = timeout.minusNanos(System.nanoTime() - start);
+    return EgressSocket.connected(Sockets.open(connectors.sockets(), source, destination,
+        left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left));
   }
 
   /**
@@ -214,6 +245,10 @@ public final class EgressKit implements AutoCloseable {
    * takes the next source from {@code picker} and connects through its route; a connect timeout
    * of 0 means the kit's connect timeout. For libraries that create sockets with a {@link
    * SocketFactory} and connect them themselves.
+   *
+   * @param picker where each connect takes its source from
+   * @return an unconnected socket; {@code connect} throws {@link
+   *     dev.egresskit.transport.EgressConnectException} with the failure's kind
    */
   public EgressSocket newSocket(SourcePicker picker) {
     Objects.requireNonNull(picker, "picker");

@@ -33,7 +33,11 @@ final class Sockets {
         connection.destination(), detached.channel(), detached.received());
   }
 
-  private static <T> T await(CompletableFuture<T> future, Duration bound) throws IOException {
+  /**
+   * The future's value within {@code bound}; its failure unwrapped (an {@link IOException} or
+   * runtime exception as itself).
+   */
+  static <T> T await(CompletableFuture<T> future, Duration bound) throws IOException {
     try {
       return future.get(bound.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -42,7 +46,7 @@ final class Sockets {
       throw new InterruptedIOException("interrupted while connecting");
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new IOException("no answer from the connector within " + bound, e);
+      throw new java.net.SocketTimeoutException("no answer within " + bound);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {

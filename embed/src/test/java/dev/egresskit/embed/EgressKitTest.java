@@ -187,6 +187,13 @@ class EgressKitTest {
   }
 
   @Test
+  void aDestinationWithNoAddressOfTheSourcesFamilyIsAnUnknownHost() {
+    assertThatThrownBy(() -> kit.openSocket("ip-1", "::1", 25, TIMEOUT))
+        .isInstanceOf(java.net.UnknownHostException.class)
+        .hasMessageContaining("::1 has no IPv4 address for source ip-1");
+  }
+
+  @Test
   void aSourceThePolicyCannotMakeFailsWithTheScriptsError() {
     assertThatThrownBy(() -> kit.source("nope"))
         .isInstanceOf(ResolutionException.class)

@@ -35,6 +35,7 @@ public record KitOptions(
     List<Path> readRoots,
     int eventLoopThreads) {
 
+  /** Checks the values and copies the lists. */
   public KitOptions {
     Objects.requireNonNull(policySettings, "policySettings");
     Objects.requireNonNull(cacheSettings, "cacheSettings");
