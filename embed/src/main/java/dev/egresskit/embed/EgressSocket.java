@@ -29,7 +29,7 @@ import java.util.Set;
  * connected. {@link #getInetAddress()} and {@link #getPort()} name the destination (the SMTP
  * server), even when the TCP peer is a proxy; {@link #getChannel()} is {@code null}.
  */
-public final class EgressSocket extends Socket {
+public final class EgressSocket extends ForwardingSocket {
 
   /** How an unconnected socket gets connected. */
   interface Opener {
@@ -50,7 +50,6 @@ public final class EgressSocket extends Socket {
   private volatile boolean closed;
 
   private EgressSocket(Opener opener, Duration defaultTimeout) throws SocketException {
-    super((SocketImpl) null);
     this.opener = opener;
     this.defaultTimeout = defaultTimeout;
   }
@@ -103,7 +102,8 @@ public final class EgressSocket extends Socket {
     return o;
   }
 
-  private Socket open() throws SocketException {
+  @Override
+  Socket open() throws SocketException {
     if (closed) {
       throw new SocketException("Socket is closed");
     }
@@ -243,120 +243,9 @@ public final class EgressSocket extends Socket {
   }
 
   @Override
-  public void setTcpNoDelay(boolean on) throws SocketException {
-    open().setTcpNoDelay(on);
-  }
-
-  @Override
-  public boolean getTcpNoDelay() throws SocketException {
-    return open().getTcpNoDelay();
-  }
-
-  @Override
-  public void setSoLinger(boolean on, int linger) throws SocketException {
-    open().setSoLinger(on, linger);
-  }
-
-  @Override
-  public int getSoLinger() throws SocketException {
-    return open().getSoLinger();
-  }
-
-  @Override
-  public void setKeepAlive(boolean on) throws SocketException {
-    open().setKeepAlive(on);
-  }
-
-  @Override
-  public boolean getKeepAlive() throws SocketException {
-    return open().getKeepAlive();
-  }
-
-  @Override
-  public void setSendBufferSize(int size) throws SocketException {
-    open().setSendBufferSize(size);
-  }
-
-  @Override
-  public int getSendBufferSize() throws SocketException {
-    return open().getSendBufferSize();
-  }
-
-  @Override
-  public void setReceiveBufferSize(int size) throws SocketException {
-    open().setReceiveBufferSize(size);
-  }
-
-  @Override
-  public int getReceiveBufferSize() throws SocketException {
-    return open().getReceiveBufferSize();
-  }
-
-  @Override
-  public void setTrafficClass(int tc) throws SocketException {
-    open().setTrafficClass(tc);
-  }
-
-  @Override
-  public int getTrafficClass() throws SocketException {
-    return open().getTrafficClass();
-  }
-
-  @Override
-  public void setReuseAddress(boolean on) throws SocketException {
-    open().setReuseAddress(on);
-  }
-
-  @Override
-  public boolean getReuseAddress() throws SocketException {
-    return open().getReuseAddress();
-  }
-
-  @Override
-  public void setOOBInline(boolean on) throws SocketException {
-    open().setOOBInline(on);
-  }
-
-  @Override
-  public boolean getOOBInline() throws SocketException {
-    return open().getOOBInline();
-  }
-
-  @Override
-  public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
-    // Advisory only, and ignored by the JDK's own sockets too.
-  }
-
-  @Override
-  public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-    open().setOption(name, value);
-    return this;
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> name) throws IOException {
-    return open().getOption(name);
-  }
-
-  @Override
   public Set<SocketOption<?>> supportedOptions() {
     Socket s = socket;
     return s == null ? Set.of() : s.supportedOptions();
-  }
-
-  @Override
-  public void sendUrgentData(int data) throws IOException {
-    throw new SocketException("urgent data is not supported");
-  }
-
-  @Override
-  public void shutdownInput() throws IOException {
-    open().shutdownInput();
-  }
-
-  @Override
-  public void shutdownOutput() throws IOException {
-    open().shutdownOutput();
   }
 
   @Override
