@@ -252,8 +252,11 @@ public final class EgressKit implements AutoCloseable {
    */
   public EgressSocket newSocket(SourcePicker picker) {
     Objects.requireNonNull(picker, "picker");
-    return EgressSocket.unconnected((destination, timeout) -> Sockets.open(
-        connectors.sockets(), picker.next(), destination, timeout), connectTimeout);
+    return EgressSocket.unconnected((destination, timeout) -> {
+      EgressSource source = picker.next();
+      return Sockets.open(connectors.sockets(), source,
+          destinations.forSource(source, destination), timeout);
+    }, connectTimeout);
   }
 
   /**

@@ -190,7 +190,23 @@ class EgressKitTest {
   void aDestinationWithNoAddressOfTheSourcesFamilyIsAnUnknownHost() {
     assertThatThrownBy(() -> kit.openSocket("ip-1", "::1", 25, TIMEOUT))
         .isInstanceOf(java.net.UnknownHostException.class)
-        .hasMessageContaining("::1 has no IPv4 address for source ip-1");
+        .hasMessageContaining("::1 has no IPv4 address for source ip-1 (which presents 127.0.0.2)");
+  }
+
+  @Test
+  void anUnconnectedSocketGivenANameResolvedToTheOtherFamilyLooksItUpAgainForTheSource()
+      throws Exception {
+    // What Jakarta Mail does: new InetSocketAddress(host, port) keeps the first address only.
+    java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+    InetSocketAddress given = new InetSocketAddress(
+        java.net.InetAddress.getByAddress("127.0.0.1", v6.getAddress()), sink.address().getPort());
+    try (EgressSocket socket = kit.newSocket(kit.sourcePicker("ip-1"))) {
+      socket.connect(given, 10_000);
+      talkSmtp(socket, "mta1.example.com");
+    }
+
+    assertThat(sink.awaitSessions(1, TIMEOUT).get(0).peer().getAddress().getHostAddress())
+        .isEqualTo("127.0.0.2");
   }
 
   @Test
