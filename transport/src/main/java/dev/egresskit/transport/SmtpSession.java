@@ -61,7 +61,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    phaseStart = System.nanoTime();
+    phaseStart = ctx.executor().ticker().nanoTime();
     long remaining = deadlineNanos - phaseStart;
     deadlineTask = ctx.executor().schedule(this::onDeadline, Math.max(0, remaining),
         TimeUnit.NANOSECONDS);
@@ -99,7 +99,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     int code = Integer.parseInt(line.substring(0, 3));
     List<String> lines = List.copyOf(reply);
     reply.clear();
-    long now = System.nanoTime();
+    long now = ctx.executor().ticker().nanoTime();
     switch (state) {
       case BANNER:
         if (code != 220) {
