@@ -14,17 +14,23 @@ import dev.egresskit.transport.SmtpProbe;
  * plug-in class loader (the transport's own SPI, with priorities).
  */
 final class TransportModule extends AbstractModule {
+  /** Event-loop threads of the run's connector. */
+  static final int EVENT_LOOP_THREADS = 2;
 
   @Provides
   @Singleton
   EgressConnector connector(SourceHealthTracker health, Plugins plugins, Closer closer) {
-    return closer.register(EgressConnector.builder()
+    return closer.register(connectorBuilder(health, plugins).build());
+  }
+
+  /** The run's connector settings; {@code bench connect --socks5-lockstep} adds one. */
+  static EgressConnector.Builder connectorBuilder(SourceHealthTracker health, Plugins plugins) {
+    return EgressConnector.builder()
         .health(health)
         .classLoader(plugins.loader())
         // Probes are sequential and short: a couple of threads is plenty, and keeps a CLI run
         // light on a busy machine.
-        .eventLoopThreads(2)
-        .build());
+        .eventLoopThreads(EVENT_LOOP_THREADS);
   }
 
   @Provides
