@@ -198,8 +198,6 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
     }
     step = Step.DONE;
     handoff.handshakeDone();
-    // Nothing more is read until the caller attaches its handlers.
-    channel.config().setAutoRead(false);
     attempt.candidateSucceeded(this, reported);
   }
 

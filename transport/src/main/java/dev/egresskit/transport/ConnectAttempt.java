@@ -191,6 +191,10 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
         source, destination, reported, timings, connector.proxyText(strategy));
     if (!result.complete(connection)) {
       winner.channel().close();
+    } else if (!winner.handoff().isAttached()) {
+      // The caller attaches later, from elsewhere: read nothing more until it does. (A caller
+      // that attached while the result completed, on this loop, costs no toggling of reads.)
+      winner.channel().config().setAutoRead(false);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.egresskit.transport;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.transport.spi.Addresses;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -137,7 +137,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   }
 
   private void write(String command) {
-    ctx.writeAndFlush(Unpooled.copiedBuffer(command + "\r\n", StandardCharsets.US_ASCII))
+    // A pooled buffer of the channel's allocator: epoll writes it without another copy.
+    ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), command + "\r\n"))
         .addListener(f -> {
           if (!f.isSuccess()) {
             fail("failed to send " + command.split(" ")[0] + ": "
