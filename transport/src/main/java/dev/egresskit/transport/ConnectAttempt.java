@@ -44,6 +44,9 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
   private long startNanos;
   private long resolvedNanos;
   private ScheduledFuture<?> deadlineTask;
+  /** What the deadline runs once the connection's user has taken it over ({@link #adoptDeadline}). */
+  private Runnable adoptedDeadline;
+  private boolean adoptable;
   private CandidateSocket current;
 
   ConnectAttempt(
@@ -159,7 +162,27 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
     current.start();
   }
 
+  /**
+   * Hands this attempt's deadline, still pending, to the connection's first user, so a probe
+   * that runs under the same deadline needs no timer of its own. Only while the result is being
+   * completed, on the event loop; otherwise (or when already taken) null.
+   *
+   * @param action what to run when the deadline passes
+   * @return the pending task, to cancel when done
+   */
+  ScheduledFuture<?> adoptDeadline(Runnable action) {
+    if (!adoptable || adoptedDeadline != null || deadlineTask == null || !loop.inEventLoop()) {
+      return null;
+    }
+    adoptedDeadline = action;
+    return deadlineTask;
+  }
+
   private void onDeadline() {
+    if (adoptedDeadline != null) {
+      adoptedDeadline.run();
+      return;
+    }
     deadlinePassed = true;
     if (state == State.RESOLVING) {
       ProxyTarget proxy = strategy.proxy().orElseThrow();
@@ -182,14 +205,19 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
       return;
     }
     state = State.FINISHED;
-    cancelDeadline();
     long now = nanoTime();
     PhaseTimings timings = new PhaseTimings(
         micros(resolvedNanos - startNanos), micros(winner.connectedNanos() - resolvedNanos),
         micros(now - winner.connectedNanos()), 0, 0);
     EgressConnection connection = new EgressConnection(winner.channel(), winner.handoff(),
-        source, destination, reported, timings, connector.proxyText(strategy));
-    if (!result.complete(connection)) {
+        source, destination, reported, timings, connector.proxyText(strategy), this);
+    adoptable = true;
+    boolean completed = result.complete(connection);
+    adoptable = false;
+    if (adoptedDeadline == null) {
+      cancelDeadline();
+    }
+    if (!completed) {
       winner.channel().close();
     } else if (!winner.handoff().isAttached()) {
       // The caller attaches later, from elsewhere: read nothing more until it does. (A caller

@@ -62,9 +62,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     phaseStart = ctx.executor().ticker().nanoTime();
-    long remaining = deadlineNanos - phaseStart;
-    deadlineTask = ctx.executor().schedule(this::onDeadline, Math.max(0, remaining),
-        TimeUnit.NANOSECONDS);
+    // The probe's deadline is the connect deadline (one timeout covers both): take over that
+    // timer when it is handed over, else (attached later) schedule one for what remains.
+    deadlineTask = connection.adoptDeadline(this::onDeadline);
+    if (deadlineTask == null) {
+      long remaining = deadlineNanos - phaseStart;
+      deadlineTask = ctx.executor().schedule(this::onDeadline, Math.max(0, remaining),
+          TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
