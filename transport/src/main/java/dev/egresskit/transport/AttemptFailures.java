@@ -1,7 +1,7 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
-import dev.egresskit.transport.spi.Addresses;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ final class AttemptFailures {
         .append(": ");
     for (int i = 0; i < failures.size(); i++) {
       Failure f = failures.get(i);
-      reason.append(i == 0 ? "" : "; ").append(Addresses.format(f.transport())).append(": ")
+      reason.append(i == 0 ? "" : "; ").append(IpLiterals.format(f.transport())).append(": ")
           .append(f.error().reason());
     }
     EgressConnectException error = combined.error(kind, reason.toString(), null);

@@ -1,11 +1,12 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.core.spec.Durations;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import dev.egresskit.transport.spi.HandshakeContext;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -60,7 +61,7 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
       if (channel != null) {
         channel.close();
       }
-      fail(unreachableKind(), "failed to create a socket for " + Addresses.format(transport)
+      fail(unreachableKind(), "failed to create a socket for " + IpLiterals.format(transport)
           + ": " + ConnectAttempt.describe(e), e);
       return;
     }
@@ -82,7 +83,7 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
   private void registered(ChannelFuture f) {
     if (!f.isSuccess()) {
       fail(unreachableKind(), "failed to register a socket for "
-          + Addresses.format(transport) + ": " + ConnectAttempt.describe(f.cause()), f.cause());
+          + IpLiterals.format(transport) + ": " + ConnectAttempt.describe(f.cause()), f.cause());
     } else if (source().route().bindAddress().isPresent()) {
       step = Step.BINDING;
       channel.bind(new InetSocketAddress(source().route().bindAddress().get(), 0))
@@ -100,9 +101,9 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
     InetAddress address = source().route().bindAddress().orElseThrow();
     FailureKind kind = BindErrors.isAddressNotAvailable(f.cause())
         ? FailureKind.SOURCE_UNPLUMBED : FailureKind.BIND_FAILED;
-    fail(kind, "bind " + Addresses.format(address) + " for " + source().name() + " failed: "
+    fail(kind, "bind " + IpLiterals.format(address) + " for " + source().name() + " failed: "
         + ConnectAttempt.describe(f.cause()) + " while attempting to connect to "
-        + Addresses.format(destination()) + " transport=" + Addresses.format(transport)
+        + IpLiterals.format(destination()) + " transport=" + IpLiterals.format(transport)
         + " proto=" + strategy.protocol(), f.cause());
   }
 
@@ -113,7 +114,7 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
 
   private void connected(ChannelFuture f) {
     if (!f.isSuccess()) {
-      fail(unreachableKind(), "failed to connect to " + Addresses.format(transport) + " ("
+      fail(unreachableKind(), "failed to connect to " + IpLiterals.format(transport) + " ("
           + strategy.protocol() + "): " + ConnectAttempt.describe(f.cause()), f.cause());
       return;
     }
@@ -125,7 +126,7 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
       strategy.startHandshake(channel, this);
     } catch (RuntimeException e) {
       fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-          + Addresses.format(transport) + ": " + ConnectAttempt.describe(e), e);
+          + IpLiterals.format(transport) + ": " + ConnectAttempt.describe(e), e);
     }
   }
 
@@ -150,11 +151,11 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
     String after = "timeout after " + Durations.format(attempt.timeout());
     if (step == Step.HANDSHAKING) {
       fail(FailureKind.HANDSHAKE_TIMEOUT, after + " while performing proxy handshake with "
-          + Addresses.format(transport) + " (" + phase() + ")", null);
+          + IpLiterals.format(transport) + " (" + phase() + ")", null);
     } else {
       fail(strategy.proxy().isPresent() ? FailureKind.PROXY_UNREACHABLE
           : FailureKind.CONNECT_TIMEOUT, after + " while connecting to "
-          + Addresses.format(transport) + " (" + strategy.protocol() + ")", null);
+          + IpLiterals.format(transport) + " (" + strategy.protocol() + ")", null);
     }
   }
 
@@ -216,12 +217,12 @@ final class CandidateSocket implements HandshakeContext, Handoff.Listener, Chann
   @Override
   public void closedDuringHandshake() {
     fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-        + Addresses.format(transport) + ": connection closed by the peer while " + phase(), null);
+        + IpLiterals.format(transport) + ": connection closed by the peer while " + phase(), null);
   }
 
   @Override
   public void exceptionDuringHandshake(Throwable cause) {
     fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-        + Addresses.format(transport) + ": " + ConnectAttempt.describe(cause), cause);
+        + IpLiterals.format(transport) + ": " + ConnectAttempt.describe(cause), cause);
   }
 }

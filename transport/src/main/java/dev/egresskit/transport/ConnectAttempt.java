@@ -1,12 +1,13 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.ProxyServer;
-import dev.egresskit.core.spec.Durations;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import dev.egresskit.transport.spi.ProxyTarget;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
@@ -139,7 +140,7 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
     if (candidates.isEmpty()) {
       String field = strategy.proxy().map(ProxyTarget::field).orElse("destination");
       String server = strategy.proxy().map(p -> p.server().toString())
-          .orElse(Addresses.format(destination));
+          .orElse(IpLiterals.format(destination));
       finish(error(FailureKind.RESOLUTION_FAILED,
           ProxyCandidates.noneUsable(source.name(), field, server, bind, resolved.size()), null));
       return;
@@ -256,7 +257,7 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
 
   private EgressConnectException error(FailureKind kind, String reason, Throwable cause) {
     return new EgressConnectException(kind, strategy.protocol(), connector.proxyText(strategy),
-        Addresses.format(destination), reason, cause);
+        IpLiterals.format(destination), reason, cause);
   }
 
   long nanoTime() {

@@ -1,9 +1,9 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import dev.egresskit.transport.spi.ProxyTarget;
 import io.netty.channel.Channel;
@@ -150,13 +150,13 @@ public final class EgressConnector implements AutoCloseable {
       // Spec §2.2a: fail fast, and do not count this as another health event.
       return CompletableFuture.failedFuture(new EgressConnectException(
           FailureKind.SOURCE_SUSPENDED, strategy.protocol(), proxyText(strategy),
-          Addresses.format(target), "source " + source.name() + " is unhealthy and suspended",
+          IpLiterals.format(target), "source " + source.name() + " is unhealthy and suspended",
           null));
     }
     Optional<String> mismatch = strategy.checkDestination(source, target);
     if (mismatch.isPresent()) {
       EgressConnectException e = new EgressConnectException(FailureKind.FAMILY_MISMATCH,
-          strategy.protocol(), proxyText(strategy), Addresses.format(target), mismatch.get(),
+          strategy.protocol(), proxyText(strategy), IpLiterals.format(target), mismatch.get(),
           null);
       health.recordFailure(source, e.kind());
       return CompletableFuture.failedFuture(e);

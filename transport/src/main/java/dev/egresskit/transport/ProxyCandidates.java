@@ -1,6 +1,6 @@
 package dev.egresskit.transport;
 
-import dev.egresskit.transport.spi.Addresses;
+import dev.egresskit.core.grammar.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +40,7 @@ final class ProxyCandidates {
     List<InetSocketAddress> usable = null;
     for (int i = 0; i < resolved.size(); i++) {
       InetSocketAddress c = resolved.get(i);
-      boolean keep = Addresses.sameFamily(bind.get(), c.getAddress());
+      boolean keep = IpLiterals.sameFamily(bind.get(), c.getAddress());
       if (!keep && usable == null) {
         usable = new ArrayList<>(resolved.subList(0, i));
       } else if (keep && usable != null) {
@@ -56,7 +56,7 @@ final class ProxyCandidates {
     return bind.isPresent() && resolvedCount > 0
         ? "source " + sourceName + ": no " + field + " candidates remain after filtering "
             + resolvedCount + " resolved address(es) to match source_address "
-            + Addresses.format(bind.get()) + " family"
+            + IpLiterals.format(bind.get()) + " family"
         : "source " + sourceName + ": " + field + " " + server
             + " resolved to no usable addresses";
   }

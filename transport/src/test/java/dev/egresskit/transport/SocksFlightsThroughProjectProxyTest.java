@@ -10,7 +10,7 @@ import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.Socks5ProxyServer;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SmtpSink;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
