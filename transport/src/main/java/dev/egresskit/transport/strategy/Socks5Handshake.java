@@ -14,9 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandRequest;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialRequest;
-import io.netty.handler.codec.socksx.v5.Socks5AddressDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5AddressType;
 import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
 import io.netty.handler.codec.socksx.v5.Socks5ClientEncoder;
@@ -31,7 +29,6 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthResponseDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -55,21 +52,7 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   static final String DECODER = "socks5-decoder";
   static final String HANDLER = "socks5-handshake";
 
-  /** The one-flight greetings: exactly the one method the source will use. */
-  private static final DefaultSocks5InitialRequest OFFER_NO_AUTH =
-      new DefaultSocks5InitialRequest(Socks5AuthMethod.NO_AUTH);
-  private static final DefaultSocks5InitialRequest OFFER_PASSWORD =
-      new DefaultSocks5InitialRequest(Socks5AuthMethod.PASSWORD);
 
-  /** Netty's address decoder, restricted to the three types RFC 1928 defines. */
-  private static final Socks5AddressDecoder ADDRESSES = (type, in) -> {
-    if (type != Socks5AddressType.IPv4 && type != Socks5AddressType.IPv6
-        && type != Socks5AddressType.DOMAIN) {
-      throw new Socks5ProtocolException(
-          String.format("invalid address type %02X", type.byteValue() & 0xff));
-    }
-    return Socks5AddressDecoder.DEFAULT.decodeAddress(type, in);
-  };
 
 
 
@@ -149,15 +132,15 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       }
     }
     expectVersion5();
-    write(credentials.isPresent() ? OFFER_PASSWORD : OFFER_NO_AUTH);
+    write(credentials.isPresent() ? Socks5Requests.OFFER_PASSWORD : Socks5Requests.OFFER_NO_AUTH);
     if (auth != null) {
       write(auth);
     }
     Optional<InetAddress> source = route.sourceAddress();
     if (source.isPresent()) {
-      write(command(Socks5CommandType.BIND, new InetSocketAddress(source.get(), 0)));
+      write(Socks5Requests.command(Socks5CommandType.BIND, new InetSocketAddress(source.get(), 0)));
     }
-    send(command(Socks5CommandType.CONNECT, context.destination()),
+    send(Socks5Requests.command(Socks5CommandType.CONNECT, context.destination()),
         Socks5Texts.phaseOf(Socks5Texts.Step.METHOD));
   }
 
@@ -259,21 +242,13 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
 
   /** Arms the decoder for the command reply; sends the request too in lock-step. */
   private void sendCommand(Socks5CommandType type, InetSocketAddress target) {
-    ctx.pipeline().replace(DECODER, DECODER, new Socks5CommandResponseDecoder(ADDRESSES));
+    ctx.pipeline().replace(DECODER, DECODER, new Socks5CommandResponseDecoder(Socks5Requests.ADDRESSES));
     expectVersion5();
     if (lockstep) {
-      send(command(type, target), Socks5Texts.phaseOf(state));
+      send(Socks5Requests.command(type, target), Socks5Texts.phaseOf(state));
     } else {
       context.enterPhase(Socks5Texts.phaseOf(state));
     }
-  }
-
-  private static DefaultSocks5CommandRequest command(
-      Socks5CommandType type, InetSocketAddress target) {
-    Socks5AddressType addressType = target.getAddress() instanceof Inet6Address
-        ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4;
-    return new DefaultSocks5CommandRequest(type, addressType,
-        IpLiterals.format(target.getAddress()), target.getPort());
   }
 
   private void onBind(Socks5CommandResponse reply) {
