@@ -21,9 +21,14 @@ import org.luaj.vm2.lib.DebugLib;
 final class CallTracker extends DebugLib {
   /** How many instructions run between two clock reads. */
   private static final int CHECK_EVERY = 1024;
+  /** The armed tracker of each thread, for library functions that loop in Java. */
+  private static final ThreadLocal<CallTracker> RUNNING = new ThreadLocal<>();
 
   private LuaClosure[] closures = new LuaClosure[32];
   private int[] pcs = new int[32];
+  private LuaValue[][] stacks = new LuaValue[32][];
+  /** The tracker armed on this thread before this one (a nested resolution), restored after. */
+  private CallTracker outer;
   private int depth;
   private int countdown = CHECK_EVERY;
   private long deadlineNanos;
@@ -46,13 +51,13 @@ final class CallTracker extends DebugLib {
   @Override
   public void onCall(LuaFunction f) {
     tailClosure = null;
-    push(null);
+    push(null, null);
   }
 
   @Override
   public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
     tailClosure = null;
-    push(c);
+    push(c, stack);
   }
 
   @Override
@@ -60,6 +65,7 @@ final class CallTracker extends DebugLib {
     tailClosure = null;
     if (depth > 0) {
       pcs[depth - 1] = pc;
+      ConcatLimit.check(closures[depth - 1], stacks[depth - 1], pc);
     }
     if (expired) {
       // Sticky: pcall may catch the first error, the next instruction raises it again.
@@ -80,6 +86,7 @@ final class CallTracker extends DebugLib {
       depth--;
       LuaClosure c = closures[depth];
       closures[depth] = null;
+      stacks[depth] = null;
       int pc = pcs[depth];
       // LuaJ runs the target of `return f(x)` after the frame has ended; remember the frame so a
       // kumo.* function called that way still knows its line.
@@ -166,11 +173,32 @@ final class CallTracker extends DebugLib {
     this.expired = false;
     this.lastError = null;
     this.armed = true;
+    this.outer = RUNNING.get();
+    RUNNING.set(this);
   }
 
   /** Stops the clock after a top-level call. */
   void disarm() {
     armed = false;
+    if (outer == null) {
+      RUNNING.remove();
+    } else {
+      RUNNING.set(outer);
+      outer = null;
+    }
+  }
+
+  /**
+   * For library functions that loop in Java, where {@link #onInstruction} cannot see them:
+   * raises the deadline error if the call running on this thread is past its deadline.
+   */
+  static void checkDeadlineOfThisThread() {
+    CallTracker tracker = RUNNING.get();
+    if (tracker != null && tracker.armed
+        && (tracker.expired || System.nanoTime() - tracker.deadlineNanos > 0)) {
+      tracker.expired = true;
+      throw new LuaError(tracker.deadlineText);
+    }
   }
 
   boolean armed() {
@@ -185,16 +213,19 @@ final class CallTracker extends DebugLib {
   /** Forgets the frames of a call that ended abnormally. */
   void reset() {
     java.util.Arrays.fill(closures, 0, depth, null);
+    java.util.Arrays.fill(stacks, 0, depth, null);
     depth = 0;
     tailClosure = null;
   }
 
-  private void push(LuaClosure c) {
+  private void push(LuaClosure c, LuaValue[] stack) {
     if (depth == closures.length) {
       closures = java.util.Arrays.copyOf(closures, depth * 2);
       pcs = java.util.Arrays.copyOf(pcs, depth * 2);
+      stacks = java.util.Arrays.copyOf(stacks, depth * 2);
     }
     closures[depth] = c;
+    stacks[depth] = stack;
     pcs[depth] = 0;
     depth++;
   }
