@@ -1,4 +1,5 @@
 -- Writes cases.tsv: what the reference Lua 5.4 returns for string.find, match, gmatch and gsub
+-- (and string.byte and rep)
 -- over a set of patterns and subjects (hand-picked ones for every feature and error of the
 -- manual's section 6.4.1, then seeded random ones). PatternDifferentialTest replays every line
 -- against the sandbox's own matcher, so lua5.4 is needed only to regenerate the file:
@@ -140,6 +141,21 @@ for _, p in ipairs({"%w+", "(%w)(%w?)", "()(a)", "", "^a", "b*", "(a)(b)(c)", "%
         run("gsub", s, p, repl, n)
       end
     end
+  end
+end
+
+-- string.byte ranges and string.rep separators, also replaced by the sandbox
+for _, s in ipairs({"", "abc", "hello"}) do
+  for _, i in ipairs({-100, -2, -1, 0, 1, 2, 3, 6, 100, 1 << 40}) do
+    run("byte", s, i)
+    for _, j in ipairs({-100, -2, -1, 0, 1, 2, 3, 6, 100, 1 << 40}) do
+      run("byte", s, i, j)
+    end
+  end
+  for _, n in ipairs({-1, 0, 1, 3}) do
+    run("rep", s, n)
+    run("rep", s, n, ",")
+    run("rep", s, n, "")
   end
 end
 

@@ -22,7 +22,7 @@ final class BoundedStringLib {
     PatternFunctions.install(string, SandboxLimits.DEADLINE);
     string.set("rep", new Rep());
     string.set("format", new Format(string.get("format")));
-    string.set("byte", new Byte(string.get("byte")));
+    string.set("byte", new Byte());
   }
 
   /** {@code string.rep(s, n [, sep])}, with Lua 5.4's separator (LuaJ 3.0.1 ignores it). */
@@ -50,7 +50,7 @@ final class BoundedStringLib {
       byte[] out = new byte[(int) (count * piece - separator.m_length)];
       for (int at = 0; at < out.length; at += (int) piece) {
         System.arraycopy(unit.m_bytes, unit.m_offset, out, at, unit.m_length);
-        if (at + piece < out.length) {
+        if (at + unit.m_length < out.length) {
           System.arraycopy(separator.m_bytes, separator.m_offset, out, at + unit.m_length,
               separator.m_length);
         }
@@ -107,28 +107,34 @@ final class BoundedStringLib {
     }
   }
 
-  /** {@code string.byte(s [, i [, j]])} returning at most {@link SandboxLimits#MAX_VALUES}. */
+  /**
+   * {@code string.byte(s [, i [, j]])} as Lua 5.4 (an end past the string is clamped; LuaJ 3.0.1
+   * truncates it to an int), returning at most {@link SandboxLimits#MAX_VALUES} values.
+   */
   private static final class Byte extends VarArgFunction {
-    private final LuaValue bytes;
-
-    Byte(LuaValue bytes) {
-      this.bytes = bytes;
+    Byte() {
       this.name = "byte";
     }
 
     @Override
     public Varargs invoke(Varargs args) {
-      int length = args.checkstring(1).m_length;
-      long first = relative(args.optlong(2, 1), length);
-      long last = Math.min(length, relative(args.optlong(3, first), length));
-      if (last - Math.max(first, 1) >= SandboxLimits.MAX_VALUES) {
+      LuaString s = args.checkstring(1);
+      int length = s.m_length;
+      long i = args.optlong(2, 1);
+      long first = i > 0 ? i : i == 0 || i < -(long) length ? 1 : length + i + 1;
+      long j = args.optlong(3, i);
+      long last = j > length ? length : j >= 0 ? j : j < -(long) length ? 0 : length + j + 1;
+      if (first > last) {
+        return NONE;
+      }
+      if (last - first >= SandboxLimits.MAX_VALUES) {
         throw new LuaError("string slice too long");
       }
-      return bytes.invoke(args);
-    }
-
-    private static long relative(long position, int length) {
-      return position >= 0 ? position : Math.max(0, length + position + 1);
+      LuaValue[] values = new LuaValue[(int) (last - first + 1)];
+      for (int k = 0; k < values.length; k++) {
+        values[k] = valueOf(s.luaByte((int) first - 1 + k));
+      }
+      return varargsOf(values);
     }
   }
 }

@@ -19,7 +19,8 @@ import org.luaj.vm2.Varargs;
 
 /**
  * Replays what the reference Lua 5.4.4 returned for about 17,000 calls of {@code string.find},
- * {@code match}, {@code gmatch} and {@code gsub} (results and error texts; the data and the
+ * {@code match}, {@code gmatch}, {@code gsub}, {@code byte} and {@code rep} (results and error
+ * texts; the data and the
  * script that produced it are in {@code src/test/resources/lua54-patterns}) against the sandbox's
  * string library, so lua5.4 is not needed to run this test.
  */
