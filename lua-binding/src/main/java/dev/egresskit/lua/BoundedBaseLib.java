@@ -46,7 +46,7 @@ final class BoundedBaseLib {
       while (true) {
         SandboxLimits.DEADLINE.check();
         LuaValue piece = chunk.call();
-        if (piece.isnil() || piece.isstring() && piece.rawlen() == 0) {
+        if (piece.isnil() || SandboxLimits.textLength(piece) == 0 && piece.isstring()) {
           break;
         }
         if (!piece.isstring()) {
@@ -80,7 +80,7 @@ final class BoundedBaseLib {
       long total = 0;
       for (int i = 0; i < texts.length; i++) {
         texts[i] = tostring.call(args.arg(i + 1));
-        total += texts[i].isstring() ? texts[i].rawlen() + 1 : 0;
+        total += SandboxLimits.textLength(texts[i]) + 1;
         SandboxLimits.checkLength("print", total);
       }
       return print.invoke(varargsOf(texts));

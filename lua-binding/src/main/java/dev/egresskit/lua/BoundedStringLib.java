@@ -93,7 +93,7 @@ final class BoundedStringLib {
         }
         arg++;
         LuaValue value = args.arg(arg);
-        int length = value.isstring() ? value.rawlen() : 0;
+        int length = SandboxLimits.textLength(value);
         if (i < end && b[i] == 's') {
           bound += Math.max(length, NUMBER_MAX);
         } else if (i < end && b[i] == 'q') {

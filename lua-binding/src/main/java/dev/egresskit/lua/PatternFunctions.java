@@ -241,12 +241,15 @@ final class PatternFunctions {
       byte[] t = template.m_bytes;
       int last = template.m_offset + template.m_length;
       for (int i = template.m_offset; i < last; i++) {
-        byte c = t[i];
-        if (c != '%') {
-          out.append(c);
-          continue;
+        int run = i;
+        while (run < last && t[run] != '%') {
+          run++;
         }
-        i++;
+        out.append(t, i, run - i);
+        if (run == last) {
+          return;
+        }
+        i = run + 1;
         byte d = i < last ? t[i] : 0;
         if (d == '%') {
           out.append(d);

@@ -2,6 +2,7 @@ package dev.egresskit.lua;
 
 import dev.egresskit.lua.patterns.PatternBudget;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaValue;
 
 /**
  * The bounds the sandbox's library functions keep, because the instruction hook cannot see work
@@ -23,6 +24,11 @@ final class SandboxLimits {
     if (length > MAX_STRING_BYTES) {
       throw tooLarge(function);
     }
+  }
+
+  /** The length of a string, or of a number's text; 0 for other values. */
+  static int textLength(LuaValue value) {
+    return value.isstring() ? value.strvalue().m_length : 0;
   }
 
   static LuaError tooLarge(String function) {

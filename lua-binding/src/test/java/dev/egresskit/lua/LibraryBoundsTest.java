@@ -89,7 +89,12 @@ class LibraryBoundsTest {
         + "assert(#table.concat(big, ',') > 100000)\n"
         + "assert(string.find(string.rep('a', 20) .. 'b', string.rep('a*', 20) .. 'b') == 1)\n"
         + "local n = 0 local f = load(function() n = n + 1 if n < 4 then return 'x = 1 ' end end)\n"
-        + "assert(f)\n");
+        + "assert(f)\n"
+        + "local parts = {'return ', 42}\n"
+        + "local g = load(function() return table.remove(parts, 1) end)\n"
+        + "assert(g() == 42)\n"
+        + "local h, err = load(function() return {} end)\n"
+        + "assert(h == nil and err == 'reader function must return a string', err)\n");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -97,8 +102,8 @@ class LibraryBoundsTest {
       "string.rep('x', 2^24 + 1)",
       "string.rep('x', 2^23 + 1, ',')",
       "string.rep('', 2^60, 'ab')",
-      "string.gsub(string.rep('x', 2^20), 'x', string.rep('y', 17))",
-      "string.gsub(string.rep('x', 2^20), 'x', function() return string.rep('y', 17) end)",
+      "string.gsub(string.rep('x', 2^10), 'x', string.rep('y', 2^14 + 1))",
+      "string.gsub(string.rep('x', 2^10), 'x', function() return string.rep('y', 2^14 + 1) end)",
       "string.format('%s%s', string.rep('x', 2^23 + 1), string.rep('x', 2^23))",
       "string.format('%q', string.rep('\\0', 2^22 + 1))",
       "table.concat({string.rep('x', 2^23), string.rep('x', 2^23)}, ',')",
