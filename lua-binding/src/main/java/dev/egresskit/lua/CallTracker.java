@@ -40,6 +40,9 @@ final class CallTracker extends DebugLib {
   /** The frame that just ended with a tail call ({@code return f(x)}), until Lua runs again. */
   private LuaClosure tailClosure;
   private int tailPc;
+  /** The innermost frame left other than by a return (a Java error unwinding), until Lua runs. */
+  private LuaClosure abandonedClosure;
+  private int abandonedPc;
 
   /** Installs this tracker as the interpreter's debug hook, without a {@code debug} table. */
   @Override
@@ -63,6 +66,7 @@ final class CallTracker extends DebugLib {
   @Override
   public void onInstruction(int pc, Varargs v, int top) {
     tailClosure = null;
+    abandonedClosure = null;
     if (depth > 0) {
       pcs[depth - 1] = pc;
       ConcatLimit.check(closures[depth - 1], stacks[depth - 1], pc);
@@ -90,12 +94,18 @@ final class CallTracker extends DebugLib {
       int pc = pcs[depth];
       // LuaJ runs the target of `return f(x)` after the frame has ended; remember the frame so a
       // kumo.* function called that way still knows its line.
-      if (c != null && pc >= 0 && pc < c.p.code.length
-          && Lua.GET_OPCODE(c.p.code[pc]) == Lua.OP_TAILCALL) {
+      int opcode = c != null && pc >= 0 && pc < c.p.code.length
+          ? Lua.GET_OPCODE(c.p.code[pc]) : -1;
+      if (opcode == Lua.OP_TAILCALL) {
         tailClosure = c;
         tailPc = pc;
       } else {
         tailClosure = null;
+      }
+      if (opcode >= 0 && opcode != Lua.OP_TAILCALL && opcode != Lua.OP_RETURN
+          && abandonedClosure == null) {
+        abandonedClosure = c;
+        abandonedPc = pc;
       }
     }
   }
@@ -141,6 +151,14 @@ final class CallTracker extends DebugLib {
     String line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length
         ? String.valueOf(p.lineinfo[pc]) : "?";
     return (p.source != null ? p.source.tojstring() : "?") + ":" + line;
+  }
+
+  /**
+   * Where a Java error (one LuaJ does not turn into a Lua error, such as OutOfMemoryError) was
+   * raised: the innermost Lua frame it unwound, or {@code fallback}.
+   */
+  ScriptLocation abandonedAt(ScriptLocation fallback) {
+    return abandonedClosure != null ? location(abandonedClosure.p, abandonedPc) : fallback;
   }
 
   /** Remembers the current position as where the error being raised happened. */
@@ -216,6 +234,7 @@ final class CallTracker extends DebugLib {
     java.util.Arrays.fill(stacks, 0, depth, null);
     depth = 0;
     tailClosure = null;
+    abandonedClosure = null;
   }
 
   private void push(LuaClosure c, LuaValue[] stack) {
