@@ -27,6 +27,8 @@ final class CallTracker extends DebugLib {
   private LuaClosure[] closures = new LuaClosure[32];
   private int[] pcs = new int[32];
   private LuaValue[][] stacks = new LuaValue[32][];
+  /** The code of the innermost frame if it is a Lua function (else null): read per instruction. */
+  private int[] topCode;
   /** The tracker armed on this thread before this one (a nested resolution), restored after. */
   private CallTracker outer;
   private int depth;
@@ -69,7 +71,11 @@ final class CallTracker extends DebugLib {
     abandonedClosure = null;
     if (depth > 0) {
       pcs[depth - 1] = pc;
-      ConcatLimit.check(closures[depth - 1], stacks[depth - 1], pc);
+      int[] code = topCode;
+      if (code != null && pc >= 0 && pc < code.length
+          && Lua.GET_OPCODE(code[pc]) == Lua.OP_CONCAT) {
+        ConcatLimit.check(code[pc], stacks[depth - 1]);
+      }
     }
     if (expired) {
       // Sticky: pcall may catch the first error, the next instruction raises it again.
@@ -91,6 +97,8 @@ final class CallTracker extends DebugLib {
       LuaClosure c = closures[depth];
       closures[depth] = null;
       stacks[depth] = null;
+      LuaClosure caller = depth > 0 ? closures[depth - 1] : null;
+      topCode = caller != null ? caller.p.code : null;
       int pc = pcs[depth];
       // LuaJ runs the target of `return f(x)` after the frame has ended; remember the frame so a
       // kumo.* function called that way still knows its line.
@@ -233,6 +241,7 @@ final class CallTracker extends DebugLib {
     java.util.Arrays.fill(closures, 0, depth, null);
     java.util.Arrays.fill(stacks, 0, depth, null);
     depth = 0;
+    topCode = null;
     tailClosure = null;
     abandonedClosure = null;
   }
@@ -245,6 +254,7 @@ final class CallTracker extends DebugLib {
     }
     closures[depth] = c;
     stacks[depth] = stack;
+    topCode = c != null ? c.p.code : null;
     pcs[depth] = 0;
     depth++;
   }

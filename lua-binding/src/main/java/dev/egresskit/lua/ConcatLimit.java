@@ -1,7 +1,6 @@
 package dev.egresskit.lua;
 
 import org.luaj.vm2.Lua;
-import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 
@@ -14,17 +13,9 @@ import org.luaj.vm2.LuaValue;
 final class ConcatLimit {
   private ConcatLimit() {}
 
-  /** Called before instruction {@code pc} of {@code closure} runs on {@code stack}. */
-  static void check(LuaClosure closure, LuaValue[] stack, int pc) {
-    if (closure == null || stack == null) {
-      return;
-    }
-    int[] code = closure.p.code;
-    if (pc < 0 || pc >= code.length) {
-      return;
-    }
-    int instruction = code[pc];
-    if (Lua.GET_OPCODE(instruction) != Lua.OP_CONCAT) {
+  /** Called before a concatenation instruction runs on {@code stack}. */
+  static void check(int instruction, LuaValue[] stack) {
+    if (stack == null) {
       return;
     }
     long total = 0;
