@@ -150,6 +150,15 @@ class LibraryBoundsTest {
   }
 
   @Test
+  void formatWidthsAndPrecisionsOverTwoDigitsAreRefused() {
+    for (String spec : new String[] {"%100d", "%5.100f", "%999999999s"}) {
+      assertThatThrownBy(() -> run("return string.format('" + spec + "', 1)")).as(spec)
+          .isInstanceOf(LuaError.class).hasMessageContaining("invalid format");
+    }
+    run("assert(#string.format('%99d', 1) == 99)\n");
+  }
+
+  @Test
   void aPatternNestedTooDeeplyIsTooComplexAsInLua() {
     assertThatThrownBy(() -> run("return string.match(string.rep('a', 300), string.rep('a?', 300))"))
         .isInstanceOf(LuaError.class).hasMessageContaining("pattern too complex");

@@ -18,11 +18,11 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
 /**
- * Replays what the reference Lua 5.4.4 returned for about 17,000 calls of {@code string.find},
+ * Replays what the reference Lua 5.4.4 returned for about 17,700 calls of {@code string.find},
  * {@code match}, {@code gmatch}, {@code gsub}, {@code byte} and {@code rep} (results and error
- * texts; the data and the
- * script that produced it are in {@code src/test/resources/lua54-patterns}) against the sandbox's
- * string library, so lua5.4 is not needed to run this test.
+ * texts; the data and the script that produced it are in
+ * {@code src/test/resources/lua54-patterns}) against the sandbox's string library, so lua5.4 is
+ * not needed to run this test.
  */
 class PatternDifferentialTest {
   private static final int GMATCH_ITERATIONS = 40;

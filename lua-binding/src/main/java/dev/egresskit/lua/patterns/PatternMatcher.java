@@ -172,8 +172,8 @@ public final class PatternMatcher {
           default:
             break;
         }
-        int itemEnd = classEnd(pi);
-        boolean here = si < sEnd && singleMatch(s[si], pi, itemEnd);
+        int itemEnd = PatternItems.end(p, pi, pEnd);
+        boolean here = si < sEnd && PatternItems.matches(p, pi, itemEnd, s[si]);
         byte quantifier = itemEnd < pEnd ? p[itemEnd] : 0;
         switch (quantifier) {
           case '?':
@@ -208,7 +208,7 @@ public final class PatternMatcher {
   /** {@code x*}: as many repetitions as match, then backs off one at a time. */
   private int longest(int si, int pi, int itemEnd) {
     int count = 0;
-    while (si + count < sEnd && singleMatch(s[si + count], pi, itemEnd)) {
+    while (si + count < sEnd && PatternItems.matches(p, pi, itemEnd, s[si + count])) {
       count++;
       step(1);
     }
@@ -228,7 +228,7 @@ public final class PatternMatcher {
       if (end >= 0) {
         return end;
       }
-      if (si < sEnd && singleMatch(s[si], pi, itemEnd)) {
+      if (si < sEnd && PatternItems.matches(p, pi, itemEnd, s[si])) {
         si++;
       } else {
         return -1;
@@ -295,10 +295,11 @@ public final class PatternMatcher {
     if (pi >= pEnd || p[pi] != '[') {
       throw new PatternException("missing '[' after '%f' in pattern");
     }
-    int setEnd = classEnd(pi);
+    int setEnd = PatternItems.end(p, pi, pEnd);
     int before = si == sStart ? 0 : s[si - 1] & 0xFF;
     int current = si < sEnd ? s[si] & 0xFF : 0;
-    return !inSet(before, pi, setEnd - 1) && inSet(current, pi, setEnd - 1) ? setEnd : -1;
+    return !PatternItems.inSet(p, before, pi, setEnd - 1)
+        && PatternItems.inSet(p, current, pi, setEnd - 1) ? setEnd : -1;
   }
 
   /** {@code %1}..{@code %9} ({@code index} 0-based): the subject index after the copy, or -1. */
@@ -313,72 +314,5 @@ public final class PatternMatcher {
     step(1 + length / 64);
     int from = captureStart[index];
     return java.util.Arrays.equals(s, from, from + length, s, si, si + length) ? si + length : -1;
-  }
-
-  /** The index just after the single-character class starting at {@code pi}. */
-  private int classEnd(int pi) {
-    byte first = p[pi++];
-    if (first == ESCAPE) {
-      if (pi >= pEnd) {
-        throw new PatternException("malformed pattern (ends with '%')");
-      }
-      return pi + 1;
-    }
-    if (first != '[') {
-      return pi;
-    }
-    if (pi < pEnd && p[pi] == '^') {
-      pi++;
-    }
-    // The first character of a set is a member even when it is ']'.
-    do {
-      if (pi >= pEnd) {
-        throw new PatternException("malformed pattern (missing ']')");
-      }
-      byte c = p[pi++];
-      if (c == ESCAPE && pi < pEnd) {
-        pi++;
-      }
-    } while (pi >= pEnd || p[pi] != ']');
-    return pi + 1;
-  }
-
-  private boolean singleMatch(byte b, int pi, int itemEnd) {
-    int c = b & 0xFF;
-    return switch (p[pi]) {
-      case '.' -> true;
-      case ESCAPE -> CharacterClass.matches(c, p[pi + 1] & 0xFF);
-      case '[' -> inSet(c, pi, itemEnd - 1);
-      default -> (p[pi] & 0xFF) == c;
-    };
-  }
-
-  /** Whether {@code c} is in the set {@code [...]} from {@code pi} to its {@code ]} at {@code close}. */
-  private boolean inSet(int c, int pi, int close) {
-    boolean member = true;
-    int i = pi + 1;
-    if (p[i] == '^') {
-      member = false;
-      i++;
-    }
-    while (i < close) {
-      if (p[i] == ESCAPE) {
-        if (CharacterClass.matches(c, p[i + 1] & 0xFF)) {
-          return member;
-        }
-        i += 2;
-      } else if (i + 2 < close && p[i + 1] == '-') {
-        if ((p[i] & 0xFF) <= c && c <= (p[i + 2] & 0xFF)) {
-          return member;
-        }
-        i += 3;
-      } else {
-        if ((p[i] & 0xFF) == c) {
-          return member;
-        }
-        i++;
-      }
-    }
-    return !member;
   }
 }

@@ -124,16 +124,20 @@ class LuaLibraryBoundsRobustnessTest {
     assertThat(after.get(1).get(10, TimeUnit.SECONDS)).isEqualTo("normal-2");
   }
 
-  @Test
-  void aCatastrophicPatternAtLoadTimeStopsAtTheDeadlineNamingTheLine() {
-    CompletableFuture<PolicyEngine> loading = CompletableFuture.supplyAsync(() -> {
+  private CompletableFuture<PolicyEngine> loadAsync(String policy) {
+    return CompletableFuture.supplyAsync(() -> {
       try {
-        return load("local ok = true\n"
-            + "local found = string.find(string.rep('a', 40), string.rep('a*', 40) .. 'b')\n");
+        return load(policy);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     }, pool);
+  }
+
+  @Test
+  void aCatastrophicPatternAtLoadTimeStopsAtTheDeadlineNamingTheLine() {
+    CompletableFuture<PolicyEngine> loading = loadAsync("local ok = true\n"
+        + "local found = string.find(string.rep('a', 40), string.rep('a*', 40) .. 'b')\n");
     assertThatThrownBy(() -> loading.get(20, TimeUnit.SECONDS))
         .cause().isInstanceOf(PolicyException.class)
         .hasMessageContaining("policy.lua:2:")
@@ -142,13 +146,8 @@ class LuaLibraryBoundsRobustnessTest {
 
   @Test
   void aLoadReaderThatNeverEndsAtLoadTimeIsStopped() {
-    CompletableFuture<PolicyEngine> loading = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load("\n\nlocal f = load(function() return 'x = 1 ' end)\n");
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, pool);
+    CompletableFuture<PolicyEngine> loading =
+        loadAsync("\n\nlocal f = load(function() return 'x = 1 ' end)\n");
     assertThatThrownBy(() -> loading.get(20, TimeUnit.SECONDS))
         .cause().isInstanceOf(PolicyException.class)
         .hasMessageContaining("policy.lua:3:");
