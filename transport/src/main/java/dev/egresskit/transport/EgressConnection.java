@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -22,7 +23,6 @@ import java.util.Optional;
  * arrived with the handshake are kept and replayed to them. Close it when done.
  */
 public final class EgressConnection implements AutoCloseable {
-  private final EgressConnector connector;
   private final Channel channel;
   private final Handoff handoff;
   private final EgressSource source;
@@ -30,11 +30,13 @@ public final class EgressConnection implements AutoCloseable {
   private final SourceAddressInfo reportedSource;
   private final PhaseTimings timings;
   private final String proxyText;
+  private final ConnectAttempt attempt;
 
-  EgressConnection(EgressConnector connector,
+  EgressConnection(
       Channel channel, Handoff handoff, EgressSource source, InetSocketAddress destination,
-      SourceAddressInfo reportedSource, PhaseTimings timings, String proxyText) {
-    this.connector = connector;
+      SourceAddressInfo reportedSource, PhaseTimings timings, String proxyText,
+      ConnectAttempt attempt) {
+    this.attempt = attempt;
     this.channel = channel;
     this.handoff = handoff;
     this.source = source;
@@ -42,6 +44,14 @@ public final class EgressConnection implements AutoCloseable {
     this.reportedSource = reportedSource;
     this.timings = timings;
     this.proxyText = proxyText;
+  }
+
+  /**
+   * Takes over the connect deadline, still pending, when called on the event loop while the
+   * connection is being handed over (see {@link ConnectAttempt#adoptDeadline}); else null.
+   */
+  ScheduledFuture<?> adoptDeadline(Runnable action) {
+    return attempt.adoptDeadline(action);
   }
 
   /** The configured proxy as error messages name it, or {@code "no proxy"}. */
@@ -149,7 +159,7 @@ public final class EgressConnection implements AutoCloseable {
         result.completeExceptionally(new ClosedChannelException());
         return;
       }
-      connector.untrack(channel);
+      attempt.connector().untrack(channel);
       channel.deregister().addListener(f -> {
         if (!f.isSuccess()) {
           channel.close();

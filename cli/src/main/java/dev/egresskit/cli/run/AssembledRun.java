@@ -34,8 +34,11 @@ import java.util.List;
  * plug-ins too. It is restored on close.
  */
 public final class AssembledRun implements AutoCloseable {
-  /** Probes and bench runs are sequential and short: two event-loop threads are plenty. */
-  private static final int EVENT_LOOP_THREADS = 2;
+  /**
+   * Event-loop threads of each connector: probes are sequential and short, so a couple of
+   * threads is plenty, and keeps a run light on a busy machine.
+   */
+  public static final int EVENT_LOOP_THREADS = 2;
 
   private final Plugins plugins;
   private final Closer closer;
