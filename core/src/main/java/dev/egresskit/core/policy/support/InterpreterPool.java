@@ -96,25 +96,6 @@ public final class InterpreterPool<I> implements AutoCloseable {
     return lease;
   }
 
-  /**
-   * Runs {@code work} on the calling thread as if that thread held {@code lease}. A worker thread
-   * that runs an interpreter on behalf of the leasing thread uses this, so lookups the handler
-   * makes re-enter the same interpreter instead of leasing (and perhaps waiting for) another.
-   */
-  public <R> R callAs(Lease<I> lease, java.util.function.Supplier<R> work) {
-    Lease<I> previous = held.get();
-    held.set(new Lease<>(this, lease.interpreter, lease));
-    try {
-      return work.get();
-    } finally {
-      if (previous == null) {
-        held.remove();
-      } else {
-        held.set(previous);
-      }
-    }
-  }
-
   /** How many interpreters were created so far (including the first and replacements). */
   public int createdCount() {
     return created.get();
