@@ -104,7 +104,7 @@ class ResolveCommandTest {
     assertThat(uncached.exitCode()).isZero();
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("--cache nope: no such cache implementation (available:"
-        + " caffeine, uncached)");
+        + " caffeine, lruttl, uncached)");
   }
 
   @Test

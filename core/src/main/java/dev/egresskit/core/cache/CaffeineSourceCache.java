@@ -80,7 +80,6 @@ final class CaffeineSourceCache<V> implements SourceCache<V> {
     if (current == null || (staleGraceNanos > 0 && !current.isFreshAt(ticker.read()))) {
       return null;
     }
-    meters.lookups.increment();
     return hit(current);
   }
 
@@ -88,7 +87,6 @@ final class CaffeineSourceCache<V> implements SourceCache<V> {
   public V get(String key, Function<String, ? extends V> loader) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
-    meters.lookups.increment();
     Entry<V> current = entries.getIfPresent(key);
     if (current != null && current.isFreshAt(ticker.read())) {
       return hit(current);

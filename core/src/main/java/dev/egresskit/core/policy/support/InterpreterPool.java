@@ -96,6 +96,28 @@ public final class InterpreterPool<I> implements AutoCloseable {
     return lease;
   }
 
+  /**
+   * Loads one more idle interpreter now, ahead of demand, if the pool has room for it and no
+   * interpreter is leased at this moment (so the bound can be checked exactly).
+   *
+   * @return whether an interpreter was loaded
+   */
+  public boolean preloadOne() {
+    if (closed || !permits.tryAcquire(maxSize)) {
+      return false;
+    }
+    try {
+      if (idle.size() >= maxSize) {
+        return false;
+      }
+      idle.addLast(factory.get());
+      created.incrementAndGet();
+      return true;
+    } finally {
+      permits.release(maxSize);
+    }
+  }
+
   /** How many interpreters were created so far (including the first and replacements). */
   public int createdCount() {
     return created.get();

@@ -107,6 +107,17 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     return defined;
   }
 
+  /**
+   * Loads one more interpreter into the pool now, so a later concurrent miss does not pay for
+   * it; does nothing when the pool is full or in use.
+   *
+   * @return whether an interpreter was loaded
+   * @throws dev.egresskit.core.policy.PolicyException if loading fails
+   */
+  public boolean preloadInterpreter() {
+    return pool.preloadOne();
+  }
+
   /** How many interpreters this engine has loaded so far (for tests and benchmarks). */
   public int interpretersLoaded() {
     return pool.createdCount();
