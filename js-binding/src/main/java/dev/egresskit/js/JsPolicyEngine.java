@@ -20,8 +20,8 @@ import javax.script.ScriptException;
 
 /**
  * Loads a JavaScript policy once and evaluates it many times: the script is read, given its
- * deadline checks and compiled once in a {@link JsRuntime}; every interpreter of the pool is a
- * fresh sandboxed global of that runtime that has run the compiled top level.
+ * deadline checks and compiled once in the {@linkplain JsRuntime#shared() shared runtime}; every
+ * interpreter of the pool is a fresh sandboxed global that has run the compiled top level.
  */
 final class JsPolicyEngine {
   private JsPolicyEngine() {}
@@ -30,7 +30,7 @@ final class JsPolicyEngine {
     String scriptName = script.getFileName().toString();
     PolicyFolder folder = PolicyFolder.of(script);
     String source = readUtf8(script, scriptName);
-    JsRuntime runtime = new JsRuntime();
+    JsRuntime runtime = JsRuntime.shared();
     CompiledScript compiled;
     try {
       compiled = runtime.compile(scriptName, DeadlineChecks.instrument(scriptName, source));

@@ -17,10 +17,12 @@ import org.openjdk.nashorn.api.scripting.ClassFilter;
 import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 
 /**
- * One Nashorn engine per loaded policy, shared by all of that policy's interpreters: scripts are
- * compiled here once ({@link Compilable}), and each interpreter runs them in a global of its own
- * ({@link #newGlobal()}). Globals share compiled code but no objects, so interpreters stay
- * isolated from each other; each global is used by one thread at a time.
+ * A Nashorn engine shared by the interpreters of JavaScript policies ({@link #shared()}: one per
+ * JVM): scripts are compiled here once ({@link Compilable}), and each interpreter runs them in a
+ * global of its own ({@link #newGlobal()}). Globals share compiled (and JIT-compiled) code but no
+ * objects, so interpreters stay isolated from each other; each global is used by one thread at a
+ * time. Sharing the engine is what makes one more interpreter cheap: a fresh engine would
+ * generate, and the JVM compile, all of its classes again.
  */
 final class JsRuntime {
   /** Nashorn options: ES6, no Java access, standard syntax only. */
@@ -34,8 +36,25 @@ final class JsRuntime {
   private static final NashornScriptEngineFactory FACTORY = new NashornScriptEngineFactory();
   private static final String BOOTSTRAP = readBootstrap();
 
+  private static volatile JsRuntime shared;
+
   private final ScriptEngine engine;
   private final CompiledScript bootstrap;
+
+  /** The runtime every JavaScript policy of this JVM uses, created on first use. */
+  static JsRuntime shared() {
+    JsRuntime runtime = shared;
+    if (runtime == null) {
+      synchronized (JsRuntime.class) {
+        runtime = shared;
+        if (runtime == null) {
+          runtime = new JsRuntime();
+          shared = runtime;
+        }
+      }
+    }
+    return runtime;
+  }
 
   JsRuntime() {
     this.engine = FACTORY.getScriptEngine(

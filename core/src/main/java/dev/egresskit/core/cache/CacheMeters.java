@@ -44,9 +44,13 @@ final class CacheMeters {
     misses = counter(registry, MISSES, "lookups that loaded or waited for a load", tags);
     // The state object is the registry's own hit counter (a function counter holds it weakly,
     // the registry strongly), so the sum outlives the cache that registered it.
-    Counter missCounter = misses;
-    FunctionCounter.builder(LOOKUPS, hits, hitCounter -> hitCounter.count() + missCounter.count())
-        .description("lookups (hits + misses)").tags(tags).register(registry);
+    // A second cache of the same name on this registry reads the same counters: keep the first.
+    if (registry.find(LOOKUPS).tags(tags).functionCounter() == null) {
+      Counter missCounter = misses;
+      FunctionCounter.builder(LOOKUPS, hits,
+              hitCounter -> hitCounter.count() + missCounter.count())
+          .description("lookups (hits + misses)").tags(tags).register(registry);
+    }
     loads = counter(registry, LOADS, "loader invocations", tags);
     loadFailures = counter(registry, LOAD_FAILURES, "loader invocations that failed", tags);
     evictions = counter(registry, EVICTIONS, "entries evicted because of the capacity", tags);
