@@ -1,7 +1,7 @@
 package dev.egresskit.js;
 
 import dev.egresskit.core.policy.PolicyException;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.support.PolicyFolder;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.egresskit.core.policy.support;
 
+import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
