@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * The source cache. A hit through {@link SourceResolver#resolve} is measured beside the floors:
  * {@code ConcurrentHashMap.get}, the same plus one shared {@link LongAdder#increment()} (the
  * least a counted lookup can cost: the target's baseline), a bare Caffeine {@code getIfPresent},
- * and Caffeine configured like the {@code caffeine} cache (bounded, per-entry lifetime); a miss
+ * and Caffeine bounded with a per-entry lifetime (the cache's implementation before
+ * {@code lruttl}); a miss
  * ({@code ttl = 0}) runs the handler every time, in Java, Lua and
  * JavaScript; {@code resolveSameNameUncacheable} makes every thread miss the same name at once,
  * which exercises single-flight under contention. {@link SuiteRunner} runs the suite at 1 and 2

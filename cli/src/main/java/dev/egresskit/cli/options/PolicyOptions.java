@@ -13,7 +13,6 @@ public final class PolicyOptions {
 
   @Option(names = "--cache", paramLabel = "NAME", defaultValue = "lruttl",
       description = "The source/pool cache implementation: lruttl (default; KumoMTA's per-entry"
-          + " TTL, capacity 128 and 60 s negative TTL), caffeine (the same on Caffeine),"
-          + " uncached, or one a plug-in adds.")
+          + " TTL, capacity 128 and 60 s negative TTL), uncached, or one a plug-in adds.")
   public String cache;
 }

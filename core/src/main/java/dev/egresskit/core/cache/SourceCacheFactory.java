@@ -9,7 +9,6 @@ package dev.egresskit.core.cache;
  * <ul>
  *   <li>{@code lruttl} ({@link LruTtlCacheFactory}, the default): KumoMTA's semantics with a
  *       hit that is one map lookup;</li>
- *   <li>{@code caffeine} ({@link CaffeineCacheFactory}): the same semantics on Caffeine;</li>
  *   <li>{@code uncached} ({@link UncachedCacheFactory}): every lookup reaches the loader.</li>
  * </ul>
  */
