@@ -15,9 +15,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,8 +53,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>What it does beyond KumoProxy: allow-lists for the BIND source address and the CONNECT
- * destination port (refused with reply {@code 02}), a timeout for each phase and an idle timeout
- * for relays ({@link ProxyTimeouts}), and a graceful {@link #close()}.
+ * destination port (refused with reply {@code 02}); when listening beyond loopback, no
+ * destinations on the proxy's own machine or link unless {@link Builder#localDestinations}
+ * allows them; a bounded, fair authentication queue with a failure rate limit per client
+ * address ({@link AuthLimits}); a timeout for each phase and an idle timeout for relays
+ * ({@link ProxyTimeouts}); and a graceful {@link #close()}.
  *
  * <p>Observability: Micrometer meters labelled {@code listener} —
  * {@code proxy_connections_accepted_total}, {@code proxy_connections_failed_total{reason}},
@@ -76,8 +81,12 @@ public final class Socks5ProxyServer implements AutoCloseable {
   private final int ioThreads;
   private final boolean preferNative;
 
+  private final ProxyAuthenticator authenticator;
+  private final AuthLimits authLimits;
+  private final Boolean localDestinations;
+
   private State state = State.NEW;
-  private volatile Transport transport;
+  private volatile SocketBackend transport;
   private EventLoopGroup acceptGroup;
   private EventLoopGroup ioGroup;
   private ExecutorService authExecutor;
@@ -88,8 +97,11 @@ public final class Socks5ProxyServer implements AutoCloseable {
 
   private Socks5ProxyServer(Builder builder) {
     this.listen = builder.listen;
-    this.config = new ProxyConfig(builder.credentials, builder.requireAuth, builder.sources,
-        builder.ports, builder.timeouts);
+    this.authenticator = builder.authenticator;
+    this.authLimits = builder.authLimits;
+    this.localDestinations = builder.localDestinations;
+    this.config = new ProxyConfig(builder.authenticator, builder.requireAuth, builder.sources,
+        builder.ports, destinationRule(builder.listen, builder.localDestinations), builder.timeouts);
     this.registry = builder.registry;
     this.listenerName = builder.listenerName;
     this.ioThreads = builder.ioThreads;
@@ -116,12 +128,15 @@ public final class Socks5ProxyServer implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("server already " + state.name().toLowerCase());
     }
-    transport = Transport.select(preferNative);
+    transport = SocketBackend.select(preferNative);
     acceptGroup = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("egresskit-proxy-accept"), transport.ioHandlerFactory());
     ioGroup = new MultiThreadIoEventLoopGroup(
         ioThreads, new DefaultThreadFactory("egresskit-proxy-io"), transport.ioHandlerFactory());
-    authExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("egresskit-proxy-auth", true));
+    authExecutor = Executors.newFixedThreadPool(
+        authLimits.workers(), new DefaultThreadFactory("egresskit-proxy-auth", true));
+    AuthGate authGate = authenticator == null ? null
+        : new AuthGate(authenticator, authLimits, authExecutor, System::nanoTime);
     channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
     AtomicInteger active = new AtomicInteger();
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -156,7 +171,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
     address = (InetSocketAddress) serverChannel.localAddress();
     String listener = listenerName != null ? listenerName : NetUtil.toSocketAddressString(address);
     ProxyMetrics metrics = new ProxyMetrics(registry, listener, active);
-    context = new ServerContext(config, transport, metrics, active, authExecutor, channels, listener);
+    context = new ServerContext(config, transport, metrics, active, authGate, channels, listener);
     serverChannel.config().setAutoRead(true);
     state = State.STARTED;
     return this;
@@ -177,13 +192,33 @@ public final class Socks5ProxyServer implements AutoCloseable {
   }
 
   /**
+   * Whether CONNECT refuses destinations on the proxy's own machine and link (loopback,
+   * link-local, unspecified, the machine's own addresses).
+   *
+   * @return true when they are refused
+   */
+  public boolean refusesLocalDestinations() {
+    return config.destinations().refusesLocal();
+  }
+
+  private static DestinationRule destinationRule(InetSocketAddress listen, Boolean allowLocal) {
+    boolean refuse = allowLocal == null ? !listen.getAddress().isLoopbackAddress() : !allowLocal;
+    if (!refuse) {
+      return DestinationRule.any();
+    }
+    Set<InetAddress> own = new HashSet<>(DestinationRule.machineAddresses());
+    own.add(listen.getAddress());
+    return DestinationRule.refuseLocal(own);
+  }
+
+  /**
    * The I/O transport in use, {@code "epoll"} or {@code "nio"}.
    *
    * @return the transport name
    * @throws IllegalStateException if the server has not been started
    */
   public String transport() {
-    Transport used = transport;
+    SocketBackend used = transport;
     if (used == null) {
       throw new IllegalStateException("server not started");
     }
@@ -239,7 +274,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
   public String toString() {
     return "Socks5ProxyServer[" + (address != null ? NetUtil.toSocketAddressString(address)
         : NetUtil.toSocketAddressString(listen)) + ", requireAuth=" + config.requireAuth()
-        + ", " + (config.credentials() == null ? "no credentials" : config.credentials()) + "]";
+        + ", " + (authenticator == null ? "no credentials" : authenticator) + "]";
   }
 
   /**
@@ -249,7 +284,9 @@ public final class Socks5ProxyServer implements AutoCloseable {
   public static final class Builder {
 
     private InetSocketAddress listen;
-    private ProxyCredentials credentials;
+    private ProxyAuthenticator authenticator;
+    private AuthLimits authLimits = AuthLimits.defaults();
+    private Boolean localDestinations;
     private boolean requireAuth;
     private List<Cidr> sources;
     private Set<Integer> ports;
@@ -285,7 +322,47 @@ public final class Socks5ProxyServer implements AutoCloseable {
      * @return this builder
      */
     public Builder credentials(ProxyCredentials credentials) {
-      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return authenticator(credentials);
+    }
+
+    /**
+     * Who decides RFC 1929 attempts: the users file's {@link ProxyCredentials}, or another
+     * {@link ProxyAuthenticator} (a policy script). Replaces earlier
+     * {@link #credentials(ProxyCredentials)}. Every attempt goes through the bounds of
+     * {@link #authLimits(AuthLimits)}.
+     *
+     * @param value the authenticator
+     * @return this builder
+     */
+    public Builder authenticator(ProxyAuthenticator value) {
+      this.authenticator = Objects.requireNonNull(value, "authenticator");
+      return this;
+    }
+
+    /**
+     * The bounds of the authentication path. Default {@link AuthLimits#defaults()}.
+     *
+     * @param value the limits
+     * @return this builder
+     */
+    public Builder authLimits(AuthLimits value) {
+      this.authLimits = Objects.requireNonNull(value, "authLimits");
+      return this;
+    }
+
+    /**
+     * Whether CONNECT may reach destinations on the proxy's own machine and link: loopback,
+     * unspecified ({@code 0.0.0.0}, {@code ::}), link-local ({@code 169.254.0.0/16},
+     * {@code fe80::/10}, where cloud metadata services answer), the machine's own addresses,
+     * and their IPv4-mapped IPv6 forms; a refused one is answered with reply {@code 02}.
+     * Default: allowed when the listen address is loopback (the clients are on this machine
+     * anyway), refused otherwise. KumoProxy allows them always.
+     *
+     * @param allowed true to allow them, false to refuse them, whatever the listen address
+     * @return this builder
+     */
+    public Builder localDestinations(boolean allowed) {
+      this.localDestinations = allowed;
       return this;
     }
 
@@ -432,9 +509,10 @@ public final class Socks5ProxyServer implements AutoCloseable {
       if (listen == null) {
         throw new IllegalStateException("listen address is required: call listen(InetSocketAddress)");
       }
-      if (requireAuth && credentials == null) {
+      if (requireAuth && authenticator == null) {
         throw new IllegalStateException(
-            "requireAuth(true) needs credentials(ProxyCredentials): no client could authenticate");
+            "requireAuth(true) needs credentials(ProxyCredentials) or authenticator(...):"
+                + " no client could authenticate");
       }
       if (registry == null) {
         registry = new SimpleMeterRegistry();
