@@ -1,5 +1,6 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -234,7 +235,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     }
     io.out().print(table.render(io.style()));
     for (Series s : results) {
-      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + s.source()
+      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + Printable.escape(s.source())
           + ": " + n + " failed with " + kind)));
     }
   }

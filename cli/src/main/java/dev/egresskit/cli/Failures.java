@@ -1,5 +1,6 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.resolve.ResolutionException;
 import dev.egresskit.core.spec.InvalidSpecException;
@@ -26,9 +27,13 @@ final class Failures {
    * @param message  what is wrong (never containing a secret: the model redacts them)
    */
   record Line(Optional<ScriptLocation> location, String message) {
-    /** {@code script:line: message}, or just the message when the location is unknown. */
+    /**
+     * {@code script:line: message}, or just the message when the location is unknown: one line,
+     * its control characters escaped ({@link Printable}).
+     */
     String text() {
-      return location.map(l -> l + ": " + message).orElse(message);
+      String escaped = Printable.escape(message);
+      return location.map(l -> l + ": " + escaped).orElse(escaped);
     }
 
     Map<String, Object> view() {

@@ -1,5 +1,6 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
@@ -81,7 +82,7 @@ final class ProbeCommand implements Callable<Integer> {
         out.put("failure", Probes.failureView(egress.name(), e));
         Json.print(io.out(), out);
       }
-      throw new JobFailedException("probe " + egress.name() + " (" + e.kind() + "): "
+      throw new JobFailedException("probe " + Printable.escape(egress.name()) + " (" + e.kind() + "): "
           + e.getMessage(), e);
     }
     if (json) {
@@ -92,7 +93,7 @@ final class ProbeCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     Style style = io.style();
-    io.out().println(style.bold("probe " + egress.name()) + " -> "
+    io.out().println(style.bold("probe " + Printable.escape(egress.name())) + " -> "
         + Endpoints.format(result.destination()) + " (" + Routes.kind(egress.route()) + ")");
     TextTable table = new TextTable("", "");
     table.row("local address", Endpoints.format(result.localAddress()));

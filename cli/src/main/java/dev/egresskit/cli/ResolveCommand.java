@@ -1,5 +1,6 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.PoolEntry;
@@ -116,7 +117,7 @@ final class ResolveCommand implements Callable<Integer> {
       if (!sources.isEmpty() || pool != pools.get(0)) {
         io.out().println();
       }
-      io.out().println(io.style().bold("pool " + pool.name()) + " (ttl "
+      io.out().println(io.style().bold("pool " + Printable.escape(pool.name())) + " (ttl "
           + Durations.format(pool.ttl()) + ", " + pool.entries().size()
           + (pool.entries().size() == 1 ? " entry" : " entries") + ")");
       List<EgressSource> members = new ArrayList<>();

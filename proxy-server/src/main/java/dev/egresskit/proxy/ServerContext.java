@@ -8,6 +8,7 @@ import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class ServerContext {
   private final AuthGate authGate;
   private final ChannelGroup channels;
   private final String listener;
+  private final Consumer<String> connectionLog;
   private final AtomicInteger active;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean closing;
@@ -34,7 +36,8 @@ final class ServerContext {
       AtomicInteger active,
       AuthGate authGate,
       ChannelGroup channels,
-      String listener) {
+      String listener,
+      Consumer<String> connectionLog) {
     this.config = config;
     this.backend = backend;
     this.metrics = metrics;
@@ -42,6 +45,7 @@ final class ServerContext {
     this.authGate = authGate;
     this.channels = channels;
     this.listener = listener;
+    this.connectionLog = connectionLog;
   }
 
   ProxyConfig config() {
@@ -136,7 +140,7 @@ final class ServerContext {
   }
 
   private void log(ConnectionRecord session, Outcome outcome) {
-    if (!CONNECTIONS.isInfoEnabled()) {
+    if (connectionLog == null && !CONNECTIONS.isInfoEnabled()) {
       return;
     }
     // One line per connection, key=value so it greps and parses. Text a client or a script
@@ -163,7 +167,11 @@ final class ServerContext {
     field(line, "duration_ms", session.elapsedMillis());
     field(line, "outcome", outcome.label());
     field(line, "error", session.error() == null ? null : Printable.quoted(session.error()));
-    CONNECTIONS.info(line.toString());
+    if (connectionLog != null) {
+      connectionLog.accept(line.toString());
+    } else {
+      CONNECTIONS.info(line.toString());
+    }
   }
 
   private static void field(StringBuilder line, String key, Object value) {

@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * A SOCKS5 server compatible with KumoProxy (spec §3): KumoMTA's SOCKS5 egress sources send
@@ -84,6 +86,8 @@ public final class Socks5ProxyServer implements AutoCloseable {
   private final ProxyAuthenticator authenticator;
   private final AuthLimits authLimits;
   private final Boolean localDestinations;
+  private final Consumer<String> connectionLog;
+  private final LongSupplier nanoTime;
 
   private State state = State.NEW;
   private volatile SocketBackend transport;
@@ -100,6 +104,8 @@ public final class Socks5ProxyServer implements AutoCloseable {
     this.authenticator = builder.authenticator;
     this.authLimits = builder.authLimits;
     this.localDestinations = builder.localDestinations;
+    this.connectionLog = builder.connectionLog;
+    this.nanoTime = builder.nanoTime;
     this.config = new ProxyConfig(builder.authenticator, builder.requireAuth, builder.sources,
         builder.ports, destinationRule(builder.listen, builder.localDestinations), builder.timeouts);
     this.registry = builder.registry;
@@ -136,7 +142,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
     authExecutor = Executors.newFixedThreadPool(
         authLimits.workers(), new DefaultThreadFactory("egresskit-proxy-auth", true));
     AuthGate authGate = authenticator == null ? null
-        : new AuthGate(authenticator, authLimits, authExecutor, System::nanoTime);
+        : new AuthGate(authenticator, authLimits, authExecutor, nanoTime);
     channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
     AtomicInteger active = new AtomicInteger();
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -171,7 +177,8 @@ public final class Socks5ProxyServer implements AutoCloseable {
     address = (InetSocketAddress) serverChannel.localAddress();
     String listener = listenerName != null ? listenerName : NetUtil.toSocketAddressString(address);
     ProxyMetrics metrics = new ProxyMetrics(registry, listener, active);
-    context = new ServerContext(config, transport, metrics, active, authGate, channels, listener);
+    context = new ServerContext(config, transport, metrics, active, authGate, channels, listener,
+        connectionLog);
     serverChannel.config().setAutoRead(true);
     state = State.STARTED;
     return this;
@@ -287,6 +294,8 @@ public final class Socks5ProxyServer implements AutoCloseable {
     private ProxyAuthenticator authenticator;
     private AuthLimits authLimits = AuthLimits.defaults();
     private Boolean localDestinations;
+    private Consumer<String> connectionLog;
+    private LongSupplier nanoTime = System::nanoTime;
     private boolean requireAuth;
     private List<Cidr> sources;
     private Set<Integer> ports;
@@ -435,6 +444,18 @@ public final class Socks5ProxyServer implements AutoCloseable {
             "allowDestinationPorts: " + bad + " out of range: expected 1 to 65535");
       }
       this.ports = Set.copyOf(allowed);
+      return this;
+    }
+
+    /** Tests: where the per-connection lines go instead of the logger. */
+    Builder connectionLog(Consumer<String> sink) {
+      this.connectionLog = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** Tests: the clock of the failure rate limit. */
+    Builder nanoTime(LongSupplier clock) {
+      this.nanoTime = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -50,7 +50,7 @@ public final class ProxyRobustnessAccess {
         new AuthLimits(1, 4, 4, Integer.MAX_VALUE, java.time.Duration.ofSeconds(1)),
         Runnable::run, System::nanoTime);
     ServerContext context = new ServerContext(config, SocketBackend.select(false), metrics, active,
-        gate, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), "embedded");
+        gate, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), "embedded", null);
     return context::accept;
   }
 

@@ -27,7 +27,25 @@ public final class Printable {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length() + 16);
-    append(out, text, false);
+    append(out, text, false, false);
+    return out.toString();
+  }
+
+  /**
+   * Escapes as {@link #escape} but keeps line feeds: for messages EgressKit composes over
+   * several lines (a numbered problem list), whose untrusted parts were escaped with
+   * {@link #escape} when they were put in. A carriage return is still escaped, so no line can
+   * be overwritten on a terminal.
+   *
+   * @param text the text, or null
+   * @return the escaped text ({@code "null"} for null)
+   */
+  public static String escapeKeepingLines(String text) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    append(out, text, false, true);
     return out.toString();
   }
 
@@ -40,7 +58,7 @@ public final class Printable {
    */
   public static String quoted(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-    append(out, text, true);
+    append(out, text, true, false);
     return out.append('"').toString();
   }
 
@@ -54,12 +72,12 @@ public final class Printable {
     return true;
   }
 
-  private static void append(StringBuilder out, String text, boolean quote) {
+  private static void append(StringBuilder out, String text, boolean quote, boolean keepLines) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
+        case '\\' -> out.append(keepLines ? "\\" : "\\\\");
+        case '\n' -> out.append(keepLines ? "\n" : "\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         case '"' -> out.append(quote ? "\\\"" : "\"");
