@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * The one way an RFC 1929 attempt reaches a {@link ProxyAuthenticator}: the failure rate limit,
  * the authenticator's quick verdict, then a fair queue with bounds per client address and in
  * all (see {@link AuthLimits}). Queued checks are served one client address at a time in turn,
- * at most {@code workers} at once, each as one task on the worker executor (tests inject one
- * that runs tasks when told, to see the order). A check whose client has gone away is
+ * at most {@code workers} at once and at most {@code workers - 1} (at least one) of one address
+ * at once, so a flooding address never holds every worker; each check is one task on the worker
+ * executor (tests inject one that runs tasks when told, to see the order). A check whose client has gone away is
  * {@linkplain Ticket#cancel() cancelled} and leaves the queue, freeing its place. Thread-safe.
  */
 final class AuthGate {
@@ -40,6 +41,8 @@ final class AuthGate {
   // Guarded by this: the queues of addresses with work, the order they are served in, counts.
   private final Map<ClientKey, ArrayDeque<Ticket>> queues = new HashMap<>();
   private final Map<ClientKey, Integer> inFlight = new HashMap<>();
+  private final Map<ClientKey, Integer> runningOf = new HashMap<>();
+  private final int runningPerAddress;
   private final ArrayDeque<ClientKey> turns = new ArrayDeque<>();
   private int pending;
   private int running;
@@ -49,6 +52,7 @@ final class AuthGate {
     this.limits = limits;
     this.workers = workers;
     this.failures = new FailureLimiter(limits, nanoTime);
+    this.runningPerAddress = Math.max(1, limits.workers() - 1);
   }
 
   /**
@@ -137,6 +141,7 @@ final class AuthGate {
     }
     record(ticket.key, decision.verdict());
     synchronized (this) {
+      runningOf.computeIfPresent(ticket.key, (k, n) -> n == 1 ? null : n - 1);
       release(ticket.key);
     }
     ticket.finish(decision);
@@ -150,20 +155,29 @@ final class AuthGate {
     return password.isEmpty() ? text : text.replace(password, "<redacted>");
   }
 
-  /** The oldest check of the address whose turn it is; that address goes to the back. */
+  /**
+   * The oldest check of the next address in turn that is below its share of the workers; that
+   * address goes to the back. Null when no address may run a check now (a worker that finishes
+   * a check looks again).
+   */
   private Ticket next() {
-    ClientKey key = turns.pollFirst();
-    if (key == null) {
-      return null;
+    for (int i = turns.size(); i > 0; i--) {
+      ClientKey key = turns.pollFirst();
+      if (runningOf.getOrDefault(key, 0) >= runningPerAddress) {
+        turns.addLast(key);
+        continue;
+      }
+      ArrayDeque<Ticket> queue = queues.get(key);
+      Ticket ticket = queue.pollFirst();
+      if (queue.isEmpty()) {
+        queues.remove(key);
+      } else {
+        turns.addLast(key);
+      }
+      runningOf.merge(key, 1, Integer::sum);
+      return ticket;
     }
-    ArrayDeque<Ticket> queue = queues.get(key);
-    Ticket ticket = queue.pollFirst();
-    if (queue.isEmpty()) {
-      queues.remove(key);
-    } else {
-      turns.addLast(key);
-    }
-    return ticket;
+    return null;
   }
 
   private void record(ClientKey key, AuthVerdict verdict) {

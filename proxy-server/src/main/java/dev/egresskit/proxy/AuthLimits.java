@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * <p>Pending checks wait in one queue per client address (an IPv4 address, or an IPv6 /64, the
  * block one host usually holds), served in turn, so a new address waits for at most the checks
- * already running, never for another address's backlog. An address may have
+ * already running, never for another address's backlog; and one address runs checks on at most
+ * {@code workers - 1} threads (at least one), so with two or more workers another address finds
+ * one free. An address may have
  * {@code pendingPerAddress} checks waiting or running; the server {@code pendingTotal}; beyond
  * either an attempt is refused at once. Each refused check spends one of an address's
  * {@code failureBurst} failure tokens; one token comes back every {@code failureRefill}; an

@@ -101,6 +101,34 @@ class AuthGateTest {
   }
 
   @Test
+  void oneAddressNeverHoldsEveryWorkerSoAnotherAddressFindsOneFree() {
+    List<String> seenDuringFirstCheck = new ArrayList<>();
+    ProxyAuthenticator nested = attempt -> {
+      if (attempt.username().equals("a1")) {
+        workers.runOne(); // a second worker becomes free while a1 is being checked
+        seenDuringFirstCheck.addAll(answered);
+      }
+      return AuthVerdict.refuse(false);
+    };
+    AuthGate gate = new AuthGate(nested, new AuthLimits(2, 4, 64, 100, Duration.ofSeconds(1)),
+        workers, now::get);
+    submit(gate, "192.0.2.1", "a1", "wrong");
+    submit(gate, "192.0.2.1", "a2", "wrong");
+    workers.runOne();
+    assertThat(seenDuringFirstCheck).as("a2 must wait: 192.0.2.1 already runs one check").isEmpty();
+    workers.runAll();
+    assertThat(answered).containsExactly("a1", "a2");
+
+    answered.clear();
+    seenDuringFirstCheck.clear();
+    submit(gate, "192.0.2.1", "a1", "wrong");
+    submit(gate, "192.0.2.1", "a2", "wrong");
+    submit(gate, "198.51.100.7", "b1", "right");
+    workers.runOne();
+    assertThat(seenDuringFirstCheck).as("b1 runs on the free worker during a1").containsExactly("b1");
+  }
+
+  @Test
   void anAddressOverItsPendingBoundIsRefusedAtOnceWithoutACheck() {
     AuthGate gate = gate(new AuthLimits(1, 2, 64, 100, Duration.ofSeconds(1)));
     submit(gate, "192.0.2.1", "a1", "wrong");
