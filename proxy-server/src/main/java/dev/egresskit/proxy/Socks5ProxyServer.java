@@ -2,35 +2,15 @@ package dev.egresskit.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NetUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -76,42 +56,19 @@ public final class Socks5ProxyServer implements AutoCloseable {
 
   private enum State { NEW, STARTED, CLOSED }
 
-  private final InetSocketAddress listen;
-  private final ProxyConfig config;
-  private final MeterRegistry registry;
-  private final String listenerName;
-  private final int ioThreads;
-  private final boolean preferNative;
-
+  private final ProxyRuntime.Settings settings;
   private final ProxyAuthenticator authenticator;
-  private final AuthLimits authLimits;
-  private final Boolean localDestinations;
-  private final Consumer<String> connectionLog;
-  private final LongSupplier nanoTime;
-
   private State state = State.NEW;
-  private volatile SocketBackend transport;
-  private EventLoopGroup acceptGroup;
-  private EventLoopGroup ioGroup;
-  private ExecutorService authExecutor;
-  private ChannelGroup channels;
-  private Channel serverChannel;
-  private ServerContext context;
-  private volatile InetSocketAddress address;
+  private volatile ProxyRuntime runtime;
 
   private Socks5ProxyServer(Builder builder) {
-    this.listen = builder.listen;
     this.authenticator = builder.authenticator;
-    this.authLimits = builder.authLimits;
-    this.localDestinations = builder.localDestinations;
-    this.connectionLog = builder.connectionLog;
-    this.nanoTime = builder.nanoTime;
-    this.config = new ProxyConfig(builder.authenticator, builder.requireAuth, builder.sources,
-        builder.ports, destinationRule(builder.listen, builder.localDestinations), builder.timeouts);
-    this.registry = builder.registry;
-    this.listenerName = builder.listenerName;
-    this.ioThreads = builder.ioThreads;
-    this.preferNative = builder.nativeTransport;
+    ProxyConfig config = new ProxyConfig(builder.authenticator, builder.requireAuth,
+        builder.sources, builder.ports, destinationRule(builder.listen, builder.localDestinations),
+        builder.timeouts);
+    this.settings = new ProxyRuntime.Settings(builder.listen, config, builder.registry,
+        builder.listenerName, builder.ioThreads, builder.nativeTransport, builder.authLimits,
+        builder.connectionLog, builder.nanoTime);
   }
 
   /**
@@ -134,52 +91,12 @@ public final class Socks5ProxyServer implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("server already " + state.name().toLowerCase());
     }
-    transport = SocketBackend.select(preferNative);
-    acceptGroup = new MultiThreadIoEventLoopGroup(
-        1, new DefaultThreadFactory("egresskit-proxy-accept"), transport.ioHandlerFactory());
-    ioGroup = new MultiThreadIoEventLoopGroup(
-        ioThreads, new DefaultThreadFactory("egresskit-proxy-io"), transport.ioHandlerFactory());
-    authExecutor = Executors.newFixedThreadPool(
-        authLimits.workers(), new DefaultThreadFactory("egresskit-proxy-auth", true));
-    AuthGate authGate = authenticator == null ? null
-        : new AuthGate(authenticator, authLimits, authExecutor, nanoTime);
-    channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
-    AtomicInteger active = new AtomicInteger();
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(acceptGroup, ioGroup)
-        .channel(transport.serverChannelClass())
-        // Accept nothing until the context (whose meters need the bound port) exists.
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            for (Map.Entry<ChannelOption<Integer>, Integer> option : transport.keepAliveTuning().entrySet()) {
-              channel.config().setOption(option.getKey(), option.getValue());
-            }
-            context.accept(channel);
-          }
-        });
-    ChannelFuture bind = bootstrap.bind(listen).awaitUninterruptibly();
-    if (!bind.isSuccess()) {
-      shutdownGroups();
+    try {
+      runtime = ProxyRuntime.start(settings);
+    } catch (IllegalStateException e) {
       state = State.CLOSED;
-      throw new IllegalStateException(
-          "cannot listen on " + NetUtil.toSocketAddressString(listen) + ": " + bind.cause().getMessage(),
-          bind.cause());
+      throw e;
     }
-    serverChannel = bind.channel();
-    channels.add(serverChannel);
-    address = (InetSocketAddress) serverChannel.localAddress();
-    String listener = listenerName != null ? listenerName : NetUtil.toSocketAddressString(address);
-    ProxyMetrics metrics = new ProxyMetrics(registry, listener, active);
-    context = new ServerContext(config, transport, metrics, active, authGate, channels, listener,
-        connectionLog);
-    serverChannel.config().setAutoRead(true);
     state = State.STARTED;
     return this;
   }
@@ -191,11 +108,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @throws IllegalStateException if the server has not been started
    */
   public InetSocketAddress address() {
-    InetSocketAddress bound = address;
-    if (bound == null) {
-      throw new IllegalStateException("server not started");
-    }
-    return bound;
+    return running().address();
   }
 
   /**
@@ -205,7 +118,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @return true when they are refused
    */
   public boolean refusesLocalDestinations() {
-    return config.destinations().refusesLocal();
+    return settings.config().destinations().refusesLocal();
   }
 
   private static DestinationRule destinationRule(InetSocketAddress listen, Boolean allowLocal) {
@@ -225,11 +138,15 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @throws IllegalStateException if the server has not been started
    */
   public String transport() {
-    SocketBackend used = transport;
-    if (used == null) {
+    return running().backend().name();
+  }
+
+  private ProxyRuntime running() {
+    ProxyRuntime current = runtime;
+    if (current == null) {
       throw new IllegalStateException("server not started");
     }
-    return used.name();
+    return current;
   }
 
   /**
@@ -240,48 +157,19 @@ public final class Socks5ProxyServer implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (state != State.STARTED) {
-      state = State.CLOSED;
-      return;
+    if (state == State.STARTED) {
+      runtime.close();
     }
     state = State.CLOSED;
-    Duration bound = config.timeouts().shutdown();
-    serverChannel.close().awaitUninterruptibly(bound.toMillis());
-    context.beginClosing();
-    if (!awaitDrained(bound)) {
-      context.closeAll();
-      awaitDrained(Duration.ofSeconds(5));
-    }
-    shutdownGroups();
-  }
-
-  private boolean awaitDrained(Duration bound) {
-    try {
-      context.drained().get(bound.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private void shutdownGroups() {
-    var accept = acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    var io = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    accept.awaitUninterruptibly(10, TimeUnit.SECONDS);
-    io.awaitUninterruptibly(10, TimeUnit.SECONDS);
-    authExecutor.shutdownNow();
   }
 
   @Override
   public String toString() {
-    return "Socks5ProxyServer[" + (address != null ? NetUtil.toSocketAddressString(address)
-        : NetUtil.toSocketAddressString(listen)) + ", requireAuth=" + config.requireAuth()
-        + ", " + (authenticator == null ? "no credentials" : authenticator) + "]";
+    ProxyRuntime current = runtime;
+    return "Socks5ProxyServer[" + NetUtil.toSocketAddressString(
+        current != null ? current.address() : settings.listen()) + ", requireAuth="
+        + settings.config().requireAuth() + ", "
+        + (authenticator == null ? "no credentials" : authenticator) + "]";
   }
 
   /**
