@@ -65,13 +65,13 @@ final class AuthGate {
   Ticket submit(AuthAttempt attempt, Consumer<Decision> done) {
     ClientKey key = ClientKey.of(attempt.client().getAddress());
     Ticket ticket = new Ticket(key, attempt, done);
-    if (failures.exhausted(key)) {
+    if (failures.exhausted(new FailureLimiter.Key(key, attempt.username()))) {
       ticket.finish(Decision.refused(Outcome.AUTH_RATE_LIMITED, "too many failed logins"));
       return ticket;
     }
     AuthVerdict quick = authenticator.quickVerdict(attempt);
     if (quick != null) {
-      record(key, quick);
+      record(ticket, quick);
       ticket.finish(Decision.of(quick));
       return ticket;
     }
@@ -139,7 +139,7 @@ final class AuthGate {
       LOG.warn("proxy {}", error);
       decision = Decision.refused(Outcome.AUTH_FAILED, error);
     }
-    record(ticket.key, decision.verdict());
+    record(ticket, decision.verdict());
     synchronized (this) {
       runningOf.computeIfPresent(ticket.key, (k, n) -> n == 1 ? null : n - 1);
       release(ticket.key);
@@ -180,9 +180,9 @@ final class AuthGate {
     return null;
   }
 
-  private void record(ClientKey key, AuthVerdict verdict) {
+  private void record(Ticket ticket, AuthVerdict verdict) {
     if (!verdict.accepted()) {
-      failures.failed(key);
+      failures.failed(new FailureLimiter.Key(ticket.key, ticket.attempt.username()));
     }
   }
 

@@ -13,14 +13,17 @@ import java.util.Objects;
  * {@code workers - 1} threads (at least one), so with two or more workers another address finds
  * one free. An address may have
  * {@code pendingPerAddress} checks waiting or running; the server {@code pendingTotal}; beyond
- * either an attempt is refused at once. Each refused check spends one of an address's
- * {@code failureBurst} failure tokens; one token comes back every {@code failureRefill}; an
- * address without tokens is refused without a check until one comes back.
+ * either an attempt is refused at once. Each refused check spends one of the
+ * {@code failureBurst} failure tokens of its client address and username; one token comes back
+ * every {@code failureRefill}; without tokens that address is refused for that username without
+ * a check until one comes back (other usernames from the same address, such as the other
+ * sources of one MTA, are not affected).
  *
  * @param workers the threads that run checks
  * @param pendingPerAddress checks one client address may have waiting or running
  * @param pendingTotal checks the server may have waiting or running
- * @param failureBurst failures an address may have before it is refused without a check
+ * @param failureBurst failures an address may have for one username before it is refused
+ *     without a check
  * @param failureRefill how often an address gets one failure token back
  */
 public record AuthLimits(
@@ -49,7 +52,7 @@ public record AuthLimits(
 
   /**
    * The defaults: 2 workers, 4 pending checks per address, 256 in all, 10 failures in a burst
-   * and one more every 6 s (10 a minute) per address.
+   * and one more every 6 s (10 a minute) per address and username.
    *
    * @return the default limits
    */

@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Failure tokens per client address ({@link AuthLimits#failureBurst()} of them, one back every
- * {@link AuthLimits#failureRefill()}): each refused check spends one, and an address without
- * tokens is refused without a check. Time comes from an injected nanosecond clock. Only
- * addresses that failed are tracked, at most {@link #MAX_TRACKED} (the least recently failing
- * are forgotten first), so a flood from many addresses cannot grow it without bound; the
- * server-wide pending bound covers such a flood. Thread-safe.
+ * Failure tokens per client address and username ({@link AuthLimits#failureBurst()} of them,
+ * one back every {@link AuthLimits#failureRefill()}): each refused check spends one, and an
+ * address without tokens for that username is refused without a check. Counting per username
+ * too keeps one misconfigured source of an MTA (one client address for all its sources) from
+ * locking out the MTA's other users. Time comes from an injected nanosecond clock. Only pairs
+ * that failed are tracked, at most {@link #MAX_TRACKED} (the least recently failing are
+ * forgotten first), so a flood cannot grow it without bound; the pending bounds and the fair
+ * queue cover such a flood. Thread-safe.
  */
 final class FailureLimiter {
 
@@ -19,9 +21,9 @@ final class FailureLimiter {
   private final int burst;
   private final long refillNanos;
   private final LongSupplier nanoTime;
-  private final Map<ClientKey, Bucket> buckets = new LinkedHashMap<>(64, 0.75f, true) {
+  private final Map<Key, Bucket> buckets = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<ClientKey, Bucket> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Key, Bucket> eldest) {
       return size() > MAX_TRACKED;
     }
   };
@@ -32,8 +34,11 @@ final class FailureLimiter {
     this.nanoTime = nanoTime;
   }
 
-  /** Whether the address has no failure token left now. */
-  synchronized boolean exhausted(ClientKey key) {
+  /** A client address and a username. */
+  record Key(ClientKey client, String username) {}
+
+  /** Whether the address has no failure token left now for the username. */
+  synchronized boolean exhausted(Key key) {
     Bucket bucket = buckets.get(key);
     if (bucket == null) {
       return false;
@@ -45,8 +50,8 @@ final class FailureLimiter {
     return bucket.tokens < 1;
   }
 
-  /** Spends one of the address's failure tokens. */
-  synchronized void failed(ClientKey key) {
+  /** Spends one of the address's failure tokens for the username. */
+  synchronized void failed(Key key) {
     long now = nanoTime.getAsLong();
     Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
     bucket.refill(now);

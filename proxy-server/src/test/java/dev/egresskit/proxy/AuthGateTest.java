@@ -170,26 +170,28 @@ class AuthGateTest {
   }
 
   @Test
-  void failuresFromOneAddressAreRefusedWithoutACheckUntilATokenComesBack() {
+  void failuresFromOneAddressForOneUserAreRefusedWithoutACheckUntilATokenComesBack() {
     AuthGate gate = gate(new AuthLimits(1, 4, 64, 3, Duration.ofSeconds(10)));
     for (int i = 0; i < 3; i++) {
-      submit(gate, "192.0.2.1", "guess" + i, "wrong");
+      submit(gate, "192.0.2.1", "alice", "guess" + i);
       workers.runAll();
     }
     submit(gate, "192.0.2.1", "alice", "right");
-    assertThat(authenticator.checked).containsExactly("guess0", "guess1", "guess2");
+    assertThat(authenticator.checked).hasSize(3);
     assertThat(decisions.get(3).refusal()).isEqualTo(Outcome.AUTH_RATE_LIMITED);
-    submit(gate, "198.51.100.7", "bob", "right"); // another address is not limited
+    submit(gate, "192.0.2.1", "bob", "right"); // another user of the same client: not limited
+    submit(gate, "198.51.100.7", "alice", "right"); // another address: not limited
     workers.runAll();
     assertThat(decisions.get(4).verdict().accepted()).isTrue();
+    assertThat(decisions.get(5).verdict().accepted()).isTrue();
 
     now.addAndGet(Duration.ofSeconds(9).toNanos());
     submit(gate, "192.0.2.1", "alice", "right");
-    assertThat(decisions.get(5).refusal()).isEqualTo(Outcome.AUTH_RATE_LIMITED);
+    assertThat(decisions.get(6).refusal()).isEqualTo(Outcome.AUTH_RATE_LIMITED);
     now.addAndGet(Duration.ofSeconds(1).toNanos());
     submit(gate, "192.0.2.1", "alice", "right");
     workers.runAll();
-    assertThat(decisions.get(6).verdict().accepted()).isTrue();
+    assertThat(decisions.get(7).verdict().accepted()).isTrue();
   }
 
   @Test
