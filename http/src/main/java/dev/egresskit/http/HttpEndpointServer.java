@@ -16,6 +16,7 @@ import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +63,8 @@ public final class HttpEndpointServer implements AutoCloseable {
 
   private HttpEndpointServer(Builder builder) {
     this.listen = builder.listen;
-    this.endpoints = Map.copyOf(builder.endpoints);
+    // In the order given: the 404 answer lists them so.
+    this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(builder.endpoints));
     this.limits = builder.limits;
     this.name = builder.name;
   }
