@@ -22,7 +22,7 @@ import java.util.Objects;
  * <pre>{@code
  * EgressKit kit = EgressKit.builder()
  *     .policy(Path.of("/etc/egress/policy.lua"))
- *     .cache("caffeine")                          // or "uncached", or a plug-in's
+ *     .cache("lruttl")                            // or "uncached", or a plug-in's
  *     .validators(new MyNamingRules())            // run on every source the policy builds
  *     .meterRegistry(prometheusRegistry)          // cache, health and connect meters
  *     .connectTimeout(Duration.ofSeconds(30))
@@ -58,7 +58,7 @@ public final class EgressKitBuilder {
   }
 
   /**
-   * The source and pool cache implementation by name: {@code caffeine} (the default: per-entry
+   * The source and pool cache implementation by name: {@code lruttl} (the default: per-entry
    * TTL, capacity 128, 60 s negative TTL, as KumoMTA), {@code uncached}, or one a plug-in adds.
    */
   public EgressKitBuilder cache(String implementation) {

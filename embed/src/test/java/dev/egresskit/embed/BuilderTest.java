@@ -111,7 +111,7 @@ class BuilderTest {
     assertThatThrownBy(() -> EgressKit.builder().policy(TestPolicy.write(dir, null))
         .cache("nope").build())
         .isInstanceOf(SetupException.class)
-        .hasMessageContaining("nope: no such cache implementation (available: caffeine, uncached)");
+        .hasMessageContaining("nope: no such cache implementation (available: lruttl, uncached)");
     assertThatThrownBy(() -> EgressKit.builder().policy(TestPolicy.write(dir, null))
         .allowRead(dir).build())
         .isInstanceOf(SetupException.class).hasMessageContaining("allowRead");

@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path policyFile = folder.resolve("demo." + lang.name());
 
     PolicyEngine engine = session.loadPolicy(policyFile);
-    SourceResolver resolver = session.resolver(engine, "caffeine");
+    SourceResolver resolver = session.resolver(engine, "lruttl");
     SmtpProbe probe = session.get(SmtpProbe.class);
     EgressPool pool = resolver.resolvePool(POOL);
 

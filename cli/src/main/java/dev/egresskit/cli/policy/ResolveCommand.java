@@ -10,6 +10,7 @@ import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
 import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.PoolEntry;
@@ -125,7 +126,7 @@ public final class ResolveCommand implements Callable<Integer> {
       if (!sources.isEmpty() || pool != pools.get(0)) {
         io.out().println();
       }
-      io.out().println(io.style().bold("pool " + pool.name()) + " (ttl "
+      io.out().println(io.style().bold("pool " + Printable.escape(pool.name())) + " (ttl "
           + Durations.format(pool.ttl()) + ", " + pool.entries().size()
           + (pool.entries().size() == 1 ? " entry" : " entries") + ")");
       List<EgressSource> members = new ArrayList<>();
