@@ -2,6 +2,7 @@ package dev.egresskit.transport;
 
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.grammar.IpLiterals;
+import dev.egresskit.core.grammar.ProxyServers;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.ProxyServer;
@@ -62,7 +63,8 @@ final class ConnectAttempt {
     this.destination = destination;
     this.timeout = timeout;
     this.loop = loop;
-    this.proxyText = strategy.proxy().map(p -> p.server().toString()).orElse("no proxy");
+    this.proxyText =
+        strategy.proxy().map(p -> ProxyServers.format(p.server())).orElse("no proxy");
   }
 
   CompletableFuture<EgressConnection> start() {
@@ -115,7 +117,8 @@ final class ConnectAttempt {
           ? error.getCause() : error;
       String why = cause == null ? "no answer" : describe(cause);
       finishEarly(FailureKind.RESOLUTION_FAILED, "resolving " + proxy.field() + " "
-          + proxy.server() + " for source " + source.name() + ": " + why, cause);
+          + ProxyServers.format(proxy.server()) + " for source " + source.name() + ": " + why,
+          cause);
       return;
     }
     // Spec §2.2d: every A record first, then every AAAA, each in the resolver's order.
@@ -144,7 +147,7 @@ final class ConnectAttempt {
     }
     if (candidates.isEmpty()) {
       String field = strategy.proxy().map(ProxyTarget::field).orElse("destination");
-      String server = strategy.proxy().map(p -> p.server().toString())
+      String server = strategy.proxy().map(p -> ProxyServers.format(p.server()))
           .orElse(IpLiterals.format(destination));
       String reason = bind.isPresent() && !resolved.isEmpty()
           ? "source " + source.name() + ": no " + field + " candidates remain after filtering "
@@ -180,7 +183,7 @@ final class ConnectAttempt {
       resolving = false;
       ProxyTarget proxy = strategy.proxy().orElseThrow();
       finishEarly(FailureKind.RESOLUTION_FAILED, "timeout resolving " + proxy.field() + " "
-          + proxy.server() + " for source " + source.name(), null);
+          + ProxyServers.format(proxy.server()) + " for source " + source.name(), null);
     } else if (current != null) {
       current.onDeadline();
     }

@@ -1,6 +1,7 @@
 package dev.egresskit.transport;
 
 import dev.egresskit.core.grammar.IpLiterals;
+import dev.egresskit.core.grammar.ProxyServers;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.model.EgressSource;
@@ -138,7 +139,7 @@ public final class EgressConnector implements AutoCloseable {
     }
     InetSocketAddress target = effectiveDestination(source, destination);
     ConnectStrategy strategy = strategies.factoryFor(source.route()).create(source.route());
-    String proxy = strategy.proxy().map(p -> p.server().toString()).orElse("no proxy");
+    String proxy = strategy.proxy().map(p -> ProxyServers.format(p.server())).orElse("no proxy");
     if (health.suspendedUntil(source.name()).isPresent()) {
       // Spec §2.2a: fail fast, and do not count this as another health event.
       return CompletableFuture.failedFuture(new EgressConnectException(

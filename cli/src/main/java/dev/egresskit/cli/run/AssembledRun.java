@@ -9,12 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The assembled parts of one run: the plug-in class path, the Guice injector built from the
- * feature modules, and the {@link Closer} that owns every resource created along the way.
+ * One run of the command, assembled by Guice: the plug-in class path, the injector built from
+ * the feature modules, and the {@link Closer} that owns every resource created along the way.
  *
- * <p>The plug-in class loader is also installed as the thread's context class loader for the
- * duration of the run, so {@link java.util.ServiceLoader} lookups made inside core (for example
- * the validators run by {@code EgressSpecs}) see the plug-ins too. It is restored on close.
+ * <p>Policy engines, cache implementations and source validators are handed to the parts that
+ * use them through the injector: the modules look the built-in ones up on the application class
+ * path and {@link PluginModule} adds those of the {@code --plugin} jars. Source validators, for
+ * example, reach validation as the {@code EgressSpecs} instance every resolver of the run checks
+ * sources with. Connect strategies are found by the connector in the plug-in class loader
+ * ({@link TransportModule}). The plug-in class loader is also the
+ * thread's context class loader for the duration of the run, for libraries that look services
+ * up that way (core's fallbacks when no implementation is given); it is restored on close.
  */
 public final class AssembledRun implements AutoCloseable {
   private final Plugins plugins;

@@ -10,8 +10,10 @@ import dev.egresskit.core.health.SourceHealthTracker;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.spec.SourceValidator;
+import dev.egresskit.core.validate.EgressSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -19,9 +21,9 @@ import java.util.Set;
 
 /**
  * Core: the extension points as Guice multibindings (policy engines by language, cache
- * implementations by name, plug-in source validators) that the binding modules and plug-ins
+ * implementations by name, source validators) that the binding modules and plug-ins
  * contribute to; the built-in cache implementations; the run's clock, source health and the
- * factory of resolvers.
+ * validation built from the source validators and the factory of resolvers.
  */
 final class CoreModule extends AbstractModule {
   private final Closer closer;
@@ -35,13 +37,20 @@ final class CoreModule extends AbstractModule {
     bind(Closer.class).toInstance(closer);
     // Declared here so each map/set is injectable even with no contributions.
     MapBinder.newMapBinder(binder(), String.class, PolicyEngineProvider.class);
-    Multibinder.newSetBinder(binder(), SourceValidator.class);
+    Multibinder<SourceValidator> validators =
+        Multibinder.newSetBinder(binder(), SourceValidator.class);
     MapBinder<String, SourceCacheFactory> caches =
         MapBinder.newMapBinder(binder(), String.class, SourceCacheFactory.class);
     // The built-in implementations core declares in its own META-INF/services.
     for (SourceCacheFactory factory
         : ServiceLoader.load(SourceCacheFactory.class, SourceCacheFactory.class.getClassLoader())) {
       caches.addBinding(factory.name()).toInstance(factory);
+    }
+    // Source validators on the application class path (the plug-in jars' come from
+    // PluginModule); none ship with EgressKit itself.
+    for (SourceValidator validator
+        : ServiceLoader.load(SourceValidator.class, SourceValidator.class.getClassLoader())) {
+      validators.addBinding().toInstance(validator);
     }
   }
 
@@ -59,9 +68,15 @@ final class CoreModule extends AbstractModule {
 
   @Provides
   @Singleton
-  PolicyLoader policyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings,
-      Set<SourceValidator> pluginValidators) {
-    return new PolicyLoader(engines, settings, pluginValidators, closer);
+  PolicyLoader policyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings) {
+    return new PolicyLoader(engines, settings, closer);
+  }
+
+  /** Validation with every source validator of the run, built-in first, then plug-in ones. */
+  @Provides
+  @Singleton
+  EgressSpecs egressSpecs(Set<SourceValidator> validators) {
+    return new EgressSpecs(List.copyOf(validators));
   }
 
   @Provides
@@ -73,7 +88,7 @@ final class CoreModule extends AbstractModule {
   @Provides
   @Singleton
   Resolvers resolvers(Map<String, SourceCacheFactory> caches, Clock clock,
-      MeterRegistry registry, SourceHealthTracker health) {
-    return new Resolvers(caches, clock, registry, health);
+      MeterRegistry registry, SourceHealthTracker health, EgressSpecs specs) {
+    return new Resolvers(caches, clock, registry, health, specs);
   }
 }

@@ -4,14 +4,12 @@ import dev.egresskit.cli.output.BadInputException;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
-import dev.egresskit.core.spec.SourceValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -22,20 +20,13 @@ import java.util.TreeSet;
 public final class PolicyLoader {
   private final Map<String, PolicyEngineProvider> engines;
   private final PolicySettings settings;
-  private final List<SourceValidator> pluginValidators;
   private final Closer closer;
 
   PolicyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings,
-      Set<SourceValidator> pluginValidators, Closer closer) {
+      Closer closer) {
     this.engines = Map.copyOf(engines);
     this.settings = settings;
-    this.pluginValidators = List.copyOf(pluginValidators);
     this.closer = closer;
-  }
-
-  /** The plug-in validators every loaded policy is checked with. */
-  List<SourceValidator> pluginValidators() {
-    return pluginValidators;
   }
 
   /** The extensions some engine handles, with their dot, sorted (e.g. {@code .js, .lua}). */
@@ -72,8 +63,8 @@ public final class PolicyLoader {
   }
 
   /**
-   * Loads and runs the top level of {@code script}; the engine returned also applies the
-   * plug-in validators (see {@link PluginValidatedEngine}).
+   * Loads and runs the top level of {@code script}. (The sources it builds are validated whole
+   * when a resolver returns them, with the run's source validators; see {@link Resolvers}.)
    *
    * @throws BadInputException if the file is missing or no engine handles it
    * @throws dev.egresskit.core.policy.PolicyException if the script fails to load
@@ -83,7 +74,6 @@ public final class PolicyLoader {
       throw new BadInputException("--policy " + script + ": no such file");
     }
     PolicyEngineProvider provider = providerFor(script);
-    PolicyEngine engine = closer.register(provider.load(script, settings));
-    return PluginValidatedEngine.wrap(engine, pluginValidators);
+    return closer.register(provider.load(script, settings));
   }
 }

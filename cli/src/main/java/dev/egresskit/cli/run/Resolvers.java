@@ -6,6 +6,7 @@ import dev.egresskit.core.cache.SourceCacheFactory;
 import dev.egresskit.core.health.SourceHealthTracker;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
+import dev.egresskit.core.validate.EgressSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -13,17 +14,20 @@ import java.util.TreeMap;
 
 /**
  * Builds {@link SourceResolver}s for loaded policies, with the cache implementation chosen by
- * name among the built-in and plug-in ones, the run's meters and the shared source health.
+ * name among the built-in and plug-in ones, the run's validation (built-in and plug-in source
+ * validators), the run's meters and the shared source health.
  */
 public final class Resolvers {
   private final Map<String, SourceCacheFactory> caches;
   private final Clock clock;
   private final MeterRegistry registry;
   private final SourceHealthTracker health;
+  private final EgressSpecs specs;
 
   Resolvers(Map<String, SourceCacheFactory> caches, Clock clock, MeterRegistry registry,
-      SourceHealthTracker health) {
+      SourceHealthTracker health, EgressSpecs specs) {
     this.caches = new TreeMap<>(caches);
+    this.specs = specs;
     this.clock = clock;
     this.registry = registry;
     this.health = health;
@@ -51,6 +55,7 @@ public final class Resolvers {
         .cacheSettings(CacheSettings.DEFAULTS.withImplementation(cacheName))
         .cacheFactory(factory)
         .health(health)
+        .specs(specs)
         .build();
   }
 }
