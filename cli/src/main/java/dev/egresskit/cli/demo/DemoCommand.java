@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     PolicyEngine engine = run.get(PolicyLoader.class).load(policyFile);
     Resolvers resolvers = run.get(Resolvers.class);
-    SourceResolver resolver = resolvers.create(engine, "caffeine");
+    SourceResolver resolver = resolvers.create(engine, "lruttl");
     RouteCheck check = new RouteCheck(run.get(SmtpProbe.class), servers, timeout);
     EgressPool pool = resolver.resolvePool(POOL);
 
