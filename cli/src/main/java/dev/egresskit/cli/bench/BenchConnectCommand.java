@@ -15,6 +15,7 @@ import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.Connectors;
 import dev.egresskit.cli.run.PolicyLoader;
 import dev.egresskit.cli.run.Resolvers;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -215,14 +216,14 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     io.out().print(table.render(io.style()));
     for (Series s : results) {
       if (s.cost().clientBound()) {
-        io.out().println(io.style().red("  warning: " + s.source() + ": the client kept "
+        io.out().println(io.style().red("  warning: " + Printable.escape(s.source()) + ": the client kept "
             + String.format("%.2f", s.cost().coresBusy()) + " of the " + s.cost().coresAvailable()
             + " core(s) its event loops can use busy: the rate measures this process (client"
             + (destination == null ? " and embedded sink" : "") + "), not the route"));
       }
     }
     for (Series s : results) {
-      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + s.source()
+      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + Printable.escape(s.source())
           + ": " + n + " failed with " + kind)));
     }
   }

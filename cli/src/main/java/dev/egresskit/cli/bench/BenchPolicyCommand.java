@@ -8,6 +8,7 @@ import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.PolicyLoader;
 import dev.egresskit.cli.run.Resolvers;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -301,7 +302,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       io.out().println(io.style().green("every policy resolves every name to the same source"));
     } else {
       for (String m : mismatches) {
-        io.out().println(io.style().red("mismatch: " + m));
+        io.out().println(io.style().red("mismatch: " + Printable.escape(m)));
       }
     }
   }
