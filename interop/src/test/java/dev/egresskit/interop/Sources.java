@@ -26,7 +26,7 @@ final class Sources {
    *               {@code "source_address", "127.0.0.5", "ehlo_domain", "mta.example"}
    */
   static EgressSource source(String name, String... fields) {
-    return EgressSpecs.toSource(new RawSpec(fieldsOf(name, fields), HERE));
+    return EgressSpecs.BUILT_IN.toSource(new RawSpec(fieldsOf(name, fields), HERE));
   }
 
   /**
@@ -34,7 +34,7 @@ final class Sources {
    * nested maps such as {@code {key_data = "..."}}), as a binding would hand them over.
    */
   static EgressSource source(Map<String, Object> fields) {
-    return EgressSpecs.toSource(new RawSpec(fields, HERE));
+    return EgressSpecs.BUILT_IN.toSource(new RawSpec(fields, HERE));
   }
 
   /** The field map for {@link #source}: {@code name} first, then the given pairs. */

@@ -391,12 +391,15 @@ class JsPolicyEngineTest {
         + "  try {\n"
         + "    return kumo.make_egress_source({ name: name, source_address: 'bogus' });\n"
         + "  } catch (e) {\n"
-        + "    return kumo.make_egress_source({ name: name, ehlo_domain: e.message.split('\\n')[0] });\n"
+        // The caught message's first line, carried out in the EHLO name (which cannot hold
+        // white space, issue 21).
+        + "    var first = e.message.split('\\n')[0].replace(/ /g, '_');\n"
+        + "    return kumo.make_egress_source({ name: name, ehlo_domain: first });\n"
         + "  }\n"
         + "});");
 
     assertThat(resolver.resolve("ip-1").ehloDomain())
-        .contains("make_egress_source at policy.js:3: 1 problem");
+        .contains("make_egress_source_at_policy.js:3:_1_problem");
   }
 
   private static ResolutionException catchResolution(SourceResolver resolver, String name) {

@@ -2,6 +2,7 @@ package dev.egresskit.transport;
 
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.grammar.IpLiterals;
+import dev.egresskit.core.grammar.ProxyServers;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.ProxyServer;
@@ -126,7 +127,8 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
           ? error.getCause() : error;
       String why = cause == null ? "no answer" : describe(cause);
       finish(error(FailureKind.RESOLUTION_FAILED, "resolving " + proxy.field() + " "
-          + proxy.server() + " for source " + source.name() + ": " + why, cause));
+          + ProxyServers.format(proxy.server()) + " for source " + source.name() + ": " + why,
+          cause));
       return;
     }
     candidatesReady(ProxyCandidates.ordered(addresses, proxy.server().port()));
@@ -139,7 +141,7 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
     candidates = ProxyCandidates.usableFrom(bind, resolved);
     if (candidates.isEmpty()) {
       String field = strategy.proxy().map(ProxyTarget::field).orElse("destination");
-      String server = strategy.proxy().map(p -> p.server().toString())
+      String server = strategy.proxy().map(p -> ProxyServers.format(p.server()))
           .orElse(IpLiterals.format(destination));
       finish(error(FailureKind.RESOLUTION_FAILED,
           ProxyCandidates.noneUsable(source.name(), field, server, bind, resolved.size()), null));
@@ -188,7 +190,7 @@ final class ConnectAttempt implements Runnable, BiConsumer<EgressConnection, Thr
     if (state == State.RESOLVING) {
       ProxyTarget proxy = strategy.proxy().orElseThrow();
       finish(error(FailureKind.RESOLUTION_FAILED, "timeout resolving " + proxy.field() + " "
-          + proxy.server() + " for source " + source.name(), null));
+          + ProxyServers.format(proxy.server()) + " for source " + source.name(), null));
     } else if (state == State.CONNECTING && current != null) {
       current.onDeadline();
     }

@@ -1,6 +1,7 @@
 package dev.egresskit.transport;
 
 import dev.egresskit.core.grammar.IpLiterals;
+import dev.egresskit.core.grammar.ProxyServers;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.model.EgressSource;
@@ -179,7 +180,7 @@ public final class EgressConnector implements AutoCloseable {
   /** The configured proxy as error messages name it, or {@code "no proxy"}. */
   String proxyText(ConnectStrategy strategy) {
     Optional<ProxyTarget> proxy = strategy.proxy();
-    return proxy.isEmpty() ? "no proxy" : proxy.get().server().toString();
+    return proxy.isEmpty() ? "no proxy" : ProxyServers.format(proxy.get().server());
   }
 
   /** The time source of this connector's deadlines and timings. */

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Route;
-import dev.egresskit.transport.testing.Await;
+import dev.egresskit.testkit.await.Await;
 import dev.egresskit.transport.testing.HaProxyReceiver;
 import dev.egresskit.transport.testing.RecordingHealth;
 import java.net.InetAddress;

@@ -13,7 +13,7 @@ import dev.egresskit.core.model.Route;
 import dev.egresskit.sink.SinkScript;
 import dev.egresskit.sink.SinkSession;
 import dev.egresskit.sink.SmtpSink;
-import dev.egresskit.transport.testing.Await;
+import dev.egresskit.testkit.await.Await;
 import dev.egresskit.transport.testing.RawServer;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -11,7 +11,7 @@ import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.sink.SinkSession;
 import dev.egresskit.sink.SmtpSink;
-import dev.egresskit.transport.testing.Await;
+import dev.egresskit.testkit.await.Await;
 import dev.egresskit.transport.testing.RawServer;
 import dev.egresskit.transport.testing.RecordingHealth;
 import dev.egresskit.transport.testing.ScriptedSocks5Server;

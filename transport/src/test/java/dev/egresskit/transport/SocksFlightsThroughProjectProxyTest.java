@@ -11,16 +11,16 @@ import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.Socks5ProxyServer;
 import dev.egresskit.sink.SmtpSink;
+import dev.egresskit.testkit.await.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.egresskit.transport.testing.Await;
-import java.net.ServerSocket;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

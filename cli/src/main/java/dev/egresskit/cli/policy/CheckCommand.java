@@ -134,14 +134,18 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
 
+    List<PolicyLint.Warning> warnings = new ArrayList<>(lint.warnings());
+    warnings.addAll(EhloWarnings.of(scriptName, checked.stream()
+        .filter(c -> c.value() instanceof EgressSource).map(c -> (EgressSource) c.value())
+        .toList()));
     int problems = loadProblems.size()
         + checked.stream().mapToInt(c -> c.problems().size()).sum();
     if (json) {
       Json.print(io.out(), jsonView(script, language, engine != null, checked, loadProblems,
-          lint.warnings(), notes));
+          warnings, notes));
     } else {
       printText(io, scriptName, language, engine != null, checked, loadProblems,
-          lint.warnings(), notes, problems);
+          warnings, notes, problems);
     }
     return problems == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
   }

@@ -29,7 +29,11 @@ import java.util.List;
  * command's own (metrics endpoint registry, proxy server), and the {@link Closer} that owns
  * every resource created along the way.
  *
- * <p>The plug-in class loader is also installed as the thread's context class loader for the
+ * <p>Policy engines, cache implementations and source validators reach the parts that use them
+ * through the injector: the modules look the built-in ones up on the application class path and
+ * the plug-in module adds those of the {@code --plugin} jars. Source validators, for example,
+ * reach validation as the {@code EgressSpecs} instance every resolver of the run checks sources
+ * with. The plug-in class loader is also installed as the thread's context class loader for the
  * duration of the run, so {@link java.util.ServiceLoader} lookups made inside core see the
  * plug-ins too. It is restored on close.
  */

@@ -86,8 +86,8 @@ public final class IpLiterals {
   }
 
   /**
-   * {@code 10.0.0.1:25} or {@code [2001:db8::1]:25}, with the address as {@link #format(InetAddress)}
-   * prints it; an unresolved address prints its host name.
+   * {@code 10.0.0.1:25} or {@code [2001:db8::1]:25}, with the address as
+   * {@link #format(InetAddress)} prints it; an unresolved address prints its host name.
    */
   public static String format(InetSocketAddress address) {
     InetAddress ip = address.getAddress();

@@ -93,7 +93,8 @@ public final class ProxyServers {
       }
       return IpLiterals.format(address) + ":" + literal.port();
     }
-    return server.toString();
+    ProxyServer.HostName name = (ProxyServer.HostName) server;
+    return name.host() + ":" + name.port();
   }
 
   private static ProxyServer bracketForm(String text) {

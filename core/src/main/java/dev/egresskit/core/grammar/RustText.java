@@ -1,6 +1,5 @@
 package dev.egresskit.core.grammar;
 
-import dev.egresskit.core.spec.Problem;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ public final class RustText {
     return unexpected(value);
   }
 
-  /** How a raw value is shown in {@link Problem#value()}. Tables show their keys only. */
+  /** How a raw value is shown in {@code Problem.value()}. Tables show their keys only. */
   public static String show(Object value) {
     if (value instanceof String s) {
       return debug(s);

@@ -1,14 +1,14 @@
 package dev.egresskit.core.model;
 
-import dev.egresskit.core.grammar.ProxyServers;
 import java.net.InetAddress;
 import java.util.Objects;
 
 /**
  * A proxy address as written in a policy ({@code ha_proxy_server}, {@code socks5_proxy_server}):
  * either an IP literal with a port, or a host name kept verbatim and resolved at connect time.
- * {@code toString()} prints the KumoMTA display form: {@code a.b.c.d:p}, {@code [v6]:p} or
- * {@code host:p}.
+ * The KumoMTA display form ({@code a.b.c.d:p}, {@code [v6]:p} or {@code host:p}) is
+ * {@code dev.egresskit.core.grammar.ProxyServers#format}: the model holds values, the grammar
+ * turns them into text and back.
  */
 public sealed interface ProxyServer permits ProxyServer.IpLiteral, ProxyServer.HostName {
 
@@ -25,12 +25,6 @@ public sealed interface ProxyServer permits ProxyServer.IpLiteral, ProxyServer.H
     public IpLiteral {
       Objects.requireNonNull(address, "address");
       checkPort(port);
-    }
-
-    /** The display form, {@code a.b.c.d:p} or {@code [v6]:p} with IPv6 in its short form. */
-    @Override
-    public String toString() {
-      return ProxyServers.format(this);
     }
   }
 

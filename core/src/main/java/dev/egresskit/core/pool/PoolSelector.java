@@ -32,6 +32,14 @@ public final class PoolSelector {
     return new PoolSelector(Objects.requireNonNull(pool, "pool"));
   }
 
+  /**
+   * How many picks one full weighted round-robin cycle over {@code pool} takes (the sum of the
+   * weights over their greatest common divisor); 0 when no entry has a weight above 0.
+   */
+  public static long cycleLength(EgressPool pool) {
+    return WeightedRoundRobin.cycleLength(pool.entries());
+  }
+
   /** The pool this selector picks from. */
   public EgressPool pool() {
     return pool;

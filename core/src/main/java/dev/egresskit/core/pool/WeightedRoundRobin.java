@@ -44,6 +44,22 @@ final class WeightedRoundRobin {
     }
   }
 
+  /**
+   * How many picks one full cycle over {@code entries} takes: the sum of the weights over their
+   * greatest common divisor (entries of weight 0 are never picked); 0 when no entry can be.
+   */
+  static long cycleLength(List<PoolEntry> entries) {
+    long gcd = 0;
+    long sum = 0;
+    for (PoolEntry entry : entries) {
+      if (entry.weight() > 0) {
+        gcd = gcd(gcd, entry.weight());
+        sum += entry.weight();
+      }
+    }
+    return gcd == 0 ? 0 : sum / gcd;
+  }
+
   private static long gcd(long a, long b) {
     while (b != 0) {
       long t = a % b;

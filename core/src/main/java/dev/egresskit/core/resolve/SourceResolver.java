@@ -17,6 +17,7 @@ import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.spec.InvalidSpecException;
+import dev.egresskit.core.validate.EgressSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -39,6 +40,9 @@ import java.util.Objects;
  *   <li>The result must be a source named as requested (KumoMTA does not check this, which
  *       breaks health tracking); a handler that returned nothing gets an error that hints at a
  *       missing {@code return}.</li>
+ *   <li>The source must pass {@link EgressSpecs#accept}: the rules that need several fields
+ *       (route rules) and the site rules, reported at the {@code make_egress_source} call. A
+ *       half-configured source is never returned.</li>
  *   <li>Every failure becomes a {@link ResolutionException}
  *       {@code get_egress_source 'NAME': <cause>}, cached for the negative TTL (spec case 51)
  *       and re-thrown as the same instance meanwhile.</li>
@@ -73,6 +77,7 @@ public final class SourceResolver implements SourceLookup {
   private static final EgressPool UNSPECIFIED_POOL = EgressPool.unspecified();
 
   private final PolicyEngine engine;
+  private final EgressSpecs specs;
   private final SourceHealth health;
   private final SourceCache<EgressSource> sources;
   private final SourceCache<EgressPool> pools;
@@ -80,6 +85,7 @@ public final class SourceResolver implements SourceLookup {
 
   private SourceResolver(Builder builder) {
     this.engine = builder.engine;
+    this.specs = builder.specs;
     this.health = builder.health;
     // Without an injected time source the caches use the monotonic System.nanoTime: cheaper to
     // read than the wall clock on every hit, and TTLs do not jump when the wall clock is set.
@@ -186,7 +192,13 @@ public final class SourceResolver implements SourceLookup {
       }
     }
     checkName(prefix, Hook.GET_EGRESS_SOURCE, name, made.value().name(), made.location());
-    return made.value();
+    try {
+      // The rules that need several fields, and the site rules: a source is checked whole
+      // when it is about to be used (make_egress_source checked each field on its own).
+      return specs.accept(made);
+    } catch (InvalidSpecException e) {
+      throw wrap(prefix, e);
+    }
   }
 
   private EgressPool loadPool(String name, LookupGraph.Flow flow) {
@@ -300,6 +312,7 @@ public final class SourceResolver implements SourceLookup {
     private CacheSettings cacheSettings = CacheSettings.DEFAULTS;
     private SourceCacheFactory cacheFactory;
     private SourceHealth health = SourceHealth.disabled();
+    private EgressSpecs specs = EgressSpecs.BUILT_IN;
 
     private Builder(PolicyEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -342,6 +355,16 @@ public final class SourceResolver implements SourceLookup {
     /** The source health that callers (pool selection, transport) share through the resolver. */
     public Builder health(SourceHealth health) {
       this.health = Objects.requireNonNull(health, "health");
+      return this;
+    }
+
+    /**
+     * The validation every source passes before it is returned (default: the built-in rules
+     * only, {@link EgressSpecs#BUILT_IN}); the composition root passes one with the built-in and
+     * plug-in {@link dev.egresskit.core.spec.SourceValidator}s.
+     */
+    public Builder specs(EgressSpecs specs) {
+      this.specs = Objects.requireNonNull(specs, "specs");
       return this;
     }
 

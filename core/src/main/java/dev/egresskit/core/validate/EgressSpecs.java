@@ -7,24 +7,18 @@ import dev.egresskit.core.grammar.RustText;
 import dev.egresskit.core.grammar.Thresholds;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.core.model.HealthRules;
 import dev.egresskit.core.model.PoolEntry;
-import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Route;
-import dev.egresskit.core.model.Secret;
-import dev.egresskit.core.model.Socks5Credentials;
-import dev.egresskit.core.model.SuspendOnFailure;
+import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.spec.InvalidSpecException;
 import dev.egresskit.core.spec.Problem;
 import dev.egresskit.core.spec.RawSpec;
 import dev.egresskit.core.spec.SourceValidator;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The single entry point from a {@link RawSpec} to a validated model value. Every problem is
@@ -57,12 +51,20 @@ import java.util.OptionalInt;
  * empty source address); with {@code socks5_proxy_source_address} it is KumoProxy's
  * BIND-then-CONNECT.
  *
- * <h2>Validators</h2>
- * After the built-in rules, every {@link SourceValidator} on the class path (loaded once with
- * {@link java.util.ServiceLoader}) runs and its problems are appended to the same numbered list.
- * Validators always run, so one attempt reports everything: when built-in problems exist they see
- * a best-effort source in which every invalid field is left at its default (name {@code ""} when
- * missing, a direct route when the route rules failed).
+ * <h2>When each rule runs</h2>
+ * {@code make_egress_source} checks each field on its own ({@link #makeSource}): KumoMTA's own
+ * helpers probe fields one at a time ({@code make_egress_source{name = 'x', [field] = value}}),
+ * and such a probe must not fail on a rule that needs a partner field. The route rules above and
+ * the site rules run on the source that resolution is about to return ({@link #accept}); their
+ * problems are reported at the {@code make_egress_source} call, so a half-configured source is
+ * never used. {@link #toSource} runs every rule at once.
+ *
+ * <h2>Site rules</h2>
+ * After the route rules, every {@link SourceValidator} this instance was built with runs (the
+ * composition root passes the built-in and plug-in ones) and its problems are appended to the
+ * same numbered list. Validators see the script's fields with secrets redacted. When the route
+ * rules failed they see a best-effort source with a direct route, so one attempt reports
+ * everything.
  */
 public final class EgressSpecs {
   /** The fields of {@code make_egress_source}, in KumoMTA's declaration order. */
@@ -76,77 +78,106 @@ public final class EgressSpecs {
   static final String MAKE_SOURCE = "make_egress_source";
   static final String MAKE_POOL = "make_egress_pool";
 
-  private static final String NAME_ALLOWED = "a string (the source name; may be empty)";
-  private static final String EHLO_ALLOWED = "a string (the EHLO name)";
-  private static final String USERNAME_ALLOWED =
-      "a string, set together with socks5_proxy_password";
   private static final String WEIGHT_ALLOWED = "an integer 0..4294967295 (default 1; 0 is the"
       + " same as leaving the entry out)";
   private static final String ENTRIES_ALLOWED =
       "a list of tables {name = \"<source>\", weight = <integer>}";
 
-  private EgressSpecs() {}
+  /** The built-in rules only, with no site rules. */
+  public static final EgressSpecs BUILT_IN = new EgressSpecs(List.of());
+
+  private final List<SourceValidator> validators;
 
   /**
-   * Validates a {@code make_egress_source} spec, then runs every {@link SourceValidator} found on
-   * the class path.
+   * Validation with these site rules, run in the order given after the built-in ones.
+   *
+   * @param validators the built-in and plug-in {@link SourceValidator}s; may be empty
+   */
+  public EgressSpecs(List<SourceValidator> validators) {
+    this.validators = List.copyOf(validators);
+  }
+
+  /** The site rules this instance runs, in order. */
+  public List<SourceValidator> validators() {
+    return validators;
+  }
+
+  /**
+   * {@code make_egress_source}: checks each field on its own (types, grammars, unknown keys,
+   * {@code name} present) and builds the source. The cross-field rules and the site rules wait
+   * for {@link #accept}; the returned value keeps the fields (secrets redacted) they need.
+   *
+   * @throws InvalidSpecException listing every field problem
+   */
+  public static Made<EgressSource> makeSource(RawSpec spec) {
+    SourceReading reading = SourceReading.of(spec);
+    if (!reading.fieldProblems().isEmpty()) {
+      throw new InvalidSpecException(MAKE_SOURCE, spec.location(), reading.fieldProblems());
+    }
+    return new Made<>(reading.source(), spec.location(), reading.redactedFields());
+  }
+
+  /**
+   * The check of a source that resolution is about to return: the route rules on the fields it
+   * was made from, then the site rules. Problems are reported at the place it was made.
+   *
+   * @return the source, when every rule holds
+   * @throws InvalidSpecException listing every problem
+   */
+  public EgressSource accept(Made<EgressSource> made) {
+    List<Problem> problems = new ArrayList<>(
+        SourceReading.routeProblems(made.fields(), made.location()));
+    problems.addAll(siteProblems(made.value(), new RawSpec(made.fields(), made.location())));
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(MAKE_SOURCE, made.location(), problems);
+    }
+    return made.value();
+  }
+
+  /**
+   * Every rule at once (fields, route rules, site rules), with every problem in one list: what a
+   * Java caller building a source from a raw spec wants.
    *
    * @throws InvalidSpecException listing every problem
    */
-  public static EgressSource toSource(RawSpec spec) {
-    FieldReader in = new FieldReader(spec.location());
-    Map<String, Object> raw = FieldReader.table(spec.fields());
-
-    String name = in.string("name", raw.get("name"), NAME_ALLOWED);
-    if (!raw.containsKey("name")) {
-      in.missing("name", "name", NAME_ALLOWED);
-    }
-    String ehlo = in.string("ehlo_domain", raw.get("ehlo_domain"), EHLO_ALLOWED);
-    InetAddress source = in.ip("source_address", raw.get("source_address"));
-    Integer port = in.port("remote_port", raw.get("remote_port"));
-    ProxyServer haServer = in.proxy("ha_proxy_server", raw.get("ha_proxy_server"));
-    InetAddress haSource = in.ip("ha_proxy_source_address", raw.get("ha_proxy_source_address"));
-    ProxyServer socksServer = in.proxy("socks5_proxy_server", raw.get("socks5_proxy_server"));
-    InetAddress socksSource =
-        in.ip("socks5_proxy_source_address", raw.get("socks5_proxy_source_address"));
-    String username =
-        in.string("socks5_proxy_username", raw.get("socks5_proxy_username"), USERNAME_ALLOWED);
-    Secret password = in.secret("socks5_proxy_password", raw.get("socks5_proxy_password"));
-    SuspendOnFailure unplumbed =
-        in.suspend("suspend_when_unplumbed", raw.get("suspend_when_unplumbed"));
-    SuspendOnFailure proxyUnhealthy =
-        in.suspend("suspend_when_proxy_unhealthy", raw.get("suspend_when_proxy_unhealthy"));
-    Duration ttl = in.duration("ttl", raw.get("ttl"));
-    in.unknownKeys("", raw, SOURCE_FIELDS);
-    boolean fieldsValid = in.problems().isEmpty();
-
-    boolean routeValid = RouteRules.check(in, raw, source, haServer, socksServer);
-    Route route;
-    Optional<InetAddress> bind = Optional.ofNullable(source);
-    if (fieldsValid && routeValid && haServer != null) {
-      route = new Route.HaProxy(haServer, haSource, bind);
-    } else if (fieldsValid && routeValid && socksServer != null) {
-      Optional<Socks5Credentials> credentials = username == null ? Optional.empty()
-          : Optional.of(new Socks5Credentials(username, password));
-      route = new Route.Socks5(socksServer, Optional.ofNullable(socksSource), credentials, bind);
-    } else {
-      route = new Route.Direct(bind);
-    }
-
-    EgressSource result = new EgressSource(
-        name == null ? "" : name,
-        Optional.ofNullable(ehlo),
-        port == null ? OptionalInt.empty() : OptionalInt.of(port),
-        ttl == null ? EgressSource.DEFAULT_TTL : ttl,
-        new HealthRules(Optional.ofNullable(unplumbed), Optional.ofNullable(proxyUnhealthy)),
-        route);
-
-    List<Problem> problems = new ArrayList<>(in.problems());
-    problems.addAll(Validators.run(result, spec));
+  public EgressSource toSource(RawSpec spec) {
+    SourceReading reading = SourceReading.of(spec);
+    List<Problem> problems = new ArrayList<>(reading.fieldProblems());
+    problems.addAll(reading.routeProblems());
+    problems.addAll(siteProblems(reading.source(),
+        new RawSpec(reading.redactedFields(), spec.location())));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(MAKE_SOURCE, spec.location(), problems);
     }
-    return result;
+    return reading.source();
+  }
+
+  /** Runs every site rule; a validator that throws becomes a problem instead of a crash. */
+  private List<Problem> siteProblems(EgressSource source, RawSpec spec) {
+    List<Problem> problems = new ArrayList<>();
+    for (SourceValidator validator : validators) {
+      try {
+        List<Problem> found = validator.validate(source, spec);
+        if (found != null) {
+          problems.addAll(found);
+        }
+      } catch (RuntimeException e) {
+        problems.add(new Problem("", spec.location(), Optional.empty(),
+            "source validator " + validator.getClass().getName() + " failed: "
+                + e.getClass().getName(),
+            "a validator that reports problems instead of throwing"));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * {@code make_egress_pool}: validates the spec ({@link #toPool}) and keeps its fields.
+   *
+   * @throws InvalidSpecException listing every problem
+   */
+  public static Made<EgressPool> makePool(RawSpec spec) {
+    return new Made<>(toPool(spec), spec.location(), spec.fields());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.egresskit.core.validate;
 
 import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.grammar.EhloNames;
 import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.grammar.ProxyServers;
 import dev.egresskit.core.grammar.RustText;
@@ -12,6 +13,7 @@ import dev.egresskit.core.model.Trigger;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.Problem;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,10 @@ import java.util.Set;
  */
 final class FieldReader {
   static final String STRING_ALLOWED = "a string";
+  static final String EHLO_ALLOWED = "a non-empty string without control characters or white"
+      + " space: a host name, or an address literal such as [192.0.2.1]";
+  /** RFC 1929: ULEN is one byte. */
+  static final int MAX_USERNAME_BYTES = 255;
   static final String IP_ALLOWED = "an IP literal: IPv4 a.b.c.d (decimal octets, no leading"
       + " zeros) or IPv6 text such as 2001:db8::1 or ::ffff:192.0.2.1; no brackets, port, zone id"
       + " or host name";
@@ -144,6 +150,40 @@ final class FieldReader {
     }
     wrongType(field, raw, "a string", allowed);
     return null;
+  }
+
+  /**
+   * {@code ehlo_domain}: any string that can be sent as the {@code EHLO} argument
+   * ({@link EhloNames}).
+   */
+  String ehloDomain(String field, Object raw) {
+    String name = string(field, raw, EHLO_ALLOWED);
+    String why = name == null ? null : EhloNames.check(name);
+    if (why != null) {
+      problem(field, raw, "invalid value: " + RustText.unexpected(raw) + ", expected an EHLO name"
+          + " that can be sent on the wire: " + why + " (EgressKit rule)", EHLO_ALLOWED);
+      return null;
+    }
+    return name;
+  }
+
+  /**
+   * {@code socks5_proxy_username}: sent as RFC 1929's UNAME, whose length is one byte. (An empty
+   * name is sent as KumoMTA sends it; a proxy's own rules may accept it.)
+   */
+  String username(String field, Object raw, String allowed) {
+    String name = string(field, raw, allowed);
+    if (name == null) {
+      return null;
+    }
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_USERNAME_BYTES) {
+      problem(field, raw, "invalid value: " + RustText.unexpected(raw) + ", expected a user name"
+          + " of at most " + MAX_USERNAME_BYTES + " bytes in UTF-8, as RFC 1929 carries it (this one"
+          + " has " + bytes + "; EgressKit rule)", allowed);
+      return null;
+    }
+    return name;
   }
 
   InetAddress ip(String field, Object raw) {

@@ -44,6 +44,18 @@ class PoolSelectorTest {
   }
 
   @Test
+  void theCycleLengthIsThePeriodOfTheSequence() {
+    EgressPool pool = pool("a", "4", "b", "2", "off", "0", "c", "6");
+    assertThat(PoolSelector.cycleLength(pool)).isEqualTo(6);
+    List<String> picks = picks(PoolSelector.of(pool), 12);
+    assertThat(picks.subList(6, 12)).isEqualTo(picks.subList(0, 6));
+    assertThat(picks.subList(0, 6)).containsOnly("a", "b", "c")
+        .filteredOn("c"::equals).hasSize(3);
+    assertThat(PoolSelector.cycleLength(pool("x", "0"))).isZero();
+    assertThat(PoolSelector.cycleLength(pool())).isZero();
+  }
+
+  @Test
   void weightsFiveTwoThreeRepeatKumoMtasSequence() {
     // spec case 45
     PoolSelector selector = PoolSelector.of(pool("one", "5", "two", "2", "three", "3"));

@@ -70,14 +70,14 @@ class ParserPropertiesTest {
       @ForAll("sourceFields") String field) {
     RawSpec spec = new RawSpec(Specs.table("name", "a", field, text), Specs.AT);
     try {
-      EgressSpecs.toSource(spec);
+      Specs.SPECS.toSource(spec);
     } catch (InvalidSpecException expected) {
       assertThat(expected.problems()).isNotEmpty();
     }
     RawSpec nested = new RawSpec(Map.of("name", "a", "suspend_when_unplumbed",
         Map.of("duration", text, "trigger", Map.of("Threshold", text))), Specs.AT);
     try {
-      EgressSpecs.toSource(nested);
+      Specs.SPECS.toSource(nested);
     } catch (InvalidSpecException expected) {
       assertThat(expected.problems()).isNotEmpty();
     }

@@ -16,6 +16,8 @@ import java.util.Map;
 /** Helpers to build raw specs the way a binding hands them over. */
 final class Specs {
   static final ScriptLocation AT = new ScriptLocation("policy.lua", 7);
+  /** Validation with the test's site rule, as the composition root would build it. */
+  static final EgressSpecs SPECS = new EgressSpecs(List.of(new TestOnlyValidator()));
 
   private Specs() {}
 
@@ -29,7 +31,7 @@ final class Specs {
   }
 
   static EgressSource source(Object... keysAndValues) {
-    return EgressSpecs.toSource(new RawSpec(table(keysAndValues), AT));
+    return SPECS.toSource(new RawSpec(table(keysAndValues), AT));
   }
 
   static EgressPool pool(Object... keysAndValues) {
@@ -38,7 +40,7 @@ final class Specs {
 
   static InvalidSpecException sourceError(Object... keysAndValues) {
     InvalidSpecException e = catchThrowableOfType(InvalidSpecException.class,
-        () -> EgressSpecs.toSource(new RawSpec(table(keysAndValues), AT)));
+        () -> SPECS.toSource(new RawSpec(table(keysAndValues), AT)));
     assertThat(e).as("expected an InvalidSpecException").isNotNull();
     assertThat(e.what()).isEqualTo("make_egress_source");
     assertThat(e.location()).isEqualTo(AT);

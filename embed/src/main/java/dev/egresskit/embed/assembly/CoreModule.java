@@ -11,8 +11,10 @@ import dev.egresskit.core.health.SourceHealthTracker;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.spec.SourceValidator;
+import dev.egresskit.core.validate.EgressSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -21,7 +23,8 @@ import java.util.Set;
 /**
  * Core: the options, the extension points as multibindings (policy engines by language, cache
  * implementations by name, source validators) that the binding modules and plug-ins contribute
- * to, the built-in cache implementations, the shared source health, and the factories of policy
+ * to, the built-in cache implementations, the shared source health, the validation built from
+ * the source validators ({@link EgressSpecs}), and the factories of policy
  * engines ({@link PolicyLoader}) and resolvers ({@link Resolvers}).
  */
 public final class CoreModule extends AbstractModule {
@@ -54,6 +57,18 @@ public final class CoreModule extends AbstractModule {
         : ServiceLoader.load(SourceCacheFactory.class, SourceCacheFactory.class.getClassLoader())) {
       caches.addBinding(factory.name()).toInstance(factory);
     }
+    // Source validators on the application class path (the plug-in jars' come from
+    // PluginModule); none ship with EgressKit itself.
+    for (SourceValidator validator
+        : ServiceLoader.load(SourceValidator.class, SourceValidator.class.getClassLoader())) {
+      validators.addBinding().toInstance(validator);
+    }
+  }
+
+  @Provides
+  @Singleton
+  EgressSpecs egressSpecs(Set<SourceValidator> validators) {
+    return new EgressSpecs(List.copyOf(validators));
   }
 
   @Provides
@@ -64,15 +79,14 @@ public final class CoreModule extends AbstractModule {
 
   @Provides
   @Singleton
-  PolicyLoader policyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings,
-      Set<SourceValidator> validators) {
-    return new PolicyLoader(engines, settings, validators, closer);
+  PolicyLoader policyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings) {
+    return new PolicyLoader(engines, settings, closer);
   }
 
   @Provides
   @Singleton
   Resolvers resolvers(Map<String, SourceCacheFactory> caches, CacheSettings cacheSettings,
-      Clock clock, MeterRegistry registry, SourceHealthTracker health) {
-    return new Resolvers(caches, cacheSettings, clock, registry, health);
+      Clock clock, MeterRegistry registry, SourceHealthTracker health, EgressSpecs specs) {
+    return new Resolvers(caches, cacheSettings, clock, registry, health, specs);
   }
 }

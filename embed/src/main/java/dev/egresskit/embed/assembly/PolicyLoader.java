@@ -3,38 +3,30 @@ package dev.egresskit.embed.assembly;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
-import dev.egresskit.core.spec.SourceValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Loads policy scripts with the engine (built in or from a plug-in) that handles the file's
- * extension, and checks every source they build with the extra {@link SourceValidator}s. Every
- * loaded engine is closed with the assembly's {@link Closer}.
+ * extension. (The sources a policy builds are validated whole, with the assembly's source
+ * validators, when a resolver returns them: see {@link Resolvers}.) Every loaded engine is closed
+ * with the assembly's {@link Closer}.
  */
 public final class PolicyLoader {
   private final Map<String, PolicyEngineProvider> engines;
   private final PolicySettings settings;
-  private final List<SourceValidator> validators;
   private final Closer closer;
 
   PolicyLoader(Map<String, PolicyEngineProvider> engines, PolicySettings settings,
-      Set<SourceValidator> validators, Closer closer) {
+      Closer closer) {
     this.engines = Map.copyOf(engines);
     this.settings = settings;
-    this.validators = List.copyOf(validators);
     this.closer = closer;
-  }
-
-  /** The validators (application and plug-in) every loaded policy is checked with. */
-  public List<SourceValidator> validators() {
-    return validators;
   }
 
   /** The extensions some engine handles, with their dot, sorted (e.g. {@code .js, .lua}). */
@@ -75,7 +67,8 @@ public final class PolicyLoader {
   }
 
   /**
-   * Loads and runs the top level of {@code script} with the assembly's settings.
+   * Loads and runs the top level of {@code script}. (The sources it builds are validated whole
+   * when a resolver returns them, with the run's source validators; see {@link Resolvers}.)
    *
    * @throws SetupException if the file is missing or no engine handles it
    * @throws dev.egresskit.core.policy.PolicyException if the script fails to load
@@ -91,7 +84,6 @@ public final class PolicyLoader {
       throw new SetupException(script + ": no such file");
     }
     PolicyEngineProvider provider = providerFor(script);
-    PolicyEngine engine = closer.register(provider.load(script, loadSettings));
-    return ValidatedEngine.wrap(engine, validators);
+    return closer.register(provider.load(script, loadSettings));
   }
 }

@@ -5,6 +5,7 @@ import dev.egresskit.core.cache.SourceCacheFactory;
 import dev.egresskit.core.health.SourceHealthTracker;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
+import dev.egresskit.core.validate.EgressSpecs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -12,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * Builds {@link SourceResolver}s for loaded policies, with the cache implementation chosen by
- * name among the built-in and plug-in ones, the assembly's clock and meters, and the shared
- * source health.
+ * name among the built-in and plug-in ones, the assembly's validation (built-in and plug-in
+ * source validators), clock and meters, and the shared source health.
  */
 public final class Resolvers {
   private final Map<String, SourceCacheFactory> caches;
@@ -21,11 +22,13 @@ public final class Resolvers {
   private final Clock clock;
   private final MeterRegistry registry;
   private final SourceHealthTracker health;
+  private final EgressSpecs specs;
 
   Resolvers(Map<String, SourceCacheFactory> caches, CacheSettings defaults, Clock clock,
-      MeterRegistry registry, SourceHealthTracker health) {
+      MeterRegistry registry, SourceHealthTracker health, EgressSpecs specs) {
     this.caches = new TreeMap<>(caches);
     this.defaults = defaults;
+    this.specs = specs;
     this.clock = clock;
     this.registry = registry;
     this.health = health;
@@ -58,6 +61,7 @@ public final class Resolvers {
         .cacheSettings(defaults.withImplementation(cacheName))
         .cacheFactory(factory)
         .health(health)
+        .specs(specs)
         .build();
   }
 }

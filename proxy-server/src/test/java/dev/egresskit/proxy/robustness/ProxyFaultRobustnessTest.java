@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.egresskit.proxy.ProxyRobustnessAccess;
 import dev.egresskit.proxy.ProxyTimeouts;
 import dev.egresskit.proxy.Socks5ProxyServer;
+import dev.egresskit.testkit.await.Await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -244,7 +245,7 @@ class ProxyFaultRobustnessTest {
     Socks5ProxyServer proxy = proxy(timeouts().withGreeting(Duration.ofSeconds(2))
         .withRequest(Duration.ofSeconds(2)), true);
     goodClientIsRelayed(proxy, echo); // warm up before the fd baseline
-    long fdsBefore = Await.openFds();
+    long fdsBefore = JvmResources.openFds();
     List<Socket> halfOpen = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       Socket s = new Socket();
@@ -272,7 +273,7 @@ class ProxyFaultRobustnessTest {
       }
     }
     assertThat(Await.until(() -> active() == 0, Duration.ofSeconds(10))).isTrue();
-    assertThat(Await.openFds()).isLessThanOrEqualTo(fdsBefore + 16);
+    assertThat(JvmResources.openFds()).isLessThanOrEqualTo(fdsBefore + 16);
   }
 
   @Test

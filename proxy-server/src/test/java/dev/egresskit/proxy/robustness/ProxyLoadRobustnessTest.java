@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.proxy.ProxyRobustnessAccess;
 import dev.egresskit.proxy.Socks5ProxyServer;
+import dev.egresskit.testkit.await.Await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -57,8 +58,8 @@ class ProxyLoadRobustnessTest {
         // Warm up (threads, pools, JIT) before the baseline is taken.
         run(clients, proxy.address(), echo.address(), 0, 400, sent, Duration.ofSeconds(30));
         assertThat(Await.until(() -> gauge(registry) == 0, Duration.ofSeconds(10))).isTrue();
-        long fdsBefore = Await.openFds();
-        long heapBefore = Await.usedHeapAfterGc();
+        long fdsBefore = JvmResources.openFds();
+        long heapBefore = JvmResources.usedHeapAfterGc();
 
         long started = System.nanoTime();
         run(clients, proxy.address(), echo.address(), 400, 400 + SESSIONS, sent, RUN_BOUND);
@@ -86,8 +87,8 @@ class ProxyLoadRobustnessTest {
         assertThat(counter(registry, ProxyRobustnessAccess.COMPLETED)).isEqualTo(total);
         assertThat(counter(registry, ProxyRobustnessAccess.FAILED)).isZero();
 
-        long fdsAfter = Await.openFds();
-        long heapAfter = Await.usedHeapAfterGc();
+        long fdsAfter = JvmResources.openFds();
+        long heapAfter = JvmResources.usedHeapAfterGc();
         assertThat(fdsAfter).as("open fds before %d, after %d", fdsBefore, fdsAfter)
             .isLessThanOrEqualTo(fdsBefore + 16);
         assertThat(heapAfter - heapBefore).as("heap growth in bytes (before %d, after %d)",

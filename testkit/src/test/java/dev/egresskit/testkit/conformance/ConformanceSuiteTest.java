@@ -46,13 +46,13 @@ class ConformanceSuiteTest {
 
   @Test
   void caseFilesAreParsedStrictly() {
-    assertThatThrownBy(() -> ConformanceSuite.parse("x",
+    assertThatThrownBy(() -> CaseParser.parse("x",
         "{\"description\": \"d\", \"source\": []}"))
         .hasMessageContaining("unknown key 'source'");
-    assertThatThrownBy(() -> ConformanceSuite.parse("x",
+    assertThatThrownBy(() -> CaseParser.parse("x",
         "{\"description\": \"d\", \"sources\": [{\"name\": \"a\"}]}"))
         .hasMessageContaining("needs exactly one of view, error");
-    ConformanceCase parsed = ConformanceSuite.parse("x", "{\"description\": \"d\","
+    ConformanceCase parsed = CaseParser.parse("x", "{\"description\": \"d\","
         + " \"languages\": [\"lua\"], \"sources\": [{\"name\": \"a\", \"error\": [\"e\"],"
         + " \"error_js\": [\"j\"]}]}");
     assertThat(parsed.appliesTo("lua")).isTrue();

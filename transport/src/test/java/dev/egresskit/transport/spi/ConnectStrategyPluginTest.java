@@ -4,9 +4,9 @@ import static dev.egresskit.transport.testing.Sources.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.egresskit.testkit.await.Await;
 import dev.egresskit.transport.EgressConnection;
 import dev.egresskit.transport.EgressConnector;
-import dev.egresskit.transport.testing.Await;
 import dev.egresskit.transport.testing.RawServer;
 import java.net.URL;
 import java.net.URLClassLoader;

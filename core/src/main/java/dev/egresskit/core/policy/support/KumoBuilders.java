@@ -14,20 +14,21 @@ import java.util.Objects;
 /**
  * The {@code kumo.make_egress_source{}} / {@code kumo.make_egress_pool{}} step shared by every
  * binding: the binding converts the script's table or object to plain Java values (the
- * {@link RawSpec} types), this class validates them through {@link EgressSpecs} at once, and the
- * binding wraps the resulting {@link Made} in an opaque value only these functions produce.
+ * {@link RawSpec} types), this class checks them through {@link EgressSpecs} (each field on its
+ * own; the rules that need several fields run when resolution uses the value), and the binding
+ * wraps the resulting {@link Made} in an opaque value only these functions produce.
  * It also checks what a handler returned.
  */
 public final class KumoBuilders {
   private KumoBuilders() {}
 
   /**
-   * Validates a {@code make_egress_source} table.
+   * Checks a {@code make_egress_source} table, field by field ({@link EgressSpecs#makeSource}).
    *
    * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
    */
   public static Made<EgressSource> makeSource(Map<String, Object> fields, ScriptLocation where) {
-    return new Made<>(EgressSpecs.toSource(new RawSpec(fields, where)), where);
+    return EgressSpecs.makeSource(new RawSpec(fields, where));
   }
 
   /**
@@ -36,7 +37,7 @@ public final class KumoBuilders {
    * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
    */
   public static Made<EgressPool> makePool(Map<String, Object> fields, ScriptLocation where) {
-    return new Made<>(EgressSpecs.toPool(new RawSpec(fields, where)), where);
+    return EgressSpecs.makePool(new RawSpec(fields, where));
   }
 
   /**
@@ -46,10 +47,11 @@ public final class KumoBuilders {
    * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
    */
   public static <T> Made<T> make(Hook<T> hook, Map<String, Object> fields, ScriptLocation where) {
-    Object value = hook == Hook.GET_EGRESS_SOURCE
-        ? EgressSpecs.toSource(new RawSpec(fields, where))
-        : EgressSpecs.toPool(new RawSpec(fields, where));
-    return new Made<>(hook.resultType().cast(value), where);
+    Made<?> made = hook == Hook.GET_EGRESS_SOURCE ? makeSource(fields, where)
+        : makePool(fields, where);
+    @SuppressWarnings("unchecked") // the hook's result type is the made value's type
+    Made<T> typed = (Made<T>) made;
+    return typed;
   }
 
   /**
