@@ -3,7 +3,6 @@ package dev.egresskit.core.policy.kumo;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -115,11 +114,12 @@ public final class DataFiles {
         throw new Syntax("EOF while parsing a value at " + endOf(stripped));
       }
       Object value = JSON.readValue(parser, Object.class);
-      JsonToken extra = parser.nextToken();
-      if (extra != null) {
-        JsonLocation at = parser.currentTokenLocation();
-        throw new Syntax("trailing characters at line " + at.getLineNr() + " column "
-            + at.getColumnNr());
+      int end = (int) parser.currentLocation().getCharOffset();
+      while (end < stripped.length() && Character.isWhitespace(stripped.charAt(end))) {
+        end++;
+      }
+      if (end < stripped.length()) {
+        throw new Syntax("trailing characters at " + endOf(stripped.substring(0, end + 1)));
       }
       return Values.normalize(value);
     }
