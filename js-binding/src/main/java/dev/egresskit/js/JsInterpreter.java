@@ -4,7 +4,10 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.SourceLookup;
+import dev.egresskit.core.policy.kumo.KumoContext;
+import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
@@ -12,6 +15,7 @@ import dev.egresskit.core.policy.support.PolicyFolder;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.spec.DefinedSources;
 import dev.egresskit.core.spec.ScriptLocation;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,15 +36,21 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private final HandlerRegistry<ScriptObjectMirror> handlers = new HandlerRegistry<>();
   private final DefinedSources defined = new DefinedSources();
   private final ScriptLocation unknownLine;
+  private final Duration deadline;
   private SourceLookup lookup;
   private int running;
+  /** When the running top-level call started ({@link System#nanoTime()}). */
+  private long callStarted;
   private boolean broken;
 
-  private JsInterpreter(String scriptName, PolicyFolder folder) {
+  private JsInterpreter(String scriptName, PolicyFolder folder, Duration deadline,
+      PolicyUsage usage) {
     this.scriptName = scriptName;
     this.folder = folder;
+    this.deadline = deadline;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
+    JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), new Context(usage));
     this.sandbox = JsSandbox.create(bridge);
   }
 
@@ -51,8 +61,9 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
    * @param source     the policy's text
    * @throws PolicyException if the script does not compile or its top level fails
    */
-  static JsInterpreter load(String scriptName, String source, PolicyFolder folder) {
-    JsInterpreter interpreter = new JsInterpreter(scriptName, folder);
+  static JsInterpreter load(String scriptName, String source, PolicyFolder folder,
+      Duration deadline, PolicyUsage usage) {
+    JsInterpreter interpreter = new JsInterpreter(scriptName, folder, deadline, usage);
     interpreter.run(() -> interpreter.sandbox.eval(scriptName, source));
     return interpreter;
   }
@@ -112,6 +123,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private Object run(Callable<Object> call) {
     if (running == 0) {
       bridge.clearFailures();
+      callStarted = System.nanoTime();
     }
     running++;
     try {
@@ -167,32 +179,50 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public String invokeGetEgressSource(Object name, ScriptLocation at) {
     String text = string("invoke_get_egress_source", "name", name);
-    return DataFiles.encode(lookup("invoke_get_egress_source").invokeGetEgressSource(text));
+    return DataFilesJson.encode(lookup("invoke_get_egress_source").invokeGetEgressSource(text));
   }
 
   @Override
   public String invokeGetEgressPool(Object name, ScriptLocation at) {
     String text = JsValues.isAbsent(name) ? EgressSource.UNSPECIFIED
         : string("invoke_get_egress_pool", "name", name);
-    return DataFiles.encode(lookup("invoke_get_egress_pool").invokeGetEgressPool(text));
-  }
-
-  @Override
-  public String jsonLoad(Object path, ScriptLocation at) {
-    String relative = string("json_load", "path", path);
-    return DataFiles.toJson(DataFiles.Format.JSON, relative, folder.read("json_load", relative));
-  }
-
-  @Override
-  public String tomlLoad(Object path, ScriptLocation at) {
-    String relative = string("toml_load", "path", path);
-    return DataFiles.toJson(DataFiles.Format.TOML, relative, folder.read("toml_load", relative));
+    return DataFilesJson.encode(lookup("invoke_get_egress_pool").invokeGetEgressPool(text));
   }
 
   @Override
   public ScriptSource loadScript(Object path, ScriptLocation at) {
     String relative = string("load", "path", path);
     return new ScriptSource(relative, folder.read("load", relative));
+  }
+
+  /** What the kumo library knows of this engine's calls. */
+  private final class Context implements KumoContext {
+    private final PolicyUsage usage;
+
+    Context(PolicyUsage usage) {
+      this.usage = usage;
+    }
+
+    @Override
+    public ScriptLocation here() {
+      return bridge.callerLocation();
+    }
+
+    @Override
+    public PolicyUsage usage() {
+      return usage;
+    }
+
+    @Override
+    public PolicyFolder folder() {
+      return folder;
+    }
+
+    @Override
+    public long deadlineNanos() {
+      // Nashorn cannot be stopped; library work (a regex) at least ends at the deadline.
+      return callStarted + deadline.toNanos();
+    }
   }
 
   private SourceLookup lookup(String function) {

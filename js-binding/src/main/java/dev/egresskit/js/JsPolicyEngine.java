@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.egresskit.core.policy.PolicyUsage;
 import java.nio.file.Path;
 
 /**
@@ -25,8 +26,11 @@ final class JsPolicyEngine {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read policy " + script, e);
     }
-    JsInterpreter first = JsInterpreter.load(scriptName, source, folder);
+    // One record of inert kumo calls per engine, shared by its interpreters.
+    PolicyUsage usage = new PolicyUsage();
+    JsInterpreter first =
+        JsInterpreter.load(scriptName, source, folder, settings.handlerDeadline(), usage);
     return PooledPolicyEngine.create(scriptName, "js", settings, first,
-        () -> JsInterpreter.load(scriptName, source, folder));
+        () -> JsInterpreter.load(scriptName, source, folder, settings.handlerDeadline(), usage));
   }
 }

@@ -45,7 +45,8 @@ final class JsSandbox {
 
   private static final ClassFilter DENY_ALL = className -> false;
   private static final NashornScriptEngineFactory FACTORY = new NashornScriptEngineFactory();
-  private static final String BOOTSTRAP = readBootstrap();
+  private static final String BOOTSTRAP = read("kumo-bootstrap.js");
+  private static final String LIBRARY = read("kumo-library.js");
 
   private final ScriptEngine engine;
 
@@ -67,7 +68,8 @@ final class JsSandbox {
     Object global = engine.getBindings(ScriptContext.ENGINE_SCOPE);
     try {
       Object install = sandbox.eval(BOOTSTRAP_NAME, BOOTSTRAP);
-      ((ScriptObjectMirror) install).call(null, global, bridge);
+      Object installLibrary = sandbox.eval(BOOTSTRAP_NAME, LIBRARY);
+      ((ScriptObjectMirror) install).call(null, global, bridge, installLibrary);
     } catch (ScriptException | RuntimeException e) {
       throw new IllegalStateException("the JavaScript sandbox could not be set up: " + e, e);
     }
@@ -82,14 +84,14 @@ final class JsSandbox {
     return engine.eval(text);
   }
 
-  private static String readBootstrap() {
-    try (InputStream in = JsSandbox.class.getResourceAsStream("kumo-bootstrap.js")) {
+  private static String read(String resource) {
+    try (InputStream in = JsSandbox.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("kumo-bootstrap.js is missing from the js-binding jar");
+        throw new IllegalStateException(resource + " is missing from the js-binding jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kumo-bootstrap.js", e);
+      throw new UncheckedIOException("cannot read " + resource, e);
     }
   }
 }

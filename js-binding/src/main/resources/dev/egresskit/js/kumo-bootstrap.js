@@ -12,7 +12,7 @@
  * lets Java find the original failure (its location and cause) even if a policy catches the
  * error and throws it again.
  */
-(function (global, bridge) {
+(function (global, bridge, installLibrary) {
   'use strict';
 
   var FAILED = bridge.FAILED;
@@ -22,6 +22,7 @@
   var createObject = Object.create;
   var freeze = Object.freeze;
   var parse = JSON.parse;
+  var stringify = JSON.stringify;
   var nativeLoad = global.load;
 
   // Fail closed: an engine where any of these is still reachable is never used.
@@ -66,8 +67,6 @@
   var defineSource = bridge.define_egress_source;
   var invokeSource = bridge.invoke_get_egress_source;
   var invokePool = bridge.invoke_get_egress_pool;
-  var jsonLoad = bridge.json_load;
-  var tomlLoad = bridge.toml_load;
   var loadScript = bridge.load;
 
   var kumo = {
@@ -88,14 +87,10 @@
     },
     invoke_get_egress_pool: function (name) {
       return parse(checked(invokePool(name)));
-    },
-    json_load: function (path) {
-      return parse(checked(jsonLoad(path)));
-    },
-    toml_load: function (path) {
-      return parse(checked(tomlLoad(path)));
     }
   };
+  // The rest of KumoMTA's kumo API (kumo-library.js).
+  installLibrary(kumo, bridge, parse, stringify, checked, ErrorType, freeze, defineProperty);
 
   defineProperty(global, 'kumo', {
     value: freeze(kumo), writable: false, enumerable: false, configurable: false
