@@ -4,8 +4,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
- * IP addresses as Rust's {@code Display} prints them: dotted IPv4, and IPv6 in the RFC 5952
- * short form ({@code 2001:db8::1}, not Java's {@code 2001:db8:0:0:0:0:0:1}).
+ * IP addresses as Rust's {@code Display} prints them: dotted IPv4, IPv6 in the RFC 5952 short
+ * form ({@code 2001:db8::1}, not Java's {@code 2001:db8:0:0:0:0:0:1}), and IPv4-mapped IPv6 in
+ * RFC 5952's mixed notation ({@code ::ffff:10.0.0.7}, not {@code ::ffff:a00:7}).
  */
 final class IpText {
   private IpText() {}
@@ -15,6 +16,10 @@ final class IpText {
       return address.getHostAddress();
     }
     byte[] bytes = address.getAddress();
+    if (isIpv4Mapped(bytes)) {
+      return "::ffff:" + (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff)
+          + "." + (bytes[15] & 0xff);
+    }
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
       groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
@@ -50,5 +55,15 @@ final class IpText {
       out.append(Integer.toHexString(groups[i]));
     }
     return out.toString();
+  }
+
+  /** {@code ::ffff:a.b.c.d}: ten zero bytes, then two 0xff bytes. */
+  private static boolean isIpv4Mapped(byte[] bytes) {
+    for (int i = 0; i < 10; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
   }
 }

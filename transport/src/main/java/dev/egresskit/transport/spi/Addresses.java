@@ -9,10 +9,15 @@ import java.net.InetSocketAddress;
 public final class Addresses {
   private Addresses() {}
 
-  /** {@code 10.0.0.1} or {@code 2001:db8::1} (compressed, without a scope id). */
+  /**
+   * {@code 10.0.0.1}, {@code 2001:db8::1} (compressed, without a scope id) or
+   * {@code ::ffff:10.0.0.7} (an IPv4-mapped address in RFC 5952's mixed notation, as Rust prints
+   * it).
+   */
   public static String format(InetAddress address) {
-    // Netty's formatter compresses IPv6 per RFC 5952 and drops the scope id.
-    return NetUtil.toAddressString(address);
+    // Netty's formatter compresses IPv6 per RFC 5952 and drops the scope id; `true` asks for the
+    // mixed notation of IPv4-mapped addresses.
+    return NetUtil.toAddressString(address, true);
   }
 
   /** {@code 10.0.0.1:25} or {@code [2001:db8::1]:25}; an unresolved address prints its host name. */
