@@ -50,7 +50,9 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     this.deadline = deadline;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
-    JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), new Context(usage));
+    // Nashorn cannot be stopped; library work (a regex) at least ends at the deadline.
+    JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), KumoContext.of(bridge::callerLocation,
+        usage, folder, () -> callStarted + deadline.toNanos()));
     this.sandbox = JsSandbox.create(bridge);
   }
 
@@ -193,36 +195,6 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   public ScriptSource loadScript(Object path, ScriptLocation at) {
     String relative = string("load", "path", path);
     return new ScriptSource(relative, folder.read("load", relative));
-  }
-
-  /** What the kumo library knows of this engine's calls. */
-  private final class Context implements KumoContext {
-    private final PolicyUsage usage;
-
-    Context(PolicyUsage usage) {
-      this.usage = usage;
-    }
-
-    @Override
-    public ScriptLocation here() {
-      return bridge.callerLocation();
-    }
-
-    @Override
-    public PolicyUsage usage() {
-      return usage;
-    }
-
-    @Override
-    public PolicyFolder folder() {
-      return folder;
-    }
-
-    @Override
-    public long deadlineNanos() {
-      // Nashorn cannot be stopped; library work (a regex) at least ends at the deadline.
-      return callStarted + deadline.toNanos();
-    }
   }
 
   private SourceLookup lookup(String function) {

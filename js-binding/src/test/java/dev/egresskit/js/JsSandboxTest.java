@@ -22,27 +22,10 @@ class JsSandboxTest {
   /** A bridge with the kumo library, as every engine has it. */
   static KumoBridge withLibrary(KumoBridge bridge) {
     JsKumoLibrary.addTo(bridge, dev.egresskit.core.policy.kumo.KumoLibrary.standard(),
-        new dev.egresskit.core.policy.kumo.KumoContext() {
-          @Override
-          public dev.egresskit.core.spec.ScriptLocation here() {
-            return bridge.callerLocation();
-          }
-
-          @Override
-          public dev.egresskit.core.policy.PolicyUsage usage() {
-            return new dev.egresskit.core.policy.PolicyUsage();
-          }
-
-          @Override
-          public dev.egresskit.core.policy.support.PolicyFolder folder() {
-            throw new AssertionError("the sandbox tests read no data files");
-          }
-
-          @Override
-          public long deadlineNanos() {
-            return Long.MAX_VALUE;
-          }
-        });
+        dev.egresskit.core.policy.kumo.KumoContext.of(bridge::callerLocation,
+            new dev.egresskit.core.policy.PolicyUsage(),
+            dev.egresskit.core.policy.support.PolicyFolder.of(java.nio.file.Path.of("policy.js")),
+            () -> Long.MAX_VALUE));
     return bridge;
   }
 

@@ -70,7 +70,8 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     // Runtime errors read "policy.lua:3: text" as in standard Lua (LuaJ leaves out the colon).
     globals.running.errorfunc = new ErrorMessage();
     LuaTable functions = kumoModule();
-    LuaKumoLibrary.install(functions, KumoLibrary.standard(), new Context(), this::guard);
+    LuaKumoLibrary.install(functions, KumoLibrary.standard(),
+        KumoContext.of(this::here, usage, folder, tracker::deadlineNanos), this::guard);
     this.kumo = readOnly(functions);
     globals.set("kumo", kumo);
     modules.put("kumo", kumo);
@@ -356,29 +357,6 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
         return "function: kumo." + name;
       }
     };
-  }
-
-  /** What the kumo library knows of this interpreter's calls. */
-  private final class Context implements KumoContext {
-    @Override
-    public ScriptLocation here() {
-      return LuaInterpreter.this.here();
-    }
-
-    @Override
-    public PolicyUsage usage() {
-      return usage;
-    }
-
-    @Override
-    public PolicyFolder folder() {
-      return folder;
-    }
-
-    @Override
-    public long deadlineNanos() {
-      return tracker.deadlineNanos();
-    }
   }
 
   /** Turns Java failures of a {@code kumo.*} function into Lua errors a script can pcall. */

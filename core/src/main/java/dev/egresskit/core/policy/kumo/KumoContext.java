@@ -25,4 +25,37 @@ public interface KumoContext {
    * interrupt flag is the signal).
    */
   long deadlineNanos();
+
+  /**
+   * A context from the binding's parts.
+   *
+   * @param here     the calling line, asked at each call
+   * @param deadline the running handler's deadline, asked at each call
+   */
+  static KumoContext of(java.util.function.Supplier<ScriptLocation> here, PolicyUsage usage,
+      PolicyFolder folder, java.util.function.LongSupplier deadline) {
+    java.util.Objects.requireNonNull(usage, "usage");
+    java.util.Objects.requireNonNull(folder, "folder");
+    return new KumoContext() {
+      @Override
+      public ScriptLocation here() {
+        return here.get();
+      }
+
+      @Override
+      public PolicyUsage usage() {
+        return usage;
+      }
+
+      @Override
+      public PolicyFolder folder() {
+        return folder;
+      }
+
+      @Override
+      public long deadlineNanos() {
+        return deadline.getAsLong();
+      }
+    };
+  }
 }
