@@ -1,10 +1,13 @@
 package dev.egresskit.lua;
 
+import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.policy.DefinedSources;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.SourceLookup;
@@ -13,10 +16,7 @@ import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFolder;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
-import dev.egresskit.core.spec.DefinedSources;
-import dev.egresskit.core.spec.Durations;
 import dev.egresskit.core.spec.InvalidSpecException;
-import dev.egresskit.core.spec.ScriptLocation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.egresskit.core.policy.kumo;
 
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.support.PolicyFolder;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 
 /**
  * What a {@code kumo} library function may know about the call: supplied by the binding that

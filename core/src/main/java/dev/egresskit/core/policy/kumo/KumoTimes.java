@@ -1,7 +1,7 @@
 package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.spec.Durations;
+import dev.egresskit.core.grammar.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.spec.Durations;
+import dev.egresskit.core.grammar.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

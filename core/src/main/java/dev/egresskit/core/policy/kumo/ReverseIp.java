@@ -1,7 +1,7 @@
 package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.spec.IpLiterals;
+import dev.egresskit.core.grammar.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 

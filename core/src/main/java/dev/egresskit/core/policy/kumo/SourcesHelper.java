@@ -2,7 +2,7 @@ package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.spec.Problem;
-import dev.egresskit.core.spec.SourceFields;
+import dev.egresskit.core.validate.SourceFields;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

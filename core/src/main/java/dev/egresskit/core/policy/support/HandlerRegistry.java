@@ -1,7 +1,7 @@
 package dev.egresskit.core.policy.support;
 
 import dev.egresskit.core.policy.Hook;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;

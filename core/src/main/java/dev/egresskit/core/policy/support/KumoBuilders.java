@@ -5,9 +5,9 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
-import dev.egresskit.core.spec.EgressSpecs;
+import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.RawSpec;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.validate.EgressSpecs;
 import java.util.Map;
 import java.util.Objects;
 

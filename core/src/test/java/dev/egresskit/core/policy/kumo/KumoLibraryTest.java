@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.PolicyFolder;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
