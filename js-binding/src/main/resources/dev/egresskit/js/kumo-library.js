@@ -7,13 +7,20 @@
  * regex method) arrives as {"$kumo_fn": i} and becomes a JavaScript function here. A script
  * function handed to the library (kumo.memoize's FUNCTION) is wrapped to take and return JSON.
  * Reading a name KumoMTA does not have throws "kumo.x is not part of KumoMTA's kumo API".
+ * Library names are found through Nashorn's __noSuchProperty__ and made on first use, so
+ * `'memoize' in kumo` is false although kumo.memoize works.
  */
 (function (kumo, bridge, parse, stringify, checked, ErrorType, freeze, defineProperty) {
   'use strict';
 
-  var names = parse(bridge.library_names());
   var call = bridge.library_call;
   var invoke = bridge.library_invoke;
+  // Names, modules and functions are made on first use: an engine that never reads
+  // kumo.string pays nothing for it (most engines read a handful of names).
+  var hasOwn = Object.prototype.hasOwnProperty;
+  var names = null;
+  var modules = null;
+  var made = {};
 
   function scriptArgs(args) {
     var out = [];
@@ -49,44 +56,65 @@
     };
   }
 
+  function loadNames() {
+    names = parse(bridge.library_names());
+    modules = {};
+    for (var name in names) {
+      var parts = name.split('.');
+      for (var i = 1; i < parts.length; i++) {
+        modules[parts.slice(0, i).join('.')] = true;
+      }
+    }
+  }
+
+  // The value of kumo.<path>, made once; undefined when KumoMTA has no such name.
+  function lookup(path) {
+    if (hasOwn.call(made, path)) {
+      return made[path];
+    }
+    var value;
+    if (hasOwn.call(names, path)) {
+      value = names[path] === 'VALUE' ? revive(call(path, [])) : libraryFunction(path);
+    } else if (hasOwn.call(modules, path)) {
+      value = module(path);
+    } else {
+      return undefined;
+    }
+    made[path] = value;
+    return value;
+  }
+
   function refuseUnknown(object, prefix) {
     defineProperty(object, '__noSuchProperty__', {
       value: function (key) {
-        throw new ErrorType(prefix + '.' + key + " is not part of KumoMTA's kumo API");
+        var value = lookup(prefix ? prefix + '.' + key : key);
+        if (value === undefined) {
+          throw new ErrorType('kumo.' + (prefix ? prefix + '.' : '') + key
+            + " is not part of KumoMTA's kumo API");
+        }
+        return value;
       },
       enumerable: false
     });
   }
 
-  var modules = { '': kumo };
-  var order = [];
-  for (var name in names) {
-    var parts = name.split('.');
-    var path = '';
-    var target = kumo;
-    for (var i = 0; i < parts.length - 1; i++) {
-      path = path ? path + '.' + parts[i] : parts[i];
-      if (!modules[path]) {
-        modules[path] = {};
-        order.push(path);
-        target[parts[i]] = modules[path];
-      }
-      target = modules[path];
+  function module(path) {
+    var object = {};
+    if (path === 'sources') {
+      object.setup = setupSources;
     }
-    var key = parts[parts.length - 1];
-    if (!(key in target)) {
-      target[key] = names[name] === 'VALUE' ? revive(call(name, [])) : libraryFunction(name);
-    }
+    refuseUnknown(object, path);
+    return freeze(object);
   }
 
   // kumo.sources.setup(files): the data helper of policy-extras.sources, for JavaScript.
   var configured = false;
-  modules.sources.setup = function (files) {
+  function setupSources(files) {
     if (configured) {
       throw new ErrorType('sources module has already been configured');
     }
     configured = true;
-    var load = modules.sources.load;
+    var load = lookup('sources.load');
     kumo.on('get_egress_source', function (name) {
       var params = load(files).sources[name];
       if (params === undefined) {
@@ -101,11 +129,9 @@
       }
       return kumo.make_egress_pool(params);
     });
-  };
-
-  for (var m = order.length - 1; m >= 0; m--) {
-    refuseUnknown(modules[order[m]], 'kumo.' + order[m]);
-    freeze(modules[order[m]]);
   }
-  refuseUnknown(kumo, 'kumo');
+
+  // The names are read now, before any policy code can change String or Array methods.
+  loadNames();
+  refuseUnknown(kumo, '');
 });
