@@ -45,7 +45,14 @@ class JsKumoLibraryTest {
   private PolicyUsage load(String text) throws IOException {
     Path script = write("policy.js", text);
     PolicyUsage usage = new PolicyUsage();
-    JsInterpreter.load("policy.js", text, PolicyFolder.of(script), Duration.ofSeconds(10), usage);
+    JsRuntime runtime = JsRuntime.shared();
+    try {
+      JsInterpreter.load(runtime, runtime.compile("policy.js",
+          DeadlineChecks.instrument("policy.js", text)), "policy.js", PolicyFolder.of(script),
+          Duration.ofSeconds(10), usage);
+    } catch (javax.script.ScriptException e) {
+      throw new AssertionError(e);
+    }
     return usage;
   }
 

@@ -1,5 +1,6 @@
 package dev.egresskit.cli.policy;
 
+import dev.egresskit.core.text.Printable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -186,15 +187,16 @@ public final class CheckCommand implements Callable<Integer> {
       List<Checked> checked, List<Failures.Line> loadProblems, List<PolicyLint.Warning> warnings,
       List<String> notes, int problems) {
     Style style = io.style();
-    io.out().println(style.bold(scriptName) + " (" + language + "): "
+    io.out().println(style.bold(Printable.escape(scriptName)) + " (" + language + "): "
         + (loaded ? "loaded" : style.red("does not load")));
     for (Failures.Line line : loadProblems) {
       io.out().println("  " + style.red("error") + "    " + line.text());
     }
     for (Checked c : checked) {
-      String label = (c.kind().equals("pool") ? "pool " : "") + c.name();
+      String label = Printable.escape((c.kind().equals("pool") ? "pool " : "") + c.name());
       if (c.problems().isEmpty()) {
-        io.out().println("  " + style.green("ok") + "       " + label + "  " + summary(c.value()));
+        io.out().println("  " + style.green("ok") + "       " + label + "  "
+            + Printable.escape(summary(c.value())));
       } else {
         io.out().println("  " + style.red("error") + "    " + label);
         for (Failures.Line line : c.problems()) {
@@ -203,7 +205,7 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     for (PolicyLint.Warning warning : warnings) {
-      io.out().println("  " + style.yellow("warning") + "  " + warning.text());
+      io.out().println("  " + style.yellow("warning") + "  " + Printable.escape(warning.text()));
     }
     for (String note : notes) {
       io.out().println("  note     " + note);

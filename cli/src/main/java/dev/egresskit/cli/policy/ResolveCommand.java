@@ -12,6 +12,7 @@ import dev.egresskit.cli.run.CommandContext;
 import dev.egresskit.cli.run.PolicyLoader;
 import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.PoolEntry;
@@ -127,7 +128,7 @@ public final class ResolveCommand implements Callable<Integer> {
       if (!sources.isEmpty() || pool != pools.get(0)) {
         io.out().println();
       }
-      io.out().println(io.style().bold("pool " + pool.name()) + " (ttl "
+      io.out().println(io.style().bold("pool " + Printable.escape(pool.name())) + " (ttl "
           + Durations.format(pool.ttl()) + ", " + pool.entries().size()
           + (pool.entries().size() == 1 ? " entry" : " entries") + ")");
       List<EgressSource> members = new ArrayList<>();

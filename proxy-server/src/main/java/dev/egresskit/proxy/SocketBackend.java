@@ -17,7 +17,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.Map;
 
 /** Epoll when the native library loads, NIO otherwise (or when asked). */
-final class Transport {
+final class SocketBackend {
 
   // KumoProxy's tcp_keepalive defaults: idle 300 s, interval 30 s, 3 probes.
   private static final int KEEPALIVE_IDLE_SECONDS = 300;
@@ -26,12 +26,12 @@ final class Transport {
 
   private final boolean epoll;
 
-  private Transport(boolean epoll) {
+  private SocketBackend(boolean epoll) {
     this.epoll = epoll;
   }
 
-  static Transport select(boolean preferNative) {
-    return new Transport(preferNative && Epoll.isAvailable());
+  static SocketBackend select(boolean preferNative) {
+    return new SocketBackend(preferNative && Epoll.isAvailable());
   }
 
   boolean isEpoll() {

@@ -5,18 +5,22 @@ import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 
 /**
- * What happened on one client connection: the facts for its log line and counters. Confined to
- * the client channel's event loop (the outbound channel is registered on the same loop).
+ * What happened on one client connection: the facts for its log line and counters, and the
+ * channels whose closing ends it. Confined to the client channel's event loop (the outbound
+ * channel is registered on the same loop).
  */
-final class Session {
+final class ConnectionRecord {
 
-  static final AttributeKey<Session> KEY = AttributeKey.valueOf(Session.class, "session");
+  static final AttributeKey<ConnectionRecord> KEY =
+      AttributeKey.valueOf(ConnectionRecord.class, "connection");
 
   private final ServerContext server;
   private final Channel client;
   private final InetSocketAddress clientAddress;
   private final long startNanos = System.nanoTime();
   private String user;
+  private boolean authRefused;
+  private AuthVerdict verdict;
   private InetSocketAddress requestedSource;
   private InetSocketAddress destination;
   private InetSocketAddress outboundLocal;
@@ -29,7 +33,7 @@ final class Session {
   private int openChannels = 1;
   private boolean outboundClosed;
 
-  Session(ServerContext server, Channel client) {
+  ConnectionRecord(ServerContext server, Channel client) {
     this.server = server;
     this.client = client;
     this.clientAddress = (InetSocketAddress) client.remoteAddress();
@@ -87,6 +91,12 @@ final class Session {
     return relaying ? Outcome.COMPLETED : Outcome.CLIENT_CLOSED;
   }
 
+  void error(String message) {
+    if (error == null) {
+      error = message;
+    }
+  }
+
   void error(Throwable cause) {
     if (error == null && cause != null) {
       Throwable root = cause;
@@ -123,8 +133,24 @@ final class Session {
     relaying = true;
   }
 
-  void user(String value) {
+  /**
+   * Records an authentication: the username to log (null when it must not be shown) and the
+   * verdict.
+   */
+  void user(String value, AuthVerdict decided) {
     user = value;
+    verdict = decided;
+    authRefused = !decided.accepted();
+  }
+
+  /** Whether authentication was tried and refused. */
+  boolean authRefused() {
+    return authRefused;
+  }
+
+  /** The authentication verdict, or null when the client did not authenticate. */
+  AuthVerdict verdict() {
+    return verdict;
   }
 
   void requestedSource(InetSocketAddress value) {
