@@ -33,6 +33,11 @@ final class Deadline extends AbstractJSObject {
     deadlineNanos = System.nanoTime() + nanosFromNow;
   }
 
+  /** The {@link System#nanoTime()} at which the armed call must end, or {@code MAX_VALUE}. */
+  long deadlineNanos() {
+    return armed ? deadlineNanos : Long.MAX_VALUE;
+  }
+
   /** Ends the call; checks pass again. */
   void disarm() {
     armed = false;

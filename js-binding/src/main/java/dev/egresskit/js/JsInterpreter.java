@@ -6,8 +6,11 @@ import dev.egresskit.core.policy.DefinedSources;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.SourceLookup;
+import dev.egresskit.core.policy.kumo.KumoContext;
+import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
@@ -49,12 +52,14 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private boolean broken;
 
   private JsInterpreter(JsRuntime runtime, String scriptName, PolicyFolder folder,
-      Duration deadlineLimit) {
+      Duration deadlineLimit, PolicyUsage usage) {
     this.scriptName = scriptName;
     this.folder = folder;
     this.deadlineLimit = deadlineLimit;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
+    JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), KumoContext.of(bridge::callerLocation,
+        usage, folder, deadline::deadlineNanos));
     this.sandbox = JsSandbox.create(runtime, bridge, deadline);
   }
 
@@ -67,8 +72,8 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
    * @throws PolicyException if the top level fails or runs past the deadline
    */
   static JsInterpreter load(JsRuntime runtime, CompiledScript policy, String scriptName,
-      PolicyFolder folder, Duration deadline) {
-    JsInterpreter interpreter = new JsInterpreter(runtime, scriptName, folder, deadline);
+      PolicyFolder folder, Duration deadline, PolicyUsage usage) {
+    JsInterpreter interpreter = new JsInterpreter(runtime, scriptName, folder, deadline, usage);
     interpreter.run("the top level of " + scriptName, () -> interpreter.sandbox.run(policy));
     return interpreter;
   }
@@ -218,26 +223,14 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public String invokeGetEgressSource(Object name, ScriptLocation at) {
     String text = string("invoke_get_egress_source", "name", name);
-    return DataFiles.encode(lookup("invoke_get_egress_source").invokeGetEgressSource(text));
+    return DataFilesJson.encode(lookup("invoke_get_egress_source").invokeGetEgressSource(text));
   }
 
   @Override
   public String invokeGetEgressPool(Object name, ScriptLocation at) {
     String text = JsValues.isAbsent(name) ? EgressSource.UNSPECIFIED
         : string("invoke_get_egress_pool", "name", name);
-    return DataFiles.encode(lookup("invoke_get_egress_pool").invokeGetEgressPool(text));
-  }
-
-  @Override
-  public String jsonLoad(Object path, ScriptLocation at) {
-    String relative = string("json_load", "path", path);
-    return DataFiles.toJson(DataFiles.Format.JSON, relative, folder.read("json_load", relative));
-  }
-
-  @Override
-  public String tomlLoad(Object path, ScriptLocation at) {
-    String relative = string("toml_load", "path", path);
-    return DataFiles.toJson(DataFiles.Format.TOML, relative, folder.read("toml_load", relative));
+    return DataFilesJson.encode(lookup("invoke_get_egress_pool").invokeGetEgressPool(text));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.egresskit.core.policy.PolicyUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.script.CompiledScript;
@@ -38,9 +39,12 @@ final class JsPolicyEngine {
       throw JsErrors.translate(e, null, new ScriptLocation(scriptName, 0));
     }
     Duration deadline = settings.handlerDeadline();
-    JsInterpreter first = JsInterpreter.load(runtime, compiled, scriptName, folder, deadline);
+    // One record of inert kumo calls per engine, shared by its interpreters.
+    PolicyUsage usage = new PolicyUsage();
+    JsInterpreter first =
+        JsInterpreter.load(runtime, compiled, scriptName, folder, deadline, usage);
     return PooledPolicyEngine.create(scriptName, "js", settings, first,
-        () -> JsInterpreter.load(runtime, compiled, scriptName, folder, deadline));
+        () -> JsInterpreter.load(runtime, compiled, scriptName, folder, deadline, usage));
   }
 
   /**

@@ -34,12 +34,14 @@ final class JsRuntime {
 
   private static final ClassFilter DENY_ALL = className -> false;
   private static final NashornScriptEngineFactory FACTORY = new NashornScriptEngineFactory();
-  private static final String BOOTSTRAP = readBootstrap();
+  private static final String BOOTSTRAP = read("kumo-bootstrap.js");
+  private static final String LIBRARY = read("kumo-library.js");
 
   private static volatile JsRuntime shared;
 
   private final ScriptEngine engine;
   private final CompiledScript bootstrap;
+  private final CompiledScript library;
 
   /** The runtime every JavaScript policy of this JVM uses, created on first use. */
   static JsRuntime shared() {
@@ -61,6 +63,7 @@ final class JsRuntime {
         OPTIONS.toArray(String[]::new), JsRuntime.class.getClassLoader(), DENY_ALL);
     try {
       this.bootstrap = compile(BOOTSTRAP_NAME, BOOTSTRAP);
+      this.library = compile(BOOTSTRAP_NAME, LIBRARY);
     } catch (ScriptException e) {
       throw new IllegalStateException("the JavaScript bootstrap does not compile: " + e, e);
     }
@@ -77,6 +80,11 @@ final class JsRuntime {
     return bootstrap;
   }
 
+  /** The compiled installer of the kumo library ({@code kumo-library.js}). */
+  CompiledScript library() {
+    return library;
+  }
+
   /**
    * A fresh global with its own built-in objects. The file name used by {@code eval} of
    * uncompiled text lives in a scope the script cannot see.
@@ -89,14 +97,14 @@ final class JsRuntime {
     return context;
   }
 
-  private static String readBootstrap() {
-    try (InputStream in = JsRuntime.class.getResourceAsStream("kumo-bootstrap.js")) {
+  private static String read(String resource) {
+    try (InputStream in = JsRuntime.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("kumo-bootstrap.js is missing from the js-binding jar");
+        throw new IllegalStateException(resource + " is missing from the js-binding jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kumo-bootstrap.js", e);
+      throw new UncheckedIOException("cannot read " + resource, e);
     }
   }
 }

@@ -54,7 +54,8 @@ final class JsSandbox {
     Object global = context.getBindings(ScriptContext.ENGINE_SCOPE);
     try {
       Object install = runtime.bootstrap().eval(context);
-      ((ScriptObjectMirror) install).call(null, global, bridge, deadline);
+      Object installLibrary = runtime.library().eval(context);
+      ((ScriptObjectMirror) install).call(null, global, bridge, deadline, installLibrary);
     } catch (ScriptException | RuntimeException e) {
       throw new IllegalStateException("the JavaScript sandbox could not be set up: " + e, e);
     }

@@ -29,12 +29,6 @@ interface KumoApi {
   /** {@code kumo.invoke_get_egress_pool(name)}: the resolved pool as JSON text. */
   String invokeGetEgressPool(Object name, ScriptLocation at);
 
-  /** {@code kumo.json_load(path)}: the data file as JSON text. */
-  String jsonLoad(Object path, ScriptLocation at);
-
-  /** {@code kumo.toml_load(path)}: the data file as JSON text. */
-  String tomlLoad(Object path, ScriptLocation at);
-
   /** {@code load(path)}: another script from the policy folder. */
   ScriptSource loadScript(Object path, ScriptLocation at);
 

@@ -73,8 +73,6 @@ final class KumoBridge extends AbstractJSObject {
     });
     add("invoke_get_egress_source", (args, at) -> api.invokeGetEgressSource(arg(args, 0), at));
     add("invoke_get_egress_pool", (args, at) -> api.invokeGetEgressPool(arg(args, 0), at));
-    add("json_load", (args, at) -> api.jsonLoad(arg(args, 0), at));
-    add("toml_load", (args, at) -> api.tomlLoad(arg(args, 0), at));
     add("load", (args, at) -> {
       KumoApi.ScriptSource source = api.loadScript(arg(args, 0), at);
       return new Opaque("kumo.script", Map.of("name", source.name(), "text", source.text()));
@@ -113,6 +111,11 @@ final class KumoBridge extends AbstractJSObject {
   @Override
   public boolean hasMember(String name) {
     return members.containsKey(name);
+  }
+
+  /** Adds a bridge function (used by {@link JsKumoLibrary}). */
+  void addFunction(String name, BiFunction<Object[], ScriptLocation, Object> body) {
+    add(name, body);
   }
 
   private void add(String name, BiFunction<Object[], ScriptLocation, Object> body) {

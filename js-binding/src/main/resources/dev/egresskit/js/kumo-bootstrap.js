@@ -18,7 +18,7 @@
  * `eval` and the `Function` constructor are refused: code made at run time would carry no
  * checks.
  */
-(function (global, bridge, deadline) {
+(function (global, bridge, deadline, installLibrary) {
   'use strict';
 
   var FAILED = bridge.FAILED;
@@ -28,6 +28,7 @@
   var createObject = Object.create;
   var freeze = Object.freeze;
   var parse = JSON.parse;
+  var stringify = JSON.stringify;
   var nativeLoad = global.load;
 
   // Fail closed: an engine where any of these is still reachable is never used.
@@ -72,8 +73,6 @@
   var defineSource = bridge.define_egress_source;
   var invokeSource = bridge.invoke_get_egress_source;
   var invokePool = bridge.invoke_get_egress_pool;
-  var jsonLoad = bridge.json_load;
-  var tomlLoad = bridge.toml_load;
   var loadScript = bridge.load;
 
   var kumo = {
@@ -94,14 +93,10 @@
     },
     invoke_get_egress_pool: function (name) {
       return parse(checked(invokePool(name)));
-    },
-    json_load: function (path) {
-      return parse(checked(jsonLoad(path)));
-    },
-    toml_load: function (path) {
-      return parse(checked(tomlLoad(path)));
     }
   };
+  // The rest of KumoMTA's kumo API (kumo-library.js).
+  installLibrary(kumo, bridge, parse, stringify, checked, ErrorType, freeze, defineProperty);
 
   var budget = 0;
   function tick() {

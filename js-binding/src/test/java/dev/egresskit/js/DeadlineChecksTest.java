@@ -15,7 +15,7 @@ class DeadlineChecksTest {
   private static final String L = DeadlineChecks.LATE + "()";
 
   private final JsSandbox sandbox =
-      JsSandbox.create(new KumoBridge(new RecordingKumo(), "policy.js"));
+      JsSandbox.create(JsSandboxTest.withLibrary(new KumoBridge(new RecordingKumo(), "policy.js")));
 
   private static String instrument(String source) {
     return DeadlineChecks.instrument("policy.js", source);
@@ -90,9 +90,9 @@ class DeadlineChecksTest {
   @Test
   void globalsOfOneRuntimeAreIsolated() throws Exception {
     JsRuntime runtime = new JsRuntime();
-    JsSandbox a = JsSandbox.create(runtime, new KumoBridge(new RecordingKumo(), "a.js"),
+    JsSandbox a = JsSandbox.create(runtime, JsSandboxTest.withLibrary(new KumoBridge(new RecordingKumo(), "a.js")),
         new Deadline());
-    JsSandbox b = JsSandbox.create(runtime, new KumoBridge(new RecordingKumo(), "b.js"),
+    JsSandbox b = JsSandbox.create(runtime, JsSandboxTest.withLibrary(new KumoBridge(new RecordingKumo(), "b.js")),
         new Deadline());
     var compiled = runtime.compile("p.js", DeadlineChecks.instrument("p.js",
         "var count = (typeof count === 'number' ? count : 0) + 1;"

@@ -18,7 +18,7 @@ class JsValuesTest {
   @BeforeAll
   static void engine() {
     kumo = new RecordingKumo();
-    bridge = new KumoBridge(kumo, "policy.js");
+    bridge = JsSandboxTest.withLibrary(new KumoBridge(kumo, "policy.js"));
     sandbox = JsSandbox.create(bridge);
   }
 

@@ -64,18 +64,6 @@ final class RecordingKumo implements KumoApi {
   }
 
   @Override
-  public String jsonLoad(Object path, ScriptLocation at) {
-    record("json_load", String.valueOf(path), at);
-    return lookups.get(String.valueOf(path));
-  }
-
-  @Override
-  public String tomlLoad(Object path, ScriptLocation at) {
-    record("toml_load", String.valueOf(path), at);
-    return lookups.get(String.valueOf(path));
-  }
-
-  @Override
   public ScriptSource loadScript(Object path, ScriptLocation at) {
     record("load", String.valueOf(path), at);
     ScriptSource source = scripts.get(String.valueOf(path));

@@ -227,6 +227,11 @@ final class CallTracker extends DebugLib {
     }
   }
 
+  /** The deadline of the running call ({@link System#nanoTime()} based), or {@code MAX_VALUE}. */
+  long deadlineNanos() {
+    return armed() ? deadlineNanos : Long.MAX_VALUE;
+  }
+
   boolean armed() {
     return armed;
   }

@@ -6,7 +6,10 @@ import dev.egresskit.core.policy.DefinedSources;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.ScriptLocation;
+import dev.egresskit.core.policy.kumo.KumoContext;
+import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
@@ -51,19 +54,25 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
   private final HandlerRegistry<LuaFunction> handlers = new HandlerRegistry<>();
   private final DefinedSources defined = new DefinedSources();
   private final Map<String, LuaValue> modules = new HashMap<>();
+  private final PolicyUsage usage;
   private final LuaValue kumo;
   private SourceLookup lookup;
   /** Set when a call was stopped midway: this interpreter's globals may be half updated. */
   private boolean broken;
 
-  private LuaInterpreter(String scriptName, PolicyFolder folder, Duration deadline) {
+  private LuaInterpreter(String scriptName, PolicyFolder folder, Duration deadline,
+      PolicyUsage usage) {
     this.scriptName = scriptName;
     this.folder = folder;
     this.deadline = deadline;
+    this.usage = usage;
     this.globals = Sandbox.newGlobals(tracker);
     // Runtime errors read "policy.lua:3: text" as in standard Lua (LuaJ leaves out the colon).
     globals.running.errorfunc = new ErrorMessage();
-    this.kumo = readOnly(kumoModule());
+    LuaTable functions = kumoModule();
+    LuaKumoLibrary.install(functions, KumoLibrary.standard(),
+        KumoContext.of(this::here, usage, folder, tracker::deadlineNanos), this::guard);
+    this.kumo = readOnly(functions);
     globals.set("kumo", kumo);
     modules.put("kumo", kumo);
     globals.set("require", new Require());
@@ -102,8 +111,8 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
    * @throws PolicyException if the top level fails or runs past the deadline
    */
   static LuaInterpreter load(Prototype policy, String scriptName, PolicyFolder folder,
-      Duration deadline) {
-    LuaInterpreter interpreter = new LuaInterpreter(scriptName, folder, deadline);
+      Duration deadline, PolicyUsage usage) {
+    LuaInterpreter interpreter = new LuaInterpreter(scriptName, folder, deadline, usage);
     LuaClosure main = new LuaClosure(policy, interpreter.globals);
     interpreter.run("loading " + scriptName, "the top level of " + scriptName,
         () -> main.call());
@@ -292,10 +301,6 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     t.set("invoke_get_egress_pool", oneArg("invoke_get_egress_pool",
         name -> LuaValues.toLua(lookup("invoke_get_egress_pool")
             .invokeGetEgressPool(name.isnil() ? "unspecified" : name.checkjstring()))));
-    t.set("json_load", oneArg("json_load",
-        path -> LuaValues.toLua(DataFiles.json(folder, path.checkjstring()))));
-    t.set("toml_load", oneArg("toml_load",
-        path -> LuaValues.toLua(DataFiles.toml(folder, path.checkjstring()))));
     return t;
   }
 
@@ -390,20 +395,26 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       if (known != null) {
         return known;
       }
-      Path file;
-      try {
-        file = folder.resolveModule(name, "lua");
-      } catch (KumoApiException e) {
-        throw new LuaError(e.getMessage());
+      java.util.Optional<String> builtIn = BuiltInModules.source(name);
+      Path file = null;
+      if (builtIn.isEmpty()) {
+        try {
+          file = folder.resolveModule(name, "lua");
+        } catch (KumoApiException e) {
+          throw new LuaError(e.getMessage());
+        }
       }
-      String chunkName = PolicyFolder.moduleFile(name, "lua");
+      String chunkName = builtIn.isPresent() ? BuiltInModules.chunkName(name)
+          : PolicyFolder.moduleFile(name, "lua");
       modules.put(name, LOADING);
       boolean done = false;
       try {
         LuaValue chunk;
         try {
-          chunk = globals.load(new ByteArrayInputStream(Files.readAllBytes(file)), chunkName,
-              "t", globals);
+          byte[] text = builtIn.isPresent()
+              ? builtIn.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              : Files.readAllBytes(file);
+          chunk = globals.load(new ByteArrayInputStream(text), chunkName, "t", globals);
         } catch (LuaError e) {
           throw new LuaError("require: " + compileMessage(e, chunkName));
         }

@@ -3,6 +3,7 @@ package dev.egresskit.lua;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.support.PolicyFolder;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
+import dev.egresskit.core.policy.PolicyUsage;
 import java.nio.file.Path;
 import org.luaj.vm2.Prototype;
 
@@ -17,9 +18,11 @@ final class LuaPolicyEngine {
     String scriptName = script.getFileName().toString();
     PolicyFolder folder = PolicyFolder.of(script);
     Prototype policy = LuaInterpreter.compile(script, scriptName);
+    // One record of inert kumo calls per engine, shared by its interpreters.
+    PolicyUsage usage = new PolicyUsage();
     LuaInterpreter first =
-        LuaInterpreter.load(policy, scriptName, folder, settings.handlerDeadline());
+        LuaInterpreter.load(policy, scriptName, folder, settings.handlerDeadline(), usage);
     return PooledPolicyEngine.create(scriptName, "lua", settings, first,
-        () -> LuaInterpreter.load(policy, scriptName, folder, settings.handlerDeadline()));
+        () -> LuaInterpreter.load(policy, scriptName, folder, settings.handlerDeadline(), usage));
   }
 }

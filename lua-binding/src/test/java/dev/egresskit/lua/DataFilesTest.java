@@ -61,8 +61,8 @@ class DataFilesTest {
     Policies.write(dir, "bad.json", "{\n  \"a\": ,\n}");
     assertThatThrownBy(() -> runHandler(dir, "kumo.json_load('bad.json')"))
         .isInstanceOf(PolicyException.class)
-        .hasMessageStartingWith("policy.lua:2: json_load: 'bad.json' is not valid JSON at line 2,"
-            + " column");
+        .hasMessageStartingWith("policy.lua:2: parsing bad.json as json: ")
+        .hasMessageEndingWith("at line 2 column 8");
   }
 
   @Test
@@ -70,7 +70,7 @@ class DataFilesTest {
     Policies.write(dir, "bad.toml", "[source\nx = 1\n");
     assertThatThrownBy(() -> runHandler(dir, "return kumo.toml_load('bad.toml')"))
         .isInstanceOf(PolicyException.class)
-        .hasMessageStartingWith("policy.lua:2: toml_load: 'bad.toml' is not valid TOML");
+        .hasMessageStartingWith("policy.lua:2: parsing bad.toml as toml: ");
   }
 
   @Test

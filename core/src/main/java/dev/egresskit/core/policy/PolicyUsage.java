@@ -31,6 +31,7 @@ public final class PolicyUsage {
   }
 
   private final Map<String, InertCall> inert = new LinkedHashMap<>();
+  private final java.util.List<ScriptLocation> validationFailures = new java.util.ArrayList<>();
 
   /** Records one call of an inert function. */
   public synchronized void inertCall(String function, ScriptLocation where) {
@@ -43,5 +44,15 @@ public final class PolicyUsage {
   /** Every inert function called so far, in first-call order. */
   public synchronized List<InertCall> inertCalls() {
     return List.copyOf(inert.values());
+  }
+
+  /** Records a call of {@code kumo.validation_failed()}: validation must report failure. */
+  public synchronized void validationFailed(ScriptLocation where) {
+    validationFailures.add(Objects.requireNonNull(where, "where"));
+  }
+
+  /** Where {@code kumo.validation_failed()} was called, in call order. */
+  public synchronized List<ScriptLocation> validationFailures() {
+    return List.copyOf(validationFailures);
   }
 }

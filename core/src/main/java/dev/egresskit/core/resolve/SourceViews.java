@@ -29,7 +29,8 @@ import java.util.Map;
  *   <li>{@link Integer} for {@code remote_port}, {@link Long} for pool weights;</li>
  *   <li>durations ({@code ttl}, {@code duration}) as humantime strings ({@code "1m"},
  *       {@code "1h 30m"});</li>
- *   <li>{@code trigger} as {@code "Immediate"} or {@code {Threshold = "3/5m"}};</li>
+ *   <li>{@code trigger} as {@code "Immediate"} or {@code {Threshold = "3/300s"}} (KumoMTA's
+ *       printing of {@code "3/5m"});</li>
  *   <li>{@code socks5_proxy_password} always as {@code "<redacted>"}, whether inline or a file
  *       path.</li>
  * </ul>
@@ -117,20 +118,22 @@ public final class SourceViews {
   }
 
   /**
-   * A threshold period in the ThrottleSpec grammar ({@code [N]UNIT}): the largest of d, h, m, s
-   * that divides it, with the multiplier left out when it is 1 ({@code 300 s -> "5m"},
-   * {@code 60 s -> "m"}). Periods are whole seconds; a fraction is dropped (at least 1 s).
+   * A threshold period as KumoMTA prints a ThrottleSpec: {@code d}, {@code h}, {@code m} or
+   * {@code s} for exactly one day, hour, minute or second, otherwise the number of seconds
+   * ({@code 300 s -> "300s"}, so {@code '3/5m'} prints as {@code 3/300s}). Periods are whole
+   * seconds; a fraction is dropped (at least 1 s).
    */
   static String periodText(Duration period) {
     long seconds = Math.max(1, period.getSeconds());
-    long[] sizes = {86_400, 3_600, 60, 1};
-    String[] units = {"d", "h", "m", "s"};
-    for (int i = 0; i < sizes.length; i++) {
-      if (seconds % sizes[i] == 0) {
-        long count = seconds / sizes[i];
-        return (count == 1 ? "" : Long.toString(count)) + units[i];
-      }
+    if (seconds == 86_400) {
+      return "d";
     }
-    throw new AssertionError("every period is a whole number of seconds");
+    if (seconds == 3_600) {
+      return "h";
+    }
+    if (seconds == 60) {
+      return "m";
+    }
+    return seconds == 1 ? "s" : seconds + "s";
   }
 }

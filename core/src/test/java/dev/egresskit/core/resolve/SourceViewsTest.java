@@ -69,7 +69,7 @@ class SourceViewsTest {
         Map.entry("ha_proxy_server", "[::1]:5000"),
         Map.entry("ha_proxy_source_address", "10.0.0.1"),
         Map.entry("suspend_when_proxy_unhealthy",
-            Map.of("trigger", Map.of("Threshold", "3/5m"), "duration", "10m")),
+            Map.of("trigger", Map.of("Threshold", "3/300s"), "duration", "10m")),
         Map.entry("ttl", "1m"));
   }
 
@@ -116,6 +116,14 @@ class SourceViewsTest {
   }
 
   @Test
+  void ipv4MappedAddressesPrintInMixedNotationAsKumoMtaPrintsThem() {
+    EgressSource source = new EgressSource("m", Optional.empty(), OptionalInt.empty(),
+        Duration.ofSeconds(60), HealthRules.NONE, new Route.Direct(
+            Optional.of(IpLiterals.parse("::ffff:a00:7"))));
+    assertThat(SourceViews.sourceView(source)).containsEntry("source_address", "::ffff:10.0.0.7");
+  }
+
+  @Test
   void ipv6AddressesUseTheShortForm() throws Exception {
     assertThat(IpLiterals.format(ip("2001:db8:0:0:0:0:0:1"))).isEqualTo("2001:db8::1");
     assertThat(IpLiterals.format(ip("::"))).isEqualTo("::");
@@ -133,11 +141,13 @@ class SourceViewsTest {
 
   @Test
   void thresholdPeriodsUseTheThrottleSpecGrammar() {
-    assertThat(SourceViews.periodText(Duration.ofSeconds(300))).isEqualTo("5m");
+    // KumoMTA's ThrottleSpec::as_string: a named unit only for exactly one of it.
+    assertThat(SourceViews.periodText(Duration.ofSeconds(300))).isEqualTo("300s");
     assertThat(SourceViews.periodText(Duration.ofSeconds(60))).isEqualTo("m");
     assertThat(SourceViews.periodText(Duration.ofHours(1))).isEqualTo("h");
-    assertThat(SourceViews.periodText(Duration.ofHours(2))).isEqualTo("2h");
+    assertThat(SourceViews.periodText(Duration.ofHours(2))).isEqualTo("7200s");
     assertThat(SourceViews.periodText(Duration.ofDays(1))).isEqualTo("d");
+    assertThat(SourceViews.periodText(Duration.ofSeconds(1))).isEqualTo("s");
     assertThat(SourceViews.periodText(Duration.ofSeconds(90))).isEqualTo("90s");
     assertThat(SourceViews.periodText(Duration.ofSeconds(1))).isEqualTo("s");
   }

@@ -40,6 +40,25 @@ public final class HandlerRegistry<F> {
 
   private final Map<Hook<?>, Handler<F>> handlers = new LinkedHashMap<>();
   private final Deque<Hook<?>> running = new ArrayDeque<>();
+  private final java.util.Set<String> otherEvents = new java.util.LinkedHashSet<>();
+
+  /** KumoMTA's events that EgressKit accepts handlers for and never calls. */
+  private static final java.util.Set<String> KUMOMTA_EVENTS = java.util.Set.of("init",
+      "pre_init", "validate_config", "get_queue_config", "throttle_insert_ready_queue",
+      "requeue_message", "should_enqueue_log_record", "get_acl_definition", "rebind_message",
+      "get_egress_path_config", "get_listener_domain", "smtp_server_data",
+      "smtp_server_message_received", "smtp_server_message_deferred_inject",
+      "smtp_server_split_transaction", "smtp_server_rewrite_response", "smtp_server_auth_plain",
+      "http_message_generated", "xfer_message_received", "http_server_validate_auth_basic",
+      "http_server_validate_auth_bearer", "smtp_server_get_dynamic_parameters",
+      "smtp_server_connection_accepted", "smtp_server_ehlo", "smtp_server_mail_from",
+      "smtp_server_rcpt_to", "smtp_client_rewrite_delivery_status", "spool_message_enumerated",
+      "shutdown_logging", "main", "kumo.tsa.config.monitor", "kumo.tsa.suspension.subscriber");
+
+  /** The events outside EgressKit's hooks that handlers were registered for, in order. */
+  public java.util.Set<String> otherEvents() {
+    return java.util.Collections.unmodifiableSet(otherEvents);
+  }
 
   /**
    * Registers {@code function} for {@code eventName}.
@@ -57,6 +76,12 @@ public final class HandlerRegistry<F> {
       throw new KumoApiException("Attempting to register an event handler via kumo.on(...) from"
           + " within the event handler '" + running.peek().eventName() + "'. Register handlers at"
           + " the top level of the policy, so that they are set up when the policy is loaded.");
+    }
+    if (Hook.forEventName(String.valueOf(eventName)).isEmpty()
+        && KUMOMTA_EVENTS.contains(eventName)) {
+      // KumoMTA's other events (validate_config, get_queue_config, ...): accepted, never called.
+      otherEvents.add(eventName);
+      return;
     }
     Hook<?> hook = Hook.forEventName(String.valueOf(eventName)).orElseThrow(
         () -> new KumoApiException("kumo.on: unknown event '" + eventName + "' (allowed: "

@@ -34,10 +34,19 @@ class HandlerRegistryTest {
 
   @Test
   void unknownEventsAreRejectedListingTheKnownOnes() {
-    assertThatThrownBy(() -> registry.register("smtp_server_message_received", "fn", line3))
+    assertThatThrownBy(() -> registry.register("smtp_server_message_recieved", "fn", line3))
         .isInstanceOf(KumoApiException.class)
-        .hasMessage("kumo.on: unknown event 'smtp_server_message_received' (allowed:"
+        .hasMessage("kumo.on: unknown event 'smtp_server_message_recieved' (allowed:"
             + " get_egress_source, get_egress_pool)");
+  }
+
+  @Test
+  void kumoMtasOtherEventsAreAcceptedAndNeverCalled() {
+    registry.register("smtp_server_message_received", "fn", line3);
+    registry.register("validate_config", "fn", line3);
+    assertThat(registry.otherEvents())
+        .containsExactly("smtp_server_message_received", "validate_config");
+    assertThat(registry.handler(Hook.GET_EGRESS_SOURCE)).isEmpty();
   }
 
   @Test

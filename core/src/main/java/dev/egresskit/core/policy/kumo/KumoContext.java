@@ -1,0 +1,61 @@
+package dev.egresskit.core.policy.kumo;
+
+import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.ScriptLocation;
+
+/**
+ * What a {@code kumo} library function may know about the call: supplied by the binding that
+ * runs the script.
+ */
+public interface KumoContext {
+
+  /** The script line making the call. */
+  ScriptLocation here();
+
+  /** The record of inert calls and validation failures of the loaded policy. */
+  PolicyUsage usage();
+
+  /** Where data files may be read from (the policy's read rule). */
+  PolicyFolder folder();
+
+  /**
+   * The {@link System#nanoTime()} value at which the running handler must stop, or
+   * {@link Long#MAX_VALUE} when the binding stops scripts another way (then the thread's
+   * interrupt flag is the signal).
+   */
+  long deadlineNanos();
+
+  /**
+   * A context from the binding's parts.
+   *
+   * @param here     the calling line, asked at each call
+   * @param deadline the running handler's deadline, asked at each call
+   */
+  static KumoContext of(java.util.function.Supplier<ScriptLocation> here, PolicyUsage usage,
+      PolicyFolder folder, java.util.function.LongSupplier deadline) {
+    java.util.Objects.requireNonNull(usage, "usage");
+    java.util.Objects.requireNonNull(folder, "folder");
+    return new KumoContext() {
+      @Override
+      public ScriptLocation here() {
+        return here.get();
+      }
+
+      @Override
+      public PolicyUsage usage() {
+        return usage;
+      }
+
+      @Override
+      public PolicyFolder folder() {
+        return folder;
+      }
+
+      @Override
+      public long deadlineNanos() {
+        return deadline.getAsLong();
+      }
+    };
+  }
+}
