@@ -29,10 +29,11 @@ public final class Failures {
   public record Line(Optional<ScriptLocation> location, String message) {
     /**
      * {@code script:line: message}, or just the message when the location is unknown: one line,
-     * its control characters escaped ({@link Printable}).
+     * its control characters escaped ({@link Printable#escapeControls}: the values the message
+     * quotes are escaped already, and are not escaped twice).
      */
     public String text() {
-      String escaped = Printable.escape(message);
+      String escaped = Printable.escapeControls(message);
       return location.map(l -> l + ": " + escaped).orElse(escaped);
     }
 

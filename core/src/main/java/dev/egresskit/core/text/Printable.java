@@ -27,7 +27,25 @@ public final class Printable {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length() + 16);
-    append(out, text, false, false);
+    append(out, text, false, false, false);
+    return out.toString();
+  }
+
+  /**
+   * Escapes control, format and separator characters (line feeds too) but leaves backslashes as
+   * they are: for one-line messages EgressKit composes whose quoted values were already escaped
+   * where they were put in (a validation problem shows {@code "mta1\r\nRSET"} that way), so
+   * they are not escaped twice. Nothing in the result can break a line or drive a terminal.
+   *
+   * @param text the text, or null
+   * @return the escaped text ({@code "null"} for null)
+   */
+  public static String escapeControls(String text) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    append(out, text, false, false, true);
     return out.toString();
   }
 
@@ -45,7 +63,7 @@ public final class Printable {
       return "null";
     }
     StringBuilder out = new StringBuilder(text.length() + 16);
-    append(out, text, false, true);
+    append(out, text, false, true, true);
     return out.toString();
   }
 
@@ -58,7 +76,7 @@ public final class Printable {
    */
   public static String quoted(String text) {
     StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-    append(out, text, true, false);
+    append(out, text, true, false, false);
     return out.append('"').toString();
   }
 
@@ -72,11 +90,12 @@ public final class Printable {
     return true;
   }
 
-  private static void append(StringBuilder out, String text, boolean quote, boolean keepLines) {
+  private static void append(StringBuilder out, String text, boolean quote, boolean keepLines,
+      boolean keepBackslashes) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '\\' -> out.append(keepLines ? "\\" : "\\\\");
+        case '\\' -> out.append(keepBackslashes ? "\\" : "\\\\");
         case '\n' -> out.append(keepLines ? "\n" : "\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");

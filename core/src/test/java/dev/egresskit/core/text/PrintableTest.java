@@ -39,4 +39,10 @@ class PrintableTest {
     assertThat(Printable.escapeKeepingLines("1) a\n2) b\r\u001b[2K"))
         .isEqualTo("1) a\n2) b\\r\\u001b[2K");
   }
+
+  @Test
+  void escapingControlsLeavesTheBackslashesOfAlreadyEscapedValues() {
+    assertThat(Printable.escapeControls("ehlo_domain: string \"mta1\\r\\nRSET\"\n\u001b[2K"))
+        .isEqualTo("ehlo_domain: string \"mta1\\r\\nRSET\"\\n\\u001b[2K");
+  }
 }
