@@ -2,6 +2,9 @@ package dev.egresskit.core.policy.support;
 
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.model.Route;
+import dev.egresskit.core.model.Secret;
+import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
@@ -10,6 +13,7 @@ import dev.egresskit.core.spec.RawSpec;
 import dev.egresskit.core.spec.ScriptLocation;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code kumo.make_egress_source{}} / {@code kumo.make_egress_pool{}} step shared by every
@@ -22,12 +26,31 @@ public final class KumoBuilders {
   private KumoBuilders() {}
 
   /**
-   * Validates a {@code make_egress_source} table.
+   * Validates a {@code make_egress_source} table. A {@code socks5_proxy_password} file is bound
+   * to {@code files}, the policy's read rule, so each handshake reads it under that rule.
    *
    * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
    */
-  public static Made<EgressSource> makeSource(Map<String, Object> fields, ScriptLocation where) {
-    return new Made<>(EgressSpecs.toSource(new RawSpec(fields, where)), where);
+  public static Made<EgressSource> makeSource(Map<String, Object> fields, ScriptLocation where,
+      PolicyFiles files) {
+    Objects.requireNonNull(files, "files");
+    return new Made<>(readingWith(EgressSpecs.toSource(new RawSpec(fields, where)), files),
+        where);
+  }
+
+  /** {@code source} with its password file, if any, read by {@code reader}. */
+  static EgressSource readingWith(EgressSource source, Secret.FileReader reader) {
+    if (!(source.route() instanceof Route.Socks5 socks)
+        || socks.credentials().isEmpty()
+        || !(socks.credentials().get().password() instanceof Secret.FileRef file)) {
+      return source;
+    }
+    Socks5Credentials credentials = new Socks5Credentials(socks.credentials().get().username(),
+        file.readWith(reader));
+    Route route = new Route.Socks5(socks.server(), socks.sourceAddress(),
+        Optional.of(credentials), socks.bindAddress());
+    return new EgressSource(source.name(), source.ehloDomain(), source.remotePort(),
+        source.ttl(), source.health(), route);
   }
 
   /**
@@ -37,19 +60,6 @@ public final class KumoBuilders {
    */
   public static Made<EgressPool> makePool(Map<String, Object> fields, ScriptLocation where) {
     return new Made<>(EgressSpecs.toPool(new RawSpec(fields, where)), where);
-  }
-
-  /**
-   * Validates the table a script handed to {@code hook}'s builder function
-   * ({@link Hook#builderName()}).
-   *
-   * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
-   */
-  public static <T> Made<T> make(Hook<T> hook, Map<String, Object> fields, ScriptLocation where) {
-    Object value = hook == Hook.GET_EGRESS_SOURCE
-        ? EgressSpecs.toSource(new RawSpec(fields, where))
-        : EgressSpecs.toPool(new RawSpec(fields, where));
-    return new Made<>(hook.resultType().cast(value), where);
   }
 
   /**

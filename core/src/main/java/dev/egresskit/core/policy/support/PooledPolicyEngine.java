@@ -57,6 +57,16 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     /** Calls the handler for {@code hook}; see {@link PolicyEngine#invoke}. */
     <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup);
 
+    /**
+     * Calls the handlers of {@code event} with no arguments, in registration order, until one
+     * returns a value (KumoMTA's rule for multiple-handler events). A handler that fails is
+     * passed to {@code failures} and the next one still runs.
+     */
+    void fire(String event, java.util.function.Consumer<PolicyException> failures);
+
+    /** The record of inert calls, validation failures and known names this interpreter feeds. */
+    dev.egresskit.core.policy.PolicyUsage usage();
+
     /** Whether this interpreter's state can no longer be trusted and it must not be reused. */
     boolean broken();
 
@@ -77,17 +87,22 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   private final InterpreterPool<I> pool;
   private final Set<Hook<?>> handled;
   private final Map<String, Made<EgressSource>> defined;
+  private final java.util.List<dev.egresskit.core.policy.RegisteredEvent> events;
+  private final dev.egresskit.core.policy.PolicyUsage usage;
   private final Duration deadline;
   /** Runs handlers of interpreters that cannot stop themselves; created on first need. */
   private volatile ExecutorService workers;
 
   private PooledPolicyEngine(String scriptName, String language, InterpreterPool<I> pool,
-      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined, Duration deadline) {
+      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined, Interpreter first,
+      Duration deadline) {
     this.scriptName = scriptName;
     this.language = language;
     this.pool = pool;
     this.handled = handled;
     this.defined = defined;
+    this.events = first.handlers().registered();
+    this.usage = first.usage();
     this.deadline = deadline;
   }
 
@@ -107,7 +122,7 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     InterpreterPool<I> pool = new InterpreterPool<>(settings.poolSize(),
         settings.handlerDeadline().multipliedBy(2), first, loader, interpreter -> { });
     return new PooledPolicyEngine<>(scriptName, language, pool, handled, first.definedSources(),
-        settings.handlerDeadline());
+        first, settings.handlerDeadline());
   }
 
   @Override
@@ -229,6 +244,16 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   @Override
   public Map<String, Made<EgressSource>> definedSources() {
     return defined;
+  }
+
+  @Override
+  public java.util.List<dev.egresskit.core.policy.RegisteredEvent> registeredEvents() {
+    return events;
+  }
+
+  @Override
+  public dev.egresskit.core.policy.PolicyUsage usage() {
+    return usage;
   }
 
   /** How many interpreters this engine has loaded so far (for tests and benchmarks). */
