@@ -24,6 +24,7 @@ final class CallTracker extends DebugLib {
 
   private LuaClosure[] closures = new LuaClosure[32];
   private int[] pcs = new int[32];
+  private LuaValue[][] stacks = new LuaValue[32][];
   private int depth;
   private int countdown = CHECK_EVERY;
   private long deadlineNanos;
@@ -46,13 +47,13 @@ final class CallTracker extends DebugLib {
   @Override
   public void onCall(LuaFunction f) {
     tailClosure = null;
-    push(null);
+    push(null, null);
   }
 
   @Override
   public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
     tailClosure = null;
-    push(c);
+    push(c, stack);
   }
 
   @Override
@@ -80,6 +81,7 @@ final class CallTracker extends DebugLib {
       depth--;
       LuaClosure c = closures[depth];
       closures[depth] = null;
+      stacks[depth] = null;
       int pc = pcs[depth];
       // LuaJ runs the target of `return f(x)` after the frame has ended; remember the frame so a
       // kumo.* function called that way still knows its line.
@@ -92,6 +94,26 @@ final class CallTracker extends DebugLib {
       }
     }
   }
+
+  /**
+   * The innermost running Lua function: its closure, instruction and registers (what an error
+   * message needs to name the nil variable), or {@code null} when a Java function runs.
+   */
+  Frame innermost() {
+    if (depth == 0 || closures[depth - 1] == null || stacks[depth - 1] == null) {
+      return null;
+    }
+    return new Frame(closures[depth - 1], pcs[depth - 1], stacks[depth - 1]);
+  }
+
+  /**
+   * One Lua function's activation.
+   *
+   * @param closure the function
+   * @param pc      the instruction running
+   * @param stack   its registers (live; read at once)
+   */
+  record Frame(LuaClosure closure, int pc, LuaValue[] stack) {}
 
   /** Tracebacks are not appended to messages: errors read as in standard Lua. */
   @Override
@@ -185,16 +207,19 @@ final class CallTracker extends DebugLib {
   /** Forgets the frames of a call that ended abnormally. */
   void reset() {
     java.util.Arrays.fill(closures, 0, depth, null);
+    java.util.Arrays.fill(stacks, 0, depth, null);
     depth = 0;
     tailClosure = null;
   }
 
-  private void push(LuaClosure c) {
+  private void push(LuaClosure c, LuaValue[] stack) {
     if (depth == closures.length) {
       closures = java.util.Arrays.copyOf(closures, depth * 2);
       pcs = java.util.Arrays.copyOf(pcs, depth * 2);
+      stacks = java.util.Arrays.copyOf(stacks, depth * 2);
     }
     closures[depth] = c;
+    stacks[depth] = stack;
     pcs[depth] = 0;
     depth++;
   }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 
 /**
- * {@code kumo.json_load(path)} and {@code kumo.toml_load(path)}: a data file inside the policy
- * folder, parsed into plain Java maps, lists, strings, numbers and booleans. The file is read on
+ * {@code kumo.json_load(path)} and {@code kumo.toml_load(path)}: a data file the policy's read
+ * rule ({@link PolicyFiles}) allows, parsed into plain Java maps, lists, strings, numbers and booleans. The file is read on
  * every call, so a handler that loads it sees new content once the cached source expires (the
  * purpose the seed gives {@code ttl}).
  */
@@ -21,18 +21,18 @@ final class DataFiles {
   private DataFiles() {}
 
   /** Reads and parses a JSON file. */
-  static Object json(PolicyFolder folder, String path) {
-    return parse(JSON, "json_load", "JSON", folder, path);
+  static Object json(PolicyFiles files, String path) {
+    return parse(JSON, "json_load", "JSON", files, path);
   }
 
   /** Reads and parses a TOML file. */
-  static Object toml(PolicyFolder folder, String path) {
-    return parse(TOML, "toml_load", "TOML", folder, path);
+  static Object toml(PolicyFiles files, String path) {
+    return parse(TOML, "toml_load", "TOML", files, path);
   }
 
   private static Object parse(ObjectMapper mapper, String function, String format,
-      PolicyFolder folder, String path) {
-    String text = folder.read(function, path);
+      PolicyFiles files, String path) {
+    String text = files.readText(function, path);
     try {
       return mapper.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
