@@ -4,11 +4,12 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.spec.DefinedSources;
 import dev.egresskit.core.spec.ScriptLocation;
@@ -26,7 +27,8 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  */
 final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private final String scriptName;
-  private final PolicyFolder folder;
+  private final PolicyFiles files;
+  private final PolicyUsage usage;
   private final KumoBridge bridge;
   private final JsSandbox sandbox;
   private final HandlerRegistry<ScriptObjectMirror> handlers = new HandlerRegistry<>();
@@ -36,9 +38,10 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private int running;
   private boolean broken;
 
-  private JsInterpreter(String scriptName, PolicyFolder folder) {
+  private JsInterpreter(String scriptName, PolicyFiles files, PolicyUsage usage) {
     this.scriptName = scriptName;
-    this.folder = folder;
+    this.files = files;
+    this.usage = usage;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
     this.sandbox = JsSandbox.create(bridge);
@@ -51,10 +54,36 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
    * @param source     the policy's text
    * @throws PolicyException if the script does not compile or its top level fails
    */
-  static JsInterpreter load(String scriptName, String source, PolicyFolder folder) {
-    JsInterpreter interpreter = new JsInterpreter(scriptName, folder);
+  static JsInterpreter load(String scriptName, String source, PolicyFiles files,
+      boolean validating, PolicyUsage usage) {
+    JsInterpreter interpreter = new JsInterpreter(scriptName, files, usage);
+    if (validating) {
+      interpreter.run(() -> interpreter.sandbox.eval("<validating>",
+          "var _VALIDATING_CONFIG = true;"));
+    }
     interpreter.run(() -> interpreter.sandbox.eval(scriptName, source));
     return interpreter;
+  }
+
+  @Override
+  public PolicyUsage usage() {
+    return usage;
+  }
+
+  /** Calls {@code event}'s handlers without arguments until one returns a value. */
+  @Override
+  public void fire(String event, java.util.function.Consumer<PolicyException> failures) {
+    for (HandlerRegistry.Handler<ScriptObjectMirror> handler : handlers.handlers(event)) {
+      Object returned = null;
+      try (HandlerRegistry.RunningScope scope = handlers.enter(event)) {
+        returned = run(() -> handler.function().call(null));
+      } catch (PolicyException e) {
+        failures.accept(e);
+      }
+      if (returned != null && !JsValues.isAbsent(returned)) {
+        return; // KumoMTA: the first handler that returns anything wins
+      }
+    }
   }
 
   /** The handlers the top level registered. */
@@ -131,8 +160,8 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public void on(Object event, Object handler, ScriptLocation at) {
     if (!(event instanceof CharSequence name)) {
-      throw new KumoApiException("kumo.on: the event name must be a string (allowed: "
-          + HandlerRegistry.knownEvents() + "), got " + JsValues.describe(event));
+      throw new KumoApiException("kumo.on: the event name must be a string, got "
+          + JsValues.describe(event));
     }
     if (!(handler instanceof ScriptObjectMirror function) || !function.isFunction()) {
       throw new KumoApiException("kumo.on: the handler for '" + name + "' must be a function,"
@@ -144,7 +173,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public MadeValue makeEgressSource(Object spec, ScriptLocation at) {
     return new MadeValue(KumoBuilders.makeSource(
-        JsValues.toFields("make_egress_source", spec), at), "make_egress_source");
+        JsValues.toFields("make_egress_source", spec), at, files), "make_egress_source");
   }
 
   @Override
@@ -155,13 +184,15 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
 
   @Override
   public void defineEgressSource(Object spec, ScriptLocation at) {
-    handlers.runningHandler().ifPresent(hook -> {
-      throw new KumoApiException("kumo.define_egress_source may only be called while the policy"
-          + " loads (at its top level), not from within the event handler '" + hook.eventName()
-          + "'");
-    });
+    handlers.runningHandler()
+        .filter(event -> event.equals("get_egress_source") || event.equals("get_egress_pool"))
+        .ifPresent(event -> {
+          throw new KumoApiException("kumo.define_egress_source may only be called while the"
+              + " policy loads (at its top level, or in init), not from within the event handler"
+              + " '" + event + "'");
+        });
     defined.define(KumoBuilders.makeSource(
-        JsValues.toFields("define_egress_source", spec), at));
+        JsValues.toFields("define_egress_source", spec), at, files));
   }
 
   @Override
@@ -180,19 +211,19 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public String jsonLoad(Object path, ScriptLocation at) {
     String relative = string("json_load", "path", path);
-    return DataFiles.toJson(DataFiles.Format.JSON, relative, folder.read("json_load", relative));
+    return DataFiles.toJson(DataFiles.Format.JSON, relative, files.readText("json_load", relative));
   }
 
   @Override
   public String tomlLoad(Object path, ScriptLocation at) {
     String relative = string("toml_load", "path", path);
-    return DataFiles.toJson(DataFiles.Format.TOML, relative, folder.read("toml_load", relative));
+    return DataFiles.toJson(DataFiles.Format.TOML, relative, files.readText("toml_load", relative));
   }
 
   @Override
   public ScriptSource loadScript(Object path, ScriptLocation at) {
     String relative = string("load", "path", path);
-    return new ScriptSource(relative, folder.read("load", relative));
+    return new ScriptSource(relative, files.readText("load", relative));
   }
 
   private SourceLookup lookup(String function) {
