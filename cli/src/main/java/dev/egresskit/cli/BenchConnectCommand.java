@@ -104,7 +104,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     }
     Io io = parent.root.io();
     Session session = parent.root.session();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy);
+    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
     SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
     List<EgressSource> resolved = new ArrayList<>();
     for (String name : sources) {

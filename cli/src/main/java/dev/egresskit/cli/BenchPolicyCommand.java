@@ -18,6 +18,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -45,6 +46,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       description = "A policy to measure (.lua, .js, ...). Repeatable; give two or more to"
           + " compare.")
   List<Path> policies;
+
+  @Mixin FileAccessOptions files = new FileAccessOptions();
 
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Source names to resolve.")
   List<String> names = new ArrayList<>();
@@ -103,7 +106,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     PolicyEngine engine = null;
     for (int i = 0; i < loads; i++) {
       long t0 = System.nanoTime();
-      PolicyEngine loaded = loader.load(policy);
+      PolicyEngine loaded = loader.load(policy, files.access());
       loadMillis[i] = (System.nanoTime() - t0) / 1e6;
       if (engine != null) {
         engine.close();

@@ -80,6 +80,16 @@ final class PluginValidatedEngine implements PolicyEngine {
   }
 
   @Override
+  public java.util.List<dev.egresskit.core.policy.RegisteredEvent> registeredEvents() {
+    return delegate.registeredEvents();
+  }
+
+  @Override
+  public dev.egresskit.core.policy.PolicyUsage usage() {
+    return delegate.usage();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

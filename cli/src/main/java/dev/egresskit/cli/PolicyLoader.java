@@ -1,5 +1,6 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.core.policy.FileAccess;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
@@ -70,19 +71,43 @@ final class PolicyLoader {
         + matching.stream().map(PolicyEngineProvider::language).sorted().toList());
   }
 
+  /** Loads {@code script} reading only its own folder; see {@link #load(Path, FileAccess)}. */
+  PolicyEngine load(Path script) {
+    return load(script, FileAccess.POLICY_FOLDER_ONLY);
+  }
+
   /**
-   * Loads and runs the top level of {@code script}; the engine returned also applies the
-   * plug-in validators (see {@link PluginValidatedEngine}).
+   * Loads and runs the top level of {@code script} and KumoMTA's start-up events; the engine
+   * returned also applies the plug-in validators (see {@link PluginValidatedEngine}).
    *
+   * @param files what the policy may read beyond its folder
    * @throws BadInputException if the file is missing or no engine handles it
    * @throws dev.egresskit.core.policy.PolicyException if the script fails to load
    */
-  PolicyEngine load(Path script) {
+  PolicyEngine load(Path script, FileAccess files) {
+    return load(script, settings.withFiles(files));
+  }
+
+  /**
+   * Loads {@code script} as {@code kumod --validate} does: {@code _VALIDATING_CONFIG} is set and
+   * the {@code validate_config} handlers run (their failures are in the engine's usage).
+   */
+  PolicyEngine loadForValidation(Path script, FileAccess files) {
+    return load(script, settings.withFiles(files).withValidating(true));
+  }
+
+  private PolicyEngine load(Path script, PolicySettings loadSettings) {
     if (!Files.isRegularFile(script)) {
       throw new BadInputException("--policy " + script + ": no such file");
     }
     PolicyEngineProvider provider = providerFor(script);
-    PolicyEngine engine = closer.register(provider.load(script, settings));
+    PolicyEngine engine;
+    try {
+      engine = closer.register(provider.load(script, loadSettings));
+    } catch (IllegalArgumentException e) {
+      // An --allow-read or --path-map directory that vanished since the options were read.
+      throw new BadInputException("--policy " + script + ": " + e.getMessage(), e);
+    }
     return PluginValidatedEngine.wrap(engine, pluginValidators);
   }
 }

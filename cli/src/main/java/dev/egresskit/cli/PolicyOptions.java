@@ -1,6 +1,8 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.core.policy.FileAccess;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that loads a policy shares. */
@@ -15,4 +17,11 @@ final class PolicyOptions {
       description = "The source/pool cache implementation: caffeine (default; per-entry TTL,"
           + " KumoMTA's capacity 128 and 60 s negative TTL), uncached, or one a plug-in adds.")
   String cache;
+
+  @Mixin FileAccessOptions files = new FileAccessOptions();
+
+  /** What the policy may read beyond its folder ({@code --allow-read}, {@code --path-map}). */
+  FileAccess access() {
+    return files.access();
+  }
 }

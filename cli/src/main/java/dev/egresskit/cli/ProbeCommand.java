@@ -67,7 +67,7 @@ final class ProbeCommand implements Callable<Integer> {
       throw new BadInputException("DEST " + e.getMessage(), e);
     }
     Session session = root.session();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy);
+    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
     SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
     EgressSource egress = resolver.resolve(source);
     SmtpProbe probe = session.get(SmtpProbe.class);

@@ -57,7 +57,7 @@ final class ResolveCommand implements Callable<Integer> {
     }
     Io io = root.io();
     Session session = root.session();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy);
+    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
     SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
 
     List<EgressSource> sources = new ArrayList<>();
