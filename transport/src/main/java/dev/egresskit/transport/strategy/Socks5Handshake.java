@@ -157,8 +157,11 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       // Read now, on every handshake: a file-backed password may have been rotated.
       password = credentials.password().reveal();
     } catch (Exception e) {
+      // The reader's own words (the policy's read rule says why a file is refused); they name
+      // the file, never its content.
       fail(FailureKind.SECRET_UNAVAILABLE, "failed to retrieve socks5 password: "
-          + e.getClass().getSimpleName() + " for " + credentials.password(), e);
+          + (e instanceof java.io.IOException && e.getMessage() != null ? e.getMessage()
+              : e.getClass().getSimpleName() + " for " + credentials.password()), e);
       return;
     }
     byte[] user = credentials.username().getBytes(StandardCharsets.UTF_8);
