@@ -1,5 +1,16 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.cli.bench.BenchCommand;
+import dev.egresskit.cli.demo.DemoCommand;
+import dev.egresskit.cli.output.ExitCodes;
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.policy.CheckCommand;
+import dev.egresskit.cli.policy.ResolveCommand;
+import dev.egresskit.cli.probe.ProbeCommand;
+import dev.egresskit.cli.proxy.ProxyCommand;
+import dev.egresskit.cli.run.AssembledRun;
+import dev.egresskit.cli.run.CommandContext;
+import dev.egresskit.cli.sink.SinkCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +55,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       HelpCommand.class
     })
-final class EgressKitCommand implements Callable<Integer>, AutoCloseable {
+final class EgressKitCommand implements CommandContext, Callable<Integer>, AutoCloseable {
 
   @Spec CommandSpec spec;
 
@@ -58,20 +69,21 @@ final class EgressKitCommand implements Callable<Integer>, AutoCloseable {
   List<Path> pluginDirs = new ArrayList<>();
 
   private final Io io;
-  private Session session;
+  private AssembledRun session;
 
   EgressKitCommand(Io io) {
     this.io = io;
   }
 
-  Io io() {
+  @Override
+  public Io io() {
     return io;
   }
 
-  /** The assembled parts for this run, created on first use (after options are parsed). */
-  synchronized Session session() {
+  @Override
+  public synchronized AssembledRun run() {
     if (session == null) {
-      session = Session.open(io, pluginDirs);
+      session = AssembledRun.open(io, pluginDirs);
     }
     return session;
   }

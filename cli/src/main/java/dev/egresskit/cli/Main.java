@@ -1,5 +1,11 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.cli.output.BadInputException;
+import dev.egresskit.cli.output.ExitCodes;
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.output.JobFailedException;
+import dev.egresskit.cli.output.Lifecycle;
+import dev.egresskit.cli.output.Style;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.resolve.ResolutionException;
 import dev.egresskit.core.spec.InvalidSpecException;

@@ -1,7 +1,8 @@
 /**
- * The {@code egresskit} command: picocli commands ({@code demo}, {@code resolve}, {@code check},
- * {@code probe}, {@code proxy}, {@code sink}), the Guice composition root that assembles core,
- * the policy bindings, transport, the proxy server and metrics, and the plug-in class path
- * ({@code --plugin DIR}). {@link dev.egresskit.cli.Main} is the only public entry point.
+ * The {@code egresskit} command: {@link dev.egresskit.cli.Main} (the only public entry point)
+ * and the root command, which holds the global options and lists the subcommands. Each command
+ * lives in the package of its feature ({@code demo}, {@code policy}, {@code probe}, {@code proxy},
+ * {@code sink}, {@code bench}); they reach the root only through
+ * {@link dev.egresskit.cli.run.CommandContext}, so the dependencies point one way.
  */
 package dev.egresskit.cli;

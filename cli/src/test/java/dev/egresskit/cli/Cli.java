@@ -1,5 +1,8 @@
 package dev.egresskit.cli;
 
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.output.Lifecycle;
+import dev.egresskit.cli.output.Style;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;

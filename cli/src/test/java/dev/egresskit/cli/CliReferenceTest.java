@@ -2,6 +2,9 @@ package dev.egresskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.output.Lifecycle;
+import dev.egresskit.cli.output.Style;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,9 @@ package dev.egresskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.output.Lifecycle;
+import dev.egresskit.cli.output.Style;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,8 @@ package dev.egresskit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.egresskit.cli.output.Json;
+import dev.egresskit.cli.policy.PolicyLint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A writer that keeps everything written and lets a test wait for complete lines. */
-final class LineCapture extends Writer {
+public final class LineCapture extends Writer {
   private final StringBuilder text = new StringBuilder();
 
   @Override

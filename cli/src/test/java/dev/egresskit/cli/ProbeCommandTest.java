@@ -3,8 +3,10 @@ package dev.egresskit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.egresskit.testkit.sink.SinkSession;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.output.Json;
+import dev.egresskit.sink.SinkSession;
+import dev.egresskit.sink.SmtpSink;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -2,9 +2,10 @@ package dev.egresskit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.egresskit.cli.options.Endpoints;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.Socks5ProxyServer;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SmtpSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -3,6 +3,9 @@ package dev.egresskit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.output.Json;
+import dev.egresskit.cli.run.MetricsEndpoint;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

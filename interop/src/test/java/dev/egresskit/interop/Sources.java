@@ -1,9 +1,9 @@
 package dev.egresskit.interop;
 
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.core.spec.EgressSpecs;
+import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.RawSpec;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.validate.EgressSpecs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

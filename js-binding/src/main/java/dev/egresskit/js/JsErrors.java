@@ -1,8 +1,8 @@
 package dev.egresskit.js;
 
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.InvalidSpecException;
-import dev.egresskit.core.spec.ScriptLocation;
 import javax.script.ScriptException;
 import org.openjdk.nashorn.api.scripting.NashornException;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;

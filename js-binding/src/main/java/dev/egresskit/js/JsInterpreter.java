@@ -1,18 +1,18 @@
 package dev.egresskit.js;
 
 import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.policy.DefinedSources;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
-import dev.egresskit.core.spec.DefinedSources;
-import dev.egresskit.core.spec.ScriptLocation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.egresskit.js;
 
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 
 /**
  * What the {@code kumo} functions do, behind the {@link KumoBridge}. Arguments arrive exactly as

@@ -1,6 +1,6 @@
 package dev.egresskit.js;
 
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

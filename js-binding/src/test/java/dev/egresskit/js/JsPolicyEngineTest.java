@@ -1,9 +1,5 @@
 package dev.egresskit.js;
 
-import dev.egresskit.core.policy.support.PooledPolicyEngine;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.PoolEntry;
@@ -13,12 +9,13 @@ import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngines;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.SourceLookup;
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.resolve.ResolutionException;
 import dev.egresskit.core.resolve.SourceResolver;
 import dev.egresskit.core.resolve.SourceViews;
 import dev.egresskit.core.spec.InvalidSpecException;
-import dev.egresskit.core.spec.ScriptLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 class JsPolicyEngineTest {
   private static final PolicySettings SETTINGS = new PolicySettings(2, Duration.ofSeconds(5));

@@ -2,7 +2,7 @@ package dev.egresskit.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.List;
 import java.util.Map;
 import javax.script.ScriptException;

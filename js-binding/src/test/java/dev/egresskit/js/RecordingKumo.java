@@ -1,7 +1,7 @@
 package dev.egresskit.js;
 
 import dev.egresskit.core.policy.Made;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.egresskit.lua;
 
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import org.luaj.vm2.LuaError;
 
 /**

@@ -4,7 +4,7 @@ import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.spec.InvalidSpecException;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.luaj.vm2.LuaClosure;

@@ -1,7 +1,7 @@
 package dev.egresskit.lua;
 
 import dev.egresskit.core.policy.PolicyException;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -191,7 +191,7 @@ final class Sandbox {
         line.append(tostring.call(args.arg(i)).tojstring());
       }
       POLICY_LOG.info("{}: {}", tracker.currentLocation(
-          dev.egresskit.core.spec.ScriptLocation.JAVA), line);
+          dev.egresskit.core.policy.ScriptLocation.JAVA), line);
       return NONE;
     }
   }

@@ -1,18 +1,18 @@
 package dev.egresskit.lua;
 
-import dev.egresskit.core.policy.support.PooledPolicyEngine;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 class HandlerTest {
   @TempDir Path dir;

@@ -12,7 +12,7 @@ import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.RegisteredEvent;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -2,8 +2,8 @@ package dev.egresskit.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.egresskit.testkit.sink.SinkSession;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SinkSession;
+import dev.egresskit.sink.SmtpSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

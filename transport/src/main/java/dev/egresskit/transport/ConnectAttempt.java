@@ -1,13 +1,14 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.ProxyServer;
-import dev.egresskit.core.spec.Durations;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import dev.egresskit.transport.spi.HandshakeContext;
 import dev.egresskit.transport.spi.ProxyTarget;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -137,18 +138,18 @@ final class ConnectAttempt {
     resolvedNanos = System.nanoTime();
     Optional<InetAddress> bind = source.route().bindAddress();
     for (InetSocketAddress c : resolved) {
-      if (bind.isEmpty() || Addresses.sameFamily(bind.get(), c.getAddress())) {
+      if (bind.isEmpty() || IpLiterals.sameFamily(bind.get(), c.getAddress())) {
         candidates.add(c);
       }
     }
     if (candidates.isEmpty()) {
       String field = strategy.proxy().map(ProxyTarget::field).orElse("destination");
       String server = strategy.proxy().map(p -> p.server().toString())
-          .orElse(Addresses.format(destination));
+          .orElse(IpLiterals.format(destination));
       String reason = bind.isPresent() && !resolved.isEmpty()
           ? "source " + source.name() + ": no " + field + " candidates remain after filtering "
               + resolved.size() + " resolved address(es) to match source_address "
-              + Addresses.format(bind.get()) + " family"
+              + IpLiterals.format(bind.get()) + " family"
           : "source " + source.name() + ": " + field + " " + server
               + " resolved to no usable addresses";
       finishEarly(FailureKind.RESOLUTION_FAILED, reason, null);
@@ -268,7 +269,7 @@ final class ConnectAttempt {
         .append(": ");
     for (int i = 0; i < failures.size(); i++) {
       Failure f = failures.get(i);
-      reason.append(i == 0 ? "" : "; ").append(Addresses.format(f.transport())).append(": ")
+      reason.append(i == 0 ? "" : "; ").append(IpLiterals.format(f.transport())).append(": ")
           .append(f.error().reason());
     }
     EgressConnectException combined = error(kind, reason.toString(), null);
@@ -278,7 +279,7 @@ final class ConnectAttempt {
 
   private EgressConnectException error(FailureKind kind, String reason, Throwable cause) {
     return new EgressConnectException(kind, strategy.protocol(), proxyText,
-        Addresses.format(destination), reason, cause);
+        IpLiterals.format(destination), reason, cause);
   }
 
   private static long micros(long nanos) {
@@ -316,7 +317,7 @@ final class ConnectAttempt {
         if (channel != null) {
           channel.close();
         }
-        fail(unreachableKind(), "failed to create a socket for " + Addresses.format(transport)
+        fail(unreachableKind(), "failed to create a socket for " + IpLiterals.format(transport)
             + ": " + describe(e), e);
         return;
       }
@@ -327,7 +328,7 @@ final class ConnectAttempt {
         }
         if (!f.isSuccess()) {
           fail(unreachableKind(), "failed to register a socket for "
-              + Addresses.format(transport) + ": " + describe(f.cause()), f.cause());
+              + IpLiterals.format(transport) + ": " + describe(f.cause()), f.cause());
         } else if (source.route().bindAddress().isPresent()) {
           bind(source.route().bindAddress().get());
         } else {
@@ -347,9 +348,9 @@ final class ConnectAttempt {
         }
         FailureKind kind = BindErrors.isAddressNotAvailable(f.cause())
             ? FailureKind.SOURCE_UNPLUMBED : FailureKind.BIND_FAILED;
-        fail(kind, "bind " + Addresses.format(address) + " for " + source.name() + " failed: "
+        fail(kind, "bind " + IpLiterals.format(address) + " for " + source.name() + " failed: "
             + describe(f.cause()) + " while attempting to connect to "
-            + Addresses.format(destination) + " transport=" + Addresses.format(transport)
+            + IpLiterals.format(destination) + " transport=" + IpLiterals.format(transport)
             + " proto=" + strategy.protocol(), f.cause());
       });
     }
@@ -360,7 +361,7 @@ final class ConnectAttempt {
           return;
         }
         if (!f.isSuccess()) {
-          fail(unreachableKind(), "failed to connect to " + Addresses.format(transport) + " ("
+          fail(unreachableKind(), "failed to connect to " + IpLiterals.format(transport) + " ("
               + strategy.protocol() + "): " + describe(f.cause()), f.cause());
           return;
         }
@@ -373,7 +374,7 @@ final class ConnectAttempt {
           strategy.startHandshake(channel, this);
         } catch (RuntimeException e) {
           fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-              + Addresses.format(transport) + ": " + describe(e), e);
+              + IpLiterals.format(transport) + ": " + describe(e), e);
         }
       });
     }
@@ -388,12 +389,12 @@ final class ConnectAttempt {
       }
       if (handshaking) {
         fail(FailureKind.HANDSHAKE_TIMEOUT, "timeout after " + Durations.format(timeout)
-            + " while performing proxy handshake with " + Addresses.format(transport) + " ("
+            + " while performing proxy handshake with " + IpLiterals.format(transport) + " ("
             + phase + ")", null);
       } else {
         fail(viaProxy ? FailureKind.PROXY_UNREACHABLE : FailureKind.CONNECT_TIMEOUT,
             "timeout after " + Durations.format(timeout) + " while connecting to "
-                + Addresses.format(transport) + " (" + strategy.protocol() + ")", null);
+                + IpLiterals.format(transport) + " (" + strategy.protocol() + ")", null);
       }
     }
 
@@ -445,13 +446,13 @@ final class ConnectAttempt {
     @Override
     public void closedDuringHandshake() {
       fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-          + Addresses.format(transport) + ": connection closed by the peer while " + phase, null);
+          + IpLiterals.format(transport) + ": connection closed by the peer while " + phase, null);
     }
 
     @Override
     public void exceptionDuringHandshake(Throwable cause) {
       fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-          + Addresses.format(transport) + ": " + describe(cause), cause);
+          + IpLiterals.format(transport) + ": " + describe(cause), cause);
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -118,6 +120,6 @@ public final class EgressConnection implements AutoCloseable {
   @Override
   public String toString() {
     return "EgressConnection[source=" + source.name() + ", " + reportedSource + " => "
-        + dev.egresskit.transport.spi.Addresses.format(destination) + "]";
+        + dev.egresskit.core.grammar.IpLiterals.format(destination) + "]";
   }
 }

@@ -1,9 +1,9 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -142,13 +142,13 @@ public final class EgressConnector implements AutoCloseable {
     if (health.suspendedUntil(source.name()).isPresent()) {
       // Spec §2.2a: fail fast, and do not count this as another health event.
       return CompletableFuture.failedFuture(new EgressConnectException(
-          FailureKind.SOURCE_SUSPENDED, strategy.protocol(), proxy, Addresses.format(target),
+          FailureKind.SOURCE_SUSPENDED, strategy.protocol(), proxy, IpLiterals.format(target),
           "source " + source.name() + " is unhealthy and suspended", null));
     }
     Optional<String> mismatch = strategy.checkDestination(source, target);
     if (mismatch.isPresent()) {
       EgressConnectException e = new EgressConnectException(FailureKind.FAMILY_MISMATCH,
-          strategy.protocol(), proxy, Addresses.format(target), mismatch.get(), null);
+          strategy.protocol(), proxy, IpLiterals.format(target), mismatch.get(), null);
       health.recordFailure(source, e.kind());
       return CompletableFuture.failedFuture(e);
     }

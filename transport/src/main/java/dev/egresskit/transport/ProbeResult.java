@@ -1,5 +1,6 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
 package dev.egresskit.transport;
 
+import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
-import dev.egresskit.transport.spi.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -11,7 +12,6 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import dev.egresskit.core.spec.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,7 +203,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
     result.completeExceptionally(new EgressConnectException(FailureKind.SMTP_FAILED,
         connection.reportedSource().protocol(), connection.proxyText(),
-        Addresses.format(connection.destination()),
+        IpLiterals.format(connection.destination()),
         reason, null));
   }
 

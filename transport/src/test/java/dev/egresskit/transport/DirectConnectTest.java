@@ -6,6 +6,7 @@ import static dev.egresskit.transport.testing.Sources.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.transport.testing.Await;
@@ -67,7 +68,7 @@ class DirectConnectTest {
       assertThat(e.getMessage()).startsWith("direct, no proxy => ")
           .contains("bind " + p[1] + " for bad failed: ")
           .contains("Cannot assign requested address")
-          .contains("transport=" + dev.egresskit.transport.spi.Addresses.format(server.address()));
+          .contains("transport=" + dev.egresskit.core.grammar.IpLiterals.format(server.address()));
       assertThat(server.accepted()).isZero();
       assertThat(health.recorded()).containsExactly("bad:SOURCE_UNPLUMBED");
       Await.until(() -> connector.openChannels() == 0, TIMEOUT, "the channel is closed");

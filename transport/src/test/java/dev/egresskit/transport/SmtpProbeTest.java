@@ -6,12 +6,13 @@ import static dev.egresskit.transport.testing.Sources.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.Route;
-import dev.egresskit.testkit.sink.SinkScript;
-import dev.egresskit.testkit.sink.SinkSession;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SinkScript;
+import dev.egresskit.sink.SinkSession;
+import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.transport.testing.Await;
 import dev.egresskit.transport.testing.RawServer;
 import java.io.IOException;
@@ -193,7 +194,7 @@ class SmtpProbeTest {
     EgressConnectException e = (EgressConnectException) t;
     assertThat(e.kind()).isEqualTo(FailureKind.SMTP_FAILED);
     assertThat(e.getMessage()).startsWith("direct, no proxy => "
-        + dev.egresskit.transport.spi.Addresses.format(destination) + ": ");
+        + dev.egresskit.core.grammar.IpLiterals.format(destination) + ": ");
     Await.until(() -> connector.openChannels() == 0, TIMEOUT, "the channel is closed");
     return e;
   }

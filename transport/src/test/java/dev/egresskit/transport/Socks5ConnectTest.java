@@ -9,8 +9,8 @@ import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
-import dev.egresskit.testkit.sink.SinkSession;
-import dev.egresskit.testkit.sink.SmtpSink;
+import dev.egresskit.sink.SinkSession;
+import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.transport.testing.Await;
 import dev.egresskit.transport.testing.RawServer;
 import dev.egresskit.transport.testing.RecordingHealth;
@@ -87,8 +87,8 @@ class Socks5ConnectTest {
 
   @Test
   void smtpFailureBehindTheProxyNamesTheConfiguredProxyAndClosesTheChannel() throws Exception {
-    try (SmtpSink sink = SmtpSink.builder().script(dev.egresskit.testkit.sink.SinkScript.normal()
-            .reply(dev.egresskit.testkit.sink.SinkScript.BANNER, "554 5.7.1 no")).build().start();
+    try (SmtpSink sink = SmtpSink.builder().script(dev.egresskit.sink.SinkScript.normal()
+            .reply(dev.egresskit.sink.SinkScript.BANNER, "554 5.7.1 no")).build().start();
          ScriptedSocks5Server proxy = new ScriptedSocks5Server(Mode.ACCEPT)) {
       EgressConnectException e = (EgressConnectException) Await.failure(
           SmtpProbe.create(connector).probe(source("s5-7", route(proxy.address(), null, null)),

@@ -1,6 +1,6 @@
 package dev.egresskit.core.cache;
 
-import dev.egresskit.core.spec.Durations;
+import dev.egresskit.core.grammar.Durations;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,9 +1,9 @@
 package dev.egresskit.core.health;
 
+import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.model.Trigger;
-import dev.egresskit.core.spec.Durations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

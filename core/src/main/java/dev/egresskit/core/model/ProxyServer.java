@@ -1,6 +1,6 @@
 package dev.egresskit.core.model;
 
-import dev.egresskit.core.spec.ProxyServers;
+import dev.egresskit.core.grammar.ProxyServers;
 import java.net.InetAddress;
 import java.util.Objects;
 

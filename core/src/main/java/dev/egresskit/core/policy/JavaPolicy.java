@@ -2,7 +2,6 @@ package dev.egresskit.core.policy;
 
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.core.spec.ScriptLocation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

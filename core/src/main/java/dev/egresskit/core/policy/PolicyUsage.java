@@ -1,6 +1,5 @@
 package dev.egresskit.core.policy;
 
-import dev.egresskit.core.spec.ScriptLocation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

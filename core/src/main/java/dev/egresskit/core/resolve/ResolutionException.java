@@ -1,6 +1,6 @@
 package dev.egresskit.core.resolve;
 
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,7 @@
 package dev.egresskit.core.resolve;
 
+import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.HealthRules;
@@ -9,7 +11,6 @@ import dev.egresskit.core.model.Route;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.model.Trigger;
-import dev.egresskit.core.spec.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,16 +49,16 @@ public final class SourceViews {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("name", source.name());
     source.ehloDomain().ifPresent(ehlo -> view.put("ehlo_domain", ehlo));
-    source.sourceAddress().ifPresent(ip -> view.put("source_address", IpText.of(ip)));
+    source.sourceAddress().ifPresent(ip -> view.put("source_address", IpLiterals.format(ip)));
     source.remotePort().ifPresent(port -> view.put("remote_port", port));
     Route route = source.route();
     if (route instanceof Route.HaProxy ha) {
       view.put("ha_proxy_server", serverText(ha.server()));
-      view.put("ha_proxy_source_address", IpText.of(ha.sourceAddress()));
+      view.put("ha_proxy_source_address", IpLiterals.format(ha.sourceAddress()));
     } else if (route instanceof Route.Socks5 socks) {
       view.put("socks5_proxy_server", serverText(socks.server()));
       socks.sourceAddress()
-          .ifPresent(ip -> view.put("socks5_proxy_source_address", IpText.of(ip)));
+          .ifPresent(ip -> view.put("socks5_proxy_source_address", IpLiterals.format(ip)));
       socks.credentials().ifPresent(credentials -> {
         view.put("socks5_proxy_username", credentials.username());
         view.put("socks5_proxy_password", Secret.REDACTED);
@@ -93,7 +94,7 @@ public final class SourceViews {
   /** A proxy server in KumoMTA's display form, with IPv6 in its short form. */
   static String serverText(ProxyServer server) {
     if (server instanceof ProxyServer.IpLiteral ip) {
-      String host = IpText.of(ip.address());
+      String host = IpLiterals.format(ip.address());
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + ip.port();
     }
     return server.toString();

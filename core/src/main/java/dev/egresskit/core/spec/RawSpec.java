@@ -1,5 +1,6 @@
 package dev.egresskit.core.spec;
 
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.core.spec.ScriptLocation;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

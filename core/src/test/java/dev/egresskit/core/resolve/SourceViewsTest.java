@@ -3,6 +3,7 @@ package dev.egresskit.core.resolve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.HealthRules;
@@ -116,14 +117,14 @@ class SourceViewsTest {
 
   @Test
   void ipv6AddressesUseTheShortForm() throws Exception {
-    assertThat(IpText.of(ip("2001:db8:0:0:0:0:0:1"))).isEqualTo("2001:db8::1");
-    assertThat(IpText.of(ip("::"))).isEqualTo("::");
-    assertThat(IpText.of(ip("::1"))).isEqualTo("::1");
-    assertThat(IpText.of(ip("fe80::"))).isEqualTo("fe80::");
-    assertThat(IpText.of(ip("2001:db8:0:1:0:0:0:1"))).isEqualTo("2001:db8:0:1::1");
-    assertThat(IpText.of(ip("2001:0:0:1:0:0:0:1"))).isEqualTo("2001:0:0:1::1");
-    assertThat(IpText.of(ip("2001:db8:1:2:3:4:0:5"))).isEqualTo("2001:db8:1:2:3:4:0:5");
-    assertThat(IpText.of(ip("2001:DB8::AB"))).isEqualTo("2001:db8::ab");
+    assertThat(IpLiterals.format(ip("2001:db8:0:0:0:0:0:1"))).isEqualTo("2001:db8::1");
+    assertThat(IpLiterals.format(ip("::"))).isEqualTo("::");
+    assertThat(IpLiterals.format(ip("::1"))).isEqualTo("::1");
+    assertThat(IpLiterals.format(ip("fe80::"))).isEqualTo("fe80::");
+    assertThat(IpLiterals.format(ip("2001:db8:0:1:0:0:0:1"))).isEqualTo("2001:db8:0:1::1");
+    assertThat(IpLiterals.format(ip("2001:0:0:1:0:0:0:1"))).isEqualTo("2001:0:0:1::1");
+    assertThat(IpLiterals.format(ip("2001:db8:1:2:3:4:0:5"))).isEqualTo("2001:db8:1:2:3:4:0:5");
+    assertThat(IpLiterals.format(ip("2001:DB8::AB"))).isEqualTo("2001:db8::ab");
     assertThat(SourceViews.serverText(new ProxyServer.IpLiteral(ip("2001:db8::25"), 25)))
         .isEqualTo("[2001:db8::25]:25");
     assertThat(SourceViews.serverText(new ProxyServer.HostName("proxy.example.com", 1080)))

@@ -2,7 +2,6 @@ package dev.egresskit.transport.spi;
 
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.transport.SourceAddressInfo;
 import java.net.InetSocketAddress;
 
 /**

@@ -2,10 +2,10 @@ package dev.egresskit.transport.strategy;
 
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.Route;
-import dev.egresskit.transport.SourceAddressInfo;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import dev.egresskit.transport.spi.HandshakeContext;
 import dev.egresskit.transport.spi.ProxyTarget;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.egresskit.transport.strategy;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.transport.spi.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -12,11 +12,11 @@ final class Families {
 
   static Optional<String> check(
       EgressSource source, String field, InetAddress address, InetSocketAddress destination) {
-    if (Addresses.sameFamily(address, destination.getAddress())) {
+    if (IpLiterals.sameFamily(address, destination.getAddress())) {
       return Optional.empty();
     }
     return Optional.of("Skipping " + source.name() + " because " + field + " "
-        + Addresses.format(address) + " address family does not match the destination address "
-        + "family " + Addresses.format(destination));
+        + IpLiterals.format(address) + " address family does not match the destination address "
+        + "family " + IpLiterals.format(destination));
   }
 }

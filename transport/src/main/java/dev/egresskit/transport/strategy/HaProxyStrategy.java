@@ -1,13 +1,13 @@
 package dev.egresskit.transport.strategy;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.Route;
-import dev.egresskit.transport.SourceAddressInfo;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.ConnectStrategy;
 import dev.egresskit.transport.spi.HandshakeContext;
 import dev.egresskit.transport.spi.ProxyTarget;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -57,7 +57,7 @@ final class HaProxyStrategy implements ConnectStrategy {
         .addListener((ChannelFuture f) -> {
           if (!f.isSuccess()) {
             context.fail(FailureKind.PROXY_PROTOCOL_ERROR, "failed to perform proxy handshake with "
-                + Addresses.format(context.transport()) + ": writing the PROXY v2 header failed: "
+                + IpLiterals.format(context.transport()) + ": writing the PROXY v2 header failed: "
                 + f.cause(), f.cause());
             return;
           }
@@ -72,7 +72,7 @@ final class HaProxyStrategy implements ConnectStrategy {
     HAProxyProxiedProtocol protocol = source instanceof Inet6Address
         ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4;
     return new HAProxyMessage(HAProxyProtocolVersion.V2, HAProxyCommand.PROXY, protocol,
-        Addresses.format(source), Addresses.format(destination.getAddress()), 0,
+        IpLiterals.format(source), IpLiterals.format(destination.getAddress()), 0,
         destination.getPort());
   }
 }

@@ -1,11 +1,11 @@
 package dev.egresskit.transport.strategy;
 
+import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.core.model.Socks5Credentials;
-import dev.egresskit.transport.SourceAddressInfo;
-import dev.egresskit.transport.spi.Addresses;
 import dev.egresskit.transport.spi.HandshakeContext;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -218,7 +218,7 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     Socks5AddressType addressType = target.getAddress() instanceof Inet6Address
         ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4;
     send(new DefaultSocks5CommandRequest(type, addressType,
-        Addresses.format(target.getAddress()), target.getPort()), phaseOf(state));
+        IpLiterals.format(target.getAddress()), target.getPort()), phaseOf(state));
   }
 
   private void onBind(Socks5CommandResponse reply) {
@@ -227,8 +227,8 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     }
     if (!reply.status().equals(Socks5CommandStatus.SUCCESS)) {
       fail(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind "
-          + Addresses.format(route.sourceAddress().orElseThrow()) + " via socks5 proxy "
-          + Addresses.format(context.transport()) + ": " + debug(reply), null);
+          + IpLiterals.format(route.sourceAddress().orElseThrow()) + " via socks5 proxy "
+          + IpLiterals.format(context.transport()) + ": " + debug(reply), null);
       return;
     }
     // The BIND reply's address is informational only (KumoMTA logs it).
@@ -241,10 +241,10 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!reply.status().equals(Socks5CommandStatus.SUCCESS)) {
-      String from = route.sourceAddress().map(Addresses::format).orElse("(proxy's choice)");
+      String from = route.sourceAddress().map(IpLiterals::format).orElse("(proxy's choice)");
       fail(FailureKind.DESTINATION_FAILED, "failed to connect " + from + " -> "
-          + Addresses.format(context.destination()) + " via socks5 proxy "
-          + Addresses.format(context.transport()) + ": " + debug(reply), null);
+          + IpLiterals.format(context.destination()) + " via socks5 proxy "
+          + IpLiterals.format(context.transport()) + ": " + debug(reply), null);
       return;
     }
     if (reply.bndAddrType().equals(Socks5AddressType.DOMAIN)) {

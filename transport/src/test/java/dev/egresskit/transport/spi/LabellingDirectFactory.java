@@ -1,7 +1,6 @@
 package dev.egresskit.transport.spi;
 
 import dev.egresskit.core.model.Route;
-import dev.egresskit.transport.SourceAddressInfo;
 import dev.egresskit.transport.strategy.DirectStrategyFactory;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

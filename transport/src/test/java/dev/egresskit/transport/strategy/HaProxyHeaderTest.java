@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Route;
-import dev.egresskit.transport.SourceAddressInfo;
 import dev.egresskit.transport.spi.HandshakeContext;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -2,8 +2,8 @@ package dev.egresskit.transport.strategy;
 
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.transport.SourceAddressInfo;
 import dev.egresskit.transport.spi.HandshakeContext;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -9,7 +9,7 @@ import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
-import dev.egresskit.transport.SourceAddressInfo;
+import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

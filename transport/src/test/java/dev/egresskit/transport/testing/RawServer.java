@@ -57,8 +57,9 @@ public final class RawServer implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
-        accepted.incrementAndGet();
+        // The peer first: a test that sees the count may read the peer at once.
         peers.add((InetSocketAddress) s.getRemoteSocketAddress());
+        accepted.incrementAndGet();
         sockets.add(s);
         Thread t = new Thread(() -> {
           try (s) {

@@ -3,7 +3,7 @@ package dev.egresskit.core.policy.support;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.KumoEvents;
 import dev.egresskit.core.policy.RegisteredEvent;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.ScriptLocation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

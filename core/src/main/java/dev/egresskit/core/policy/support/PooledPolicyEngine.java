@@ -1,14 +1,14 @@
 package dev.egresskit.core.policy.support;
 
+import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyEngine;
-import dev.egresskit.core.policy.PolicySettings;
-import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.PolicyException;
-import dev.egresskit.core.spec.Durations;
-import dev.egresskit.core.spec.ScriptLocation;
+import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.policy.ScriptLocation;
+import dev.egresskit.core.policy.SourceLookup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -32,7 +32,7 @@ public final class StartupEvents {
     });
     if (validating) {
       first.fire("validate_config", e -> usage.validationFailed(e.getMessage(),
-          e.location().orElse(new dev.egresskit.core.spec.ScriptLocation("?", 0))));
+          e.location().orElse(new dev.egresskit.core.policy.ScriptLocation("?", 0))));
     }
   }
 }

@@ -1,0 +1,283 @@
+package dev.egresskit.cli.bench;
+
+import dev.egresskit.cli.options.DurationConverter;
+import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.options.PolicyOptions;
+import dev.egresskit.cli.output.BadInputException;
+import dev.egresskit.cli.output.ExitCodes;
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.output.JobFailedException;
+import dev.egresskit.cli.output.Json;
+import dev.egresskit.cli.output.Routes;
+import dev.egresskit.cli.output.TextTable;
+import dev.egresskit.cli.run.AssembledRun;
+import dev.egresskit.cli.run.PolicyLoader;
+import dev.egresskit.cli.run.Resolvers;
+import dev.egresskit.core.health.FailureKind;
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.resolve.SourceResolver;
+import dev.egresskit.sink.SmtpSink;
+import dev.egresskit.transport.EgressConnectException;
+import dev.egresskit.transport.EgressConnector;
+import dev.egresskit.transport.SmtpProbe;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code egresskit bench connect}: N connection setups per source, with latency percentiles. */
+@Command(
+    name = "connect",
+    description = {
+      "Run N complete connection setups (connect, proxy handshake, banner, EHLO, QUIT) from"
+          + " each source to DEST, at most CONC at a time, and report p50/p90/p99/max latency"
+          + " and setups per second per source. Without DEST an embedded SMTP sink on"
+          + " 127.0.0.1 is used. Sources are resolved from the policy as for probe.",
+      ""
+    })
+final class BenchConnectCommand implements java.util.concurrent.Callable<Integer> {
+  private static final int MAX_COUNT = 1_000_000;
+  private static final int MAX_CONCURRENCY = 1024;
+
+  @ParentCommand BenchCommand parent;
+
+  @Mixin PolicyOptions policy;
+
+  @Option(names = {"-s", "--source"}, paramLabel = "NAME", required = true,
+      description = "A source to measure. Repeatable.")
+  List<String> sources;
+
+  @Parameters(paramLabel = "DEST[:PORT]", arity = "0..1",
+      description = "The SMTP server (default: an embedded sink on 127.0.0.1).")
+  String destination;
+
+  @Option(names = "-n", paramLabel = "N", defaultValue = "200",
+      description = "Setups per source (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "-c", paramLabel = "CONC", defaultValue = "1",
+      description = "Setups in flight at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
+      description = "Setups per source run first and not counted, so JIT compilation and"
+          + " first connections do not skew the figures (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Deadline of each setup (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Option(names = "--chart", paramLabel = "PNG",
+      description = "Also write the latency distribution per source as a PNG chart.")
+  Path chart;
+
+  /** What one source's series measured. */
+  record Series(String source, String route, double[] micros, LatencyStats stats,
+      Map<FailureKind, Integer> failures) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (count < 1 || count > MAX_COUNT) {
+      throw new BadInputException("-n must be 1.." + MAX_COUNT + ", got " + count);
+    }
+    if (warmup < 0 || warmup > MAX_COUNT) {
+      throw new BadInputException("--warmup must be 0.." + MAX_COUNT + ", got " + warmup);
+    }
+    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw new BadInputException("-c must be 1.." + MAX_CONCURRENCY + ", got " + concurrency);
+    }
+    Io io = parent.root.io();
+    AssembledRun session = parent.root.run();
+    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
+    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    List<EgressSource> resolved = new ArrayList<>();
+    for (String name : sources) {
+      resolved.add(resolver.resolve(name));
+    }
+    SmtpProbe probe = session.get(SmtpProbe.class);
+    List<Series> results = new ArrayList<>();
+    try (SmtpSink embedded = destination == null
+        ? SmtpSink.builder().threads(2).build().start() : null) {
+      InetSocketAddress dest = embedded != null ? embedded.address()
+          : Endpoints.destination(destination, EgressConnector.DEFAULT_SMTP_PORT);
+      try (ProgressBar progress = progressBar(io, resolved.size() * (long) count)) {
+        for (EgressSource source : resolved) {
+          if (warmup > 0) {
+            run(probe, source, dest, warmup, null);
+          }
+          results.add(run(probe, source, dest, count, progress));
+          if (embedded != null) {
+            embedded.clear(); // the sink keeps every session; a long run must not pile them up
+          }
+        }
+      }
+    }
+    if (chart != null) {
+      writeChart(results, chart);
+    }
+    if (json) {
+      Json.print(io.out(), report(results));
+    } else {
+      printTable(io, results);
+    }
+    io.out().flush();
+    boolean allOk = results.stream().allMatch(s -> s.failures().isEmpty());
+    return allOk ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+  }
+
+  private Series run(SmtpProbe probe, EgressSource source, InetSocketAddress dest, int count,
+      ProgressBar progress) throws InterruptedException {
+    double[] micros = new double[count];
+    Arrays.fill(micros, Double.NaN);
+    Map<FailureKind, Integer> failures = new EnumMap<>(FailureKind.class);
+    Semaphore inFlight = new Semaphore(concurrency);
+    CountDownLatch done = new CountDownLatch(count);
+    long bound = timeout.toMillis() + 5_000;
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      if (!inFlight.tryAcquire(bound, TimeUnit.MILLISECONDS)) {
+        throw new JobFailedException("bench connect: no setup of " + source.name()
+            + " finished within " + bound + " ms; giving up");
+      }
+      int slot = i;
+      long began = System.nanoTime();
+      probe.probe(source, dest, Optional.empty(), timeout).whenComplete((result, failure) -> {
+        if (failure == null) {
+          micros[slot] = (System.nanoTime() - began) / 1000.0;
+        } else {
+          FailureKind kind = kindOf(failure);
+          synchronized (failures) {
+            failures.merge(kind, 1, Integer::sum);
+          }
+        }
+        inFlight.release();
+        if (progress != null) {
+          progress.step();
+        }
+        done.countDown();
+      });
+    }
+    if (!done.await(bound, TimeUnit.MILLISECONDS)) {
+      throw new JobFailedException("bench connect: setups of " + source.name()
+          + " still running " + bound + " ms after the last one started");
+    }
+    long wall = System.nanoTime() - start;
+    double[] ok = Arrays.stream(micros).filter(m -> !Double.isNaN(m)).toArray();
+    synchronized (failures) {
+      return new Series(source.name(), Routes.kind(source.route()), ok,
+          LatencyStats.of(ok, wall), Map.copyOf(failures));
+    }
+  }
+
+  private static FailureKind kindOf(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof EgressConnectException e ? e.kind() : FailureKind.SMTP_FAILED;
+  }
+
+  private static ProgressBar progressBar(Io io, long total) {
+    if (!io.style().enabled()) {
+      return null; // a progress bar only makes sense on a terminal
+    }
+    return new ProgressBarBuilder().setTaskName("bench connect").setInitialMax(total)
+        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+  }
+
+  private Map<String, Object> report(List<Series> results) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("count", count);
+    out.put("concurrency", concurrency);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Series s : results) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("source", s.source());
+      row.put("route", s.route());
+      row.put("ok", s.stats().count());
+      row.put("failed", s.failures().values().stream().mapToInt(Integer::intValue).sum());
+      Map<String, Object> kinds = new LinkedHashMap<>();
+      s.failures().forEach((k, v) -> kinds.put(k.name(), v));
+      row.put("failures", kinds);
+      row.put("latency", s.stats().view());
+      rows.add(row);
+    }
+    out.put("sources", rows);
+    return out;
+  }
+
+  private void printTable(Io io, List<Series> results) {
+    io.out().println(io.style().bold("bench connect") + ": " + count + " setups per source, "
+        + concurrency + " at a time (latency in ms)");
+    TextTable table = new TextTable("source", "route", "ok", "failed", "p50", "p90", "p99",
+        "max", "setups/s");
+    for (Series s : results) {
+      LatencyStats st = s.stats();
+      int failed = s.failures().values().stream().mapToInt(Integer::intValue).sum();
+      table.row(s.source(), s.route(), Integer.toString(st.count()), Integer.toString(failed),
+          LatencyStats.ms(st.p50()), LatencyStats.ms(st.p90()), LatencyStats.ms(st.p99()),
+          LatencyStats.ms(st.max()), String.format("%.1f", st.perSecond()));
+    }
+    io.out().print(table.render(io.style()));
+    for (Series s : results) {
+      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + s.source()
+          + ": " + n + " failed with " + kind)));
+    }
+  }
+
+  /** Latency by percentile, one line per source: how the whole distribution compares. */
+  private static void writeChart(List<Series> results, Path file) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(900).height(540)
+        .title("Connection setup latency by source").xAxisTitle("percentile")
+        .yAxisTitle("latency (ms)").build();
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(100.0).setXAxisDecimalPattern("0")
+        .setXAxisTickMarkSpacingHint(90)
+        .setYAxisMin(0.0);
+    for (Series s : results) {
+      if (s.micros().length == 0) {
+        continue;
+      }
+      double[] sorted = s.micros().clone();
+      Arrays.sort(sorted);
+      double[] pct = new double[sorted.length];
+      double[] ms = new double[sorted.length];
+      for (int i = 0; i < sorted.length; i++) {
+        pct[i] = 100.0 * (i + 1) / sorted.length;
+        ms[i] = sorted[i] / 1000.0;
+      }
+      chart.addSeries(s.source() + " (" + s.route() + ")", pct, ms)
+          .setMarker(SeriesMarkers.NONE);
+    }
+    String name = file.toString();
+    BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4)
+        : name, BitmapEncoder.BitmapFormat.PNG);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.egresskit.cli.proxy;
+
+import dev.egresskit.cli.options.DurationConverter;
+import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.output.BadInputException;
+import dev.egresskit.cli.output.ExitCodes;
+import dev.egresskit.cli.output.Io;
+import dev.egresskit.cli.output.JobFailedException;
+import dev.egresskit.cli.run.AssembledRun;
+import dev.egresskit.cli.run.CommandContext;
+import dev.egresskit.cli.run.MetricsEndpoint;
+import dev.egresskit.proxy.ProxyCredentials;
+import dev.egresskit.proxy.ProxyTimeouts;
+import dev.egresskit.proxy.Socks5ProxyServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code egresskit proxy}: run the KumoProxy-compatible SOCKS5 server until interrupted. */
+@Command(
+    name = "proxy",
+    description = {
+      "Run the SOCKS5 proxy until interrupted (Ctrl-C). It speaks KumoProxy's dialect (BIND the"
+          + " requested source address, then CONNECT from it), which KumoMTA's and EgressKit's"
+          + " SOCKS5 sources with socks5_proxy_source_address use, and plain RFC 1928 CONNECT for"
+          + " standard clients. RFC 1929 users come from --users (lines made with"
+          + " 'egresskit proxy hash-password USER').",
+      "It refuses to listen beyond loopback without --require-auth, unless --allow-anonymous"
+          + " says the network is trusted: an open proxy lets anyone send from your addresses.",
+      ""
+    },
+    subcommands = HashPasswordCommand.class)
+public final class ProxyCommand implements Callable<Integer> {
+
+  @ParentCommand CommandContext root;
+
+  @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
+      converter = Endpoints.ListenConverter.class,
+      description = "Where to listen (default: ${DEFAULT-VALUE}; a bare port means 127.0.0.1).")
+  InetSocketAddress listen;
+
+  @Option(names = "--users", paramLabel = "FILE",
+      description = "The users file: one 'user:pbkdf2-sha256$...' line per user.")
+  Path users;
+
+  @Option(names = "--require-auth",
+      description = "Refuse clients that do not authenticate (needs --users). A client that"
+          + " offers username/password is always checked, as KumoProxy does.")
+  boolean requireAuth;
+
+  @Option(names = "--allow-anonymous",
+      description = "Allow listening on a non-loopback address without --require-auth.")
+  boolean allowAnonymous;
+
+  @Option(names = "--allow-source", paramLabel = "CIDR", split = ",",
+      description = "Networks a client may BIND as its source (e.g. 192.0.2.0/24); others are"
+          + " refused with reply 02. Default: any. Repeatable or comma separated.")
+  List<String> allowSources = new ArrayList<>();
+
+  @Option(names = "--allow-port", paramLabel = "PORT", split = ",",
+      description = "Destination ports a client may CONNECT to (e.g. 25,587); others are"
+          + " refused with reply 02. Default: any.")
+  List<Integer> allowPorts = new ArrayList<>();
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Close a relay with no traffic either way for this long (default 10m).")
+  Duration idleTimeout;
+
+  @Option(names = "--metrics", paramLabel = "ADDR:PORT",
+      converter = Endpoints.ListenConverter.class,
+      description = "Serve Prometheus metrics on http://ADDR:PORT/metrics (a bare port means"
+          + " 127.0.0.1): proxy_connections_*, proxy_bytes_*, JVM meters.")
+  InetSocketAddress metrics;
+
+  @Override
+  public Integer call() {
+    Io io = root.io();
+    if (!listen.getAddress().isLoopbackAddress() && !requireAuth && !allowAnonymous) {
+      throw new BadInputException("refusing to listen on " + Endpoints.format(listen)
+          + " without authentication: anyone who can reach it could send mail from your"
+          + " addresses. Add --users FILE --require-auth, or --allow-anonymous if only trusted"
+          + " hosts can reach it.");
+    }
+    if (requireAuth && users == null) {
+      throw new BadInputException("--require-auth needs --users FILE (no client could"
+          + " authenticate otherwise)");
+    }
+    AssembledRun session = root.run();
+    Socks5ProxyServer.Builder builder = session.get(Socks5ProxyServer.Builder.class)
+        .listen(listen)
+        .requireAuth(requireAuth);
+    try {
+      if (users != null) {
+        builder.credentials(ProxyCredentials.load(users));
+      }
+      if (!allowSources.isEmpty()) {
+        builder.allowSources(allowSources);
+      }
+      if (!allowPorts.isEmpty()) {
+        builder.allowDestinationPorts(new LinkedHashSet<>(allowPorts));
+      }
+      if (idleTimeout != null) {
+        builder.timeouts(ProxyTimeouts.defaults().withIdle(idleTimeout));
+      }
+    } catch (IOException e) {
+      throw new BadInputException("--users " + users + ": cannot read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+    Socks5ProxyServer proxy;
+    try {
+      proxy = session.own(builder.build().start());
+    } catch (IllegalStateException e) {
+      throw new JobFailedException("proxy: " + e.getMessage(), e);
+    }
+    if (metrics != null) {
+      MetricsEndpoint endpoint = session.own(
+          MetricsEndpoint.start(metrics, session.get(PrometheusMeterRegistry.class)));
+      io.err().println("metrics on http://" + Endpoints.format(endpoint.address()) + "/metrics");
+      io.lifecycle().started("metrics", endpoint.address());
+    }
+    io.err().println("SOCKS5 proxy listening on " + Endpoints.format(proxy.address())
+        + " (" + (requireAuth ? "authentication required" : users != null
+            ? "authentication optional" : "no authentication") + ", "
+        + proxy.transport() + "); Ctrl-C stops it");
+    io.err().flush();
+    io.lifecycle().started("proxy", proxy.address());
+    io.lifecycle().awaitStop();
+    io.err().println("proxy stopping: letting open relays finish");
+    io.err().flush();
+    return ExitCodes.OK;
+  }
+}

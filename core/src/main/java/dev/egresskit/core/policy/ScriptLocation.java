@@ -1,0 +1,28 @@
+package dev.egresskit.core.policy;
+
+import java.util.Objects;
+
+/**
+ * Where in a policy script something happened.
+ *
+ * @param script the script's file name as the user wrote it (for example {@code policy.lua})
+ * @param line   the 1-based line, or 0 when unknown
+ */
+public record ScriptLocation(String script, int line) {
+
+  /** For values built by Java code rather than by a script. */
+  public static final ScriptLocation JAVA = new ScriptLocation("<java>", 0);
+
+  public ScriptLocation {
+    Objects.requireNonNull(script, "script");
+    if (line < 0) {
+      throw new IllegalArgumentException("line must be >= 0: " + line);
+    }
+  }
+
+  /** {@code script:line}, or just {@code script} when the line is unknown. */
+  @Override
+  public String toString() {
+    return line > 0 ? script + ":" + line : script;
+  }
+}

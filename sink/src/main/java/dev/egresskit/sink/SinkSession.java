@@ -1,0 +1,70 @@
+package dev.egresskit.sink;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the sink saw in one finished session.
+ *
+ * @param id          sequence number, from 1, in order of connection
+ * @param peer        the TCP peer address (who really connected)
+ * @param local       the sink's own address for this session
+ * @param proxyHeader the PROXY header, when one was received
+ * @param ehlo        the name given with the last EHLO or HELO
+ * @param commands    every command line received, in order (DATA content excluded)
+ * @param messages    every message accepted with DATA
+ * @param duration    from accept to close
+ * @param endReason   why the session ended, e.g. {@code QUIT}, {@code client closed},
+ *                    {@code idle timeout}, {@code line too long}, {@code scripted disconnect}
+ * @param rejection   the bounded category, when the sink itself ended the session for a fault
+ */
+public record SinkSession(
+    long id,
+    InetSocketAddress peer,
+    InetSocketAddress local,
+    Optional<ProxyHeader> proxyHeader,
+    Optional<String> ehlo,
+    List<String> commands,
+    List<SinkMessage> messages,
+    Duration duration,
+    String endReason,
+    Optional<SinkRejection> rejection) {
+
+  public SinkSession {
+    Objects.requireNonNull(peer, "peer");
+    Objects.requireNonNull(local, "local");
+    Objects.requireNonNull(proxyHeader, "proxyHeader");
+    Objects.requireNonNull(ehlo, "ehlo");
+    commands = List.copyOf(commands);
+    messages = List.copyOf(messages);
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(endReason, "endReason");
+    Objects.requireNonNull(rejection, "rejection");
+  }
+
+  /**
+   * How the session ended, from a small fixed set (for metric labels; {@link #endReason()} has
+   * the details): {@code quit}, {@code client_closed}, {@code scripted}, or the rejection's name
+   * in lower case.
+   */
+  public String outcome() {
+    if (rejection.isPresent()) {
+      return rejection.get().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (endReason.equals("QUIT")) {
+      return "quit";
+    }
+    return endReason.startsWith("scripted") ? "scripted" : "client_closed";
+  }
+
+  /**
+   * The source address the sending side presented: the PROXY header's source when there was
+   * one, otherwise the TCP peer.
+   */
+  public InetSocketAddress effectiveSource() {
+    return proxyHeader.map(ProxyHeader::source).orElse(peer);
+  }
+}
