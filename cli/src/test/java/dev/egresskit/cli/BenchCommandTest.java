@@ -53,9 +53,26 @@ class BenchCommandTest {
       assertThat(latency.get("p99_us").asDouble())
           .isLessThanOrEqualTo(latency.get("max_us").asDouble());
       assertThat(latency.get("per_second").asDouble()).isPositive();
+      JsonNode client = row.get("client");
+      assertThat(client.get("cpu_us_per_setup").asDouble()).isPositive();
+      assertThat(client.get("cores_busy").asDouble()).isPositive();
+      assertThat(client.get("cores_available").asInt()).isBetween(1, 2);
+      assertThat(client.get("client_bound").isBoolean()).isTrue();
     }
     byte[] png = Files.readAllBytes(chart);
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  @Test
+  void connectPrintsTheClientsOwnCostAndRunsLockstepOnRequest() {
+    Path policy = Policies.write(dir, "policy.lua", LUA);
+
+    Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s", "ip-1",
+        "-n", "10", "--warmup", "0", "--socks5-lockstep");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("cpu/setup", "cores")
+        .containsPattern("ip-1 +direct +10 +0 .* [0-9.]+(µs|ms) +[0-9.]+/[12]");
   }
 
   @Test

@@ -21,10 +21,16 @@ import org.luaj.vm2.lib.DebugLib;
 final class CallTracker extends DebugLib {
   /** How many instructions run between two clock reads. */
   private static final int CHECK_EVERY = 1024;
+  /** The armed tracker of each thread, for library functions that loop in Java. */
+  private static final ThreadLocal<CallTracker> RUNNING = new ThreadLocal<>();
 
   private LuaClosure[] closures = new LuaClosure[32];
   private int[] pcs = new int[32];
   private LuaValue[][] stacks = new LuaValue[32][];
+  /** The code of the innermost frame if it is a Lua function (else null): read per instruction. */
+  private int[] topCode;
+  /** The tracker armed on this thread before this one (a nested resolution), restored after. */
+  private CallTracker outer;
   private int depth;
   private int countdown = CHECK_EVERY;
   private long deadlineNanos;
@@ -36,6 +42,9 @@ final class CallTracker extends DebugLib {
   /** The frame that just ended with a tail call ({@code return f(x)}), until Lua runs again. */
   private LuaClosure tailClosure;
   private int tailPc;
+  /** The innermost frame left other than by a return (a Java error unwinding), until Lua runs. */
+  private LuaClosure abandonedClosure;
+  private int abandonedPc;
 
   /** Installs this tracker as the interpreter's debug hook, without a {@code debug} table. */
   @Override
@@ -59,8 +68,14 @@ final class CallTracker extends DebugLib {
   @Override
   public void onInstruction(int pc, Varargs v, int top) {
     tailClosure = null;
+    abandonedClosure = null;
     if (depth > 0) {
       pcs[depth - 1] = pc;
+      int[] code = topCode;
+      if (code != null && pc >= 0 && pc < code.length
+          && Lua.GET_OPCODE(code[pc]) == Lua.OP_CONCAT) {
+        ConcatLimit.check(code[pc], stacks[depth - 1]);
+      }
     }
     if (expired) {
       // Sticky: pcall may catch the first error, the next instruction raises it again.
@@ -82,15 +97,23 @@ final class CallTracker extends DebugLib {
       LuaClosure c = closures[depth];
       closures[depth] = null;
       stacks[depth] = null;
+      LuaClosure caller = depth > 0 ? closures[depth - 1] : null;
+      topCode = caller != null ? caller.p.code : null;
       int pc = pcs[depth];
       // LuaJ runs the target of `return f(x)` after the frame has ended; remember the frame so a
       // kumo.* function called that way still knows its line.
-      if (c != null && pc >= 0 && pc < c.p.code.length
-          && Lua.GET_OPCODE(c.p.code[pc]) == Lua.OP_TAILCALL) {
+      int opcode = c != null && pc >= 0 && pc < c.p.code.length
+          ? Lua.GET_OPCODE(c.p.code[pc]) : -1;
+      if (opcode == Lua.OP_TAILCALL) {
         tailClosure = c;
         tailPc = pc;
       } else {
         tailClosure = null;
+      }
+      if (opcode >= 0 && opcode != Lua.OP_TAILCALL && opcode != Lua.OP_RETURN
+          && abandonedClosure == null) {
+        abandonedClosure = c;
+        abandonedPc = pc;
       }
     }
   }
@@ -158,6 +181,14 @@ final class CallTracker extends DebugLib {
     return (p.source != null ? p.source.tojstring() : "?") + ":" + line;
   }
 
+  /**
+   * Where a Java error (one LuaJ does not turn into a Lua error, such as OutOfMemoryError) was
+   * raised: the innermost Lua frame it unwound, or {@code fallback}.
+   */
+  ScriptLocation abandonedAt(ScriptLocation fallback) {
+    return abandonedClosure != null ? location(abandonedClosure.p, abandonedPc) : fallback;
+  }
+
   /** Remembers the current position as where the error being raised happened. */
   void recordError() {
     lastError = currentLocation(null);
@@ -188,11 +219,32 @@ final class CallTracker extends DebugLib {
     this.expired = false;
     this.lastError = null;
     this.armed = true;
+    this.outer = RUNNING.get();
+    RUNNING.set(this);
   }
 
   /** Stops the clock after a top-level call. */
   void disarm() {
     armed = false;
+    if (outer == null) {
+      RUNNING.remove();
+    } else {
+      RUNNING.set(outer);
+      outer = null;
+    }
+  }
+
+  /**
+   * For library functions that loop in Java, where {@link #onInstruction} cannot see them:
+   * raises the deadline error if the call running on this thread is past its deadline.
+   */
+  static void checkDeadlineOfThisThread() {
+    CallTracker tracker = RUNNING.get();
+    if (tracker != null && tracker.armed
+        && (tracker.expired || System.nanoTime() - tracker.deadlineNanos > 0)) {
+      tracker.expired = true;
+      throw new LuaError(tracker.deadlineText);
+    }
   }
 
   boolean armed() {
@@ -209,7 +261,9 @@ final class CallTracker extends DebugLib {
     java.util.Arrays.fill(closures, 0, depth, null);
     java.util.Arrays.fill(stacks, 0, depth, null);
     depth = 0;
+    topCode = null;
     tailClosure = null;
+    abandonedClosure = null;
   }
 
   private void push(LuaClosure c, LuaValue[] stack) {
@@ -220,6 +274,7 @@ final class CallTracker extends DebugLib {
     }
     closures[depth] = c;
     stacks[depth] = stack;
+    topCode = c != null ? c.p.code : null;
     pcs[depth] = 0;
     depth++;
   }

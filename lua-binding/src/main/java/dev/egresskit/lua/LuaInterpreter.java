@@ -208,6 +208,14 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
             + Durations.format(deadline) + " (the policy handler deadline) and was stopped", where);
       }
       throw new PolicyException(message, where, cause);
+    } catch (OutOfMemoryError e) {
+      // The last line of defence: growth spread over many instructions (a table of strings kept
+      // alive) filled the heap before the deadline. The allocation that failed is this call's, so
+      // dropping the interpreter frees what it held; the caller gets an error, the JVM lives on.
+      broken = true;
+      ScriptLocation where = tracker.abandonedAt(new ScriptLocation(scriptName, 0));
+      throw new DeadlineExceeded(where + ": " + deadlineWhat + " ran out of memory ("
+          + e.getMessage() + ") and was stopped", where);
     } catch (StackOverflowError e) {
       broken = true;
       throw new DeadlineExceeded(scriptName + ": " + what + " overflowed the stack (endless"

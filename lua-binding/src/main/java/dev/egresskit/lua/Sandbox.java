@@ -69,6 +69,8 @@ final class Sandbox {
     Lua54Library.install(globals);
     globals.set("load", new TextOnlyLoad(globals));
     globals.set("print", new LogPrint(globals, tracker));
+    BoundedBaseLib.install(globals);
+    BoundedTableLib.install(globals);
     LuaC.install(globals);
     globals.load(tracker);
     return globals;
@@ -80,38 +82,8 @@ final class Sandbox {
         new LuaValue[] {LuaValue.valueOf("loaded"), new LuaTable()}));
     LuaTable string = (LuaTable) new StringLib().call(LuaValue.valueOf("string"), scratch);
     string.set("dump", Blocked.function("string.dump"));
-    string.set("rep", new BoundedRep(string.get("rep")));
+    BoundedStringLib.install(string);
     return string;
-  }
-
-  /** The longest string {@code string.rep} may build: far beyond any policy's needs. */
-  static final long MAX_REP_BYTES = 16L * 1024 * 1024;
-
-  /**
-   * {@code string.rep} with a bound on the result: one call of the stock function can allocate
-   * gigabytes in a single step, which no instruction-counting deadline can interrupt.
-   */
-  private static final class BoundedRep extends VarArgFunction {
-    private final LuaValue rep;
-
-    BoundedRep(LuaValue rep) {
-      this.rep = rep;
-    }
-
-    @Override
-    public Varargs invoke(Varargs args) {
-      long unit = args.checkstring(1).length();
-      long count = Math.max(0, args.checklong(2));
-      long separator = args.isnoneornil(3) ? 0 : args.checkstring(3).length();
-      // Checked in this order so the product below cannot overflow.
-      boolean huge = count > MAX_REP_BYTES && (unit != 0 || separator != 0);
-      long total = huge || count == 0 ? 0 : unit * count + separator * (count - 1);
-      if (huge || total > MAX_REP_BYTES) {
-        throw new LuaError("string.rep: the result would be larger than the sandbox's limit"
-            + " of " + MAX_REP_BYTES + " bytes");
-      }
-      return rep.invoke(args);
-    }
   }
 
   /** {@code load(chunk [, chunkname [, mode [, env]]])} for source text only. */
@@ -125,14 +97,11 @@ final class Sandbox {
     @Override
     public Varargs invoke(Varargs args) {
       LuaValue chunk = args.arg1();
-      LuaString text;
-      if (chunk.isstring()) {
-        text = chunk.checkstring();
-      } else if (chunk.isfunction()) {
-        text = readPieces(chunk);
-      } else {
+      if (!chunk.isstring()) {
+        // BoundedBaseLib has read a reader function's pieces into a string already.
         return argerror(1, "a string or a function expected, got " + chunk.typename());
       }
+      LuaString text = chunk.checkstring();
       LuaValue mode = args.arg(3);
       if (!mode.isnil() && mode.checkjstring().indexOf('t') < 0) {
         return varargsOf(NIL, BINARY_REFUSED);
@@ -154,18 +123,6 @@ final class Sandbox {
         return function;
       } catch (LuaError e) {
         return varargsOf(NIL, valueOf(e.getMessage()));
-      }
-    }
-
-    private static LuaString readPieces(LuaValue reader) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      while (true) {
-        LuaValue piece = reader.call();
-        if (piece.isnil() || piece.length() == 0) {
-          return LuaString.valueOf(out.toByteArray());
-        }
-        LuaString s = piece.checkstring();
-        out.write(s.m_bytes, s.m_offset, s.m_length);
       }
     }
   }

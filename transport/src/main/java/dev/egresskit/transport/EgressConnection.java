@@ -6,6 +6,7 @@ import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,10 +24,13 @@ public final class EgressConnection implements AutoCloseable {
   private final SourceAddressInfo reportedSource;
   private final PhaseTimings timings;
   private final String proxyText;
+  private final ConnectAttempt attempt;
 
   EgressConnection(
       Channel channel, Handoff handoff, EgressSource source, InetSocketAddress destination,
-      SourceAddressInfo reportedSource, PhaseTimings timings, String proxyText) {
+      SourceAddressInfo reportedSource, PhaseTimings timings, String proxyText,
+      ConnectAttempt attempt) {
+    this.attempt = attempt;
     this.channel = channel;
     this.handoff = handoff;
     this.source = source;
@@ -34,6 +38,14 @@ public final class EgressConnection implements AutoCloseable {
     this.reportedSource = reportedSource;
     this.timings = timings;
     this.proxyText = proxyText;
+  }
+
+  /**
+   * Takes over the connect deadline, still pending, when called on the event loop while the
+   * connection is being handed over (see {@link ConnectAttempt#adoptDeadline}); else null.
+   */
+  ScheduledFuture<?> adoptDeadline(Runnable action) {
+    return attempt.adoptDeadline(action);
   }
 
   /** The configured proxy as error messages name it, or {@code "no proxy"}. */

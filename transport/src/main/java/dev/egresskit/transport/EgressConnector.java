@@ -5,10 +5,11 @@ import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.transport.spi.ConnectStrategy;
+import dev.egresskit.transport.spi.ProxyTarget;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -18,7 +19,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Ticker;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,6 +67,8 @@ public final class EgressConnector implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean epoll;
   private final ChannelGroup channels;
+  private final Ticker ticker;
+  private final boolean lockstepHandshakes;
   private volatile boolean closed;
 
   private EgressConnector(Builder b) {
@@ -80,8 +86,10 @@ public final class EgressConnector implements AutoCloseable {
     }
     this.epoll = b.nativeTransport && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(
-        b.eventLoopThreads, new DefaultThreadFactory("egress-io", true), io);
+    this.ticker = b.ticker;
+    this.lockstepHandshakes = b.lockstepHandshakes;
+    this.group = TickingEventLoops.create(b.eventLoopThreads,
+        new DefaultThreadFactory("egress-io", true), io, b.ticker);
     this.channels = new DefaultChannelGroup("egress-connections", GlobalEventExecutor.INSTANCE);
   }
 
@@ -138,26 +146,68 @@ public final class EgressConnector implements AutoCloseable {
     }
     InetSocketAddress target = effectiveDestination(source, destination);
     ConnectStrategy strategy = strategies.factoryFor(source.route()).create(source.route());
-    String proxy = strategy.proxy().map(p -> p.server().toString()).orElse("no proxy");
     if (health.suspendedUntil(source.name()).isPresent()) {
       // Spec §2.2a: fail fast, and do not count this as another health event.
       return CompletableFuture.failedFuture(new EgressConnectException(
-          FailureKind.SOURCE_SUSPENDED, strategy.protocol(), proxy, IpLiterals.format(target),
-          "source " + source.name() + " is unhealthy and suspended", null));
+          FailureKind.SOURCE_SUSPENDED, strategy.protocol(), proxyText(strategy),
+          IpLiterals.format(target), "source " + source.name() + " is unhealthy and suspended",
+          null));
     }
     Optional<String> mismatch = strategy.checkDestination(source, target);
     if (mismatch.isPresent()) {
       EgressConnectException e = new EgressConnectException(FailureKind.FAMILY_MISMATCH,
-          strategy.protocol(), proxy, IpLiterals.format(target), mismatch.get(), null);
+          strategy.protocol(), proxyText(strategy), IpLiterals.format(target), mismatch.get(),
+          null);
       health.recordFailure(source, e.kind());
       return CompletableFuture.failedFuture(e);
     }
-    return new ConnectAttempt(this, source, strategy, target, timeout, group.next()).start();
+    return new ConnectAttempt(this, source, strategy, target, timeout, loopForCaller()).start();
+  }
+
+  /**
+   * The caller's own event loop when it is one of this connector's (a connection opened from
+   * another connection's callback then starts at once, with no hand-off between threads), else
+   * the next loop in turn.
+   */
+  private EventLoop loopForCaller() {
+    EventExecutor current = ThreadExecutorMap.currentExecutor();
+    if (current instanceof EventLoop loop && loop.parent() == group) {
+      return loop;
+    }
+    return group.next();
+  }
+
+  /** The configured proxy as error messages name it, or {@code "no proxy"}. */
+  String proxyText(ConnectStrategy strategy) {
+    Optional<ProxyTarget> proxy = strategy.proxy();
+    return proxy.isEmpty() ? "no proxy" : proxy.get().server().toString();
+  }
+
+  /** The time source of this connector's deadlines and timings. */
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /** Whether proxy handshakes wait for each reply before the next request (see the builder). */
+  boolean lockstepHandshakes() {
+    return lockstepHandshakes;
   }
 
   /** {@code "epoll"} or {@code "nio"}: the transport this connector's event loops use. */
   public String transportName() {
     return epoll ? "epoll" : "nio";
+  }
+
+  /**
+   * Runs every task due on the event loops now, then returns (bounded to a few seconds): a test
+   * that advanced a mock {@link Builder#ticker} calls it so the deadlines that fell due fire.
+   */
+  void settleEventLoops() throws InterruptedException {
+    for (int round = 0; round < 2; round++) { // the second round runs after the due tasks
+      for (EventExecutor loop : group) {
+        loop.submit(() -> { }).await(5, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /** The number of this connector's channels that are open now (a leak check for tests). */
@@ -206,8 +256,34 @@ public final class EgressConnector implements AutoCloseable {
     private int eventLoopThreads;
     private boolean nativeTransport = true;
     private ClassLoader classLoader = EgressConnector.class.getClassLoader();
+    private Ticker ticker = Ticker.systemTicker();
+    private boolean lockstepHandshakes;
 
     private Builder() {}
+
+    /**
+     * The time source of every deadline and phase timing (default the system ticker). The
+     * connector's event loops schedule on it, so a test can pass {@link
+     * Ticker#newMockTicker()} and advance time instead of waiting.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Whether proxy handshakes send each request only after the previous reply (default false).
+     * By default SOCKS5 is sent in one flight when the method is known in advance: the greeting
+     * offers only the one method the source will use ({@code 00} without credentials, {@code 02}
+     * with), and the RFC 1929 frame, BIND and CONNECT follow at once; replies are read in order.
+     * True restores KumoMTA's lock-step exchange (greeting offering {@code 00} and, with
+     * credentials, {@code 02}), for servers that read more than one request at a time and drop
+     * the rest.
+     */
+    public Builder lockstepHandshakes(boolean lockstep) {
+      this.lockstepHandshakes = lockstep;
+      return this;
+    }
 
     /** Where failures are recorded and suspension is looked up; default {@link SourceHealth#disabled()}. */
     public Builder health(SourceHealth health) {

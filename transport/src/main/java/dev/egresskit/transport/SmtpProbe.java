@@ -79,7 +79,7 @@ public final class SmtpProbe {
         : source.ehloDomain().isPresent()
             ? checkName("ehlo_domain of source " + source.name(), source.ehloDomain().get())
             : hostName();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = connector.ticker().nanoTime() + timeout.toNanos();
     return connector.connect(source, destination, timeout).thenCompose(connection -> {
       CompletableFuture<ProbeResult> result = new CompletableFuture<>();
       SmtpSession session = new SmtpSession(connection, ehlo, maxReplyLines, deadline, timeout,

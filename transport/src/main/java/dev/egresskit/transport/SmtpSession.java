@@ -4,7 +4,7 @@ import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -61,10 +61,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    phaseStart = System.nanoTime();
-    long remaining = deadlineNanos - phaseStart;
-    deadlineTask = ctx.executor().schedule(this::onDeadline, Math.max(0, remaining),
-        TimeUnit.NANOSECONDS);
+    phaseStart = ctx.executor().ticker().nanoTime();
+    // The probe's deadline is the connect deadline (one timeout covers both): take over that
+    // timer when it is handed over, else (attached later) schedule one for what remains.
+    deadlineTask = connection.adoptDeadline(this::onDeadline);
+    if (deadlineTask == null) {
+      long remaining = deadlineNanos - phaseStart;
+      deadlineTask = ctx.executor().schedule(this::onDeadline, Math.max(0, remaining),
+          TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
@@ -99,7 +104,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     int code = Integer.parseInt(line.substring(0, 3));
     List<String> lines = List.copyOf(reply);
     reply.clear();
-    long now = System.nanoTime();
+    long now = ctx.executor().ticker().nanoTime();
     switch (state) {
       case BANNER:
         if (code != 220) {
@@ -137,7 +142,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
   }
 
   private void write(String command) {
-    ctx.writeAndFlush(Unpooled.copiedBuffer(command + "\r\n", StandardCharsets.US_ASCII))
+    // A pooled buffer of the channel's allocator: epoll writes it without another copy.
+    ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), command + "\r\n"))
         .addListener(f -> {
           if (!f.isSuccess()) {
             fail("failed to send " + command.split(" ")[0] + ": "

@@ -47,6 +47,21 @@ class Socks5ConnectTest {
   @Test
   void bindThenConnectMakesTheProxyDialFromTheRequestedSource(@TempDir Path dir)
       throws Exception {
+    // KumoMTA's lock-step exchange, byte for byte.
+    try (EgressConnector lockstep = EgressConnector.builder().eventLoopThreads(1).health(health)
+        .lockstepHandshakes(true).build()) {
+      bindThenConnect(lockstep, dir, "greeting 05020002");
+    }
+  }
+
+  @Test
+  void inOneFlightTheGreetingOffersOnlyUsernamePasswordAndTheRestFollows(@TempDir Path dir)
+      throws Exception {
+    bindThenConnect(connector, dir, "greeting 050102");
+  }
+
+  private void bindThenConnect(EgressConnector connector, Path dir, String greeting)
+      throws Exception {
     Path pw = dir.resolve("pw");
     Files.writeString(pw, "hunter2\n");
     try (SmtpSink sink = SmtpSink.builder().build().start();
@@ -61,7 +76,7 @@ class Socks5ConnectTest {
       assertThat(session.peer().getAddress()).as("the proxy dialled from the BIND address")
           .isEqualTo(ip("127.0.0.7"));
       assertThat(session.ehlo()).contains("mta1.socks.test");
-      assertThat(proxy.log()).containsExactly("greeting 05020002", "auth kumo/hunter2",
+      assertThat(proxy.log()).containsExactly(greeting, "auth kumo/hunter2",
           "BIND 127.0.0.7:0", "CONNECT 127.0.0.1:" + sink.address().getPort());
       assertThat(result.protocol()).isEqualTo("socks5");
       assertThat(result.reportedSource().address()).isEqualTo(session.peer());

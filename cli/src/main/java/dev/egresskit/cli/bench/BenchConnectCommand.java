@@ -10,7 +10,9 @@ import dev.egresskit.cli.output.JobFailedException;
 import dev.egresskit.cli.output.Json;
 import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.TextTable;
+import dev.egresskit.cli.output.Timing;
 import dev.egresskit.cli.run.AssembledRun;
+import dev.egresskit.cli.run.Connectors;
 import dev.egresskit.cli.run.PolicyLoader;
 import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.health.FailureKind;
@@ -18,7 +20,6 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
 import dev.egresskit.sink.SmtpSink;
-import dev.egresskit.transport.EgressConnectException;
 import dev.egresskit.transport.EgressConnector;
 import dev.egresskit.transport.SmtpProbe;
 import java.io.IOException;
@@ -27,15 +28,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -93,6 +88,12 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       description = "Deadline of each setup (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(names = "--socks5-lockstep",
+      description = "Send each SOCKS5 request only after the previous reply, with KumoMTA's"
+          + " greeting, instead of the whole exchange in one flight (for proxies that drop"
+          + " pipelined requests).")
+  boolean socks5Lockstep;
+
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
@@ -102,7 +103,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
 
   /** What one source's series measured. */
   record Series(String source, String route, double[] micros, LatencyStats stats,
-      Map<FailureKind, Integer> failures) {}
+      Map<FailureKind, Integer> failures, ClientCost cost) {}
 
   @Override
   public Integer call() throws Exception {
@@ -124,6 +125,9 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       resolved.add(resolver.resolve(name));
     }
     SmtpProbe probe = session.get(SmtpProbe.class);
+    if (socks5Lockstep) {
+      probe = session.get(Connectors.class).lockstepProbe();
+    }
     List<Series> results = new ArrayList<>();
     try (SmtpSink embedded = destination == null
         ? SmtpSink.builder().threads(2).build().start() : null) {
@@ -156,52 +160,10 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
 
   private Series run(SmtpProbe probe, EgressSource source, InetSocketAddress dest, int count,
       ProgressBar progress) throws InterruptedException {
-    double[] micros = new double[count];
-    Arrays.fill(micros, Double.NaN);
-    Map<FailureKind, Integer> failures = new EnumMap<>(FailureKind.class);
-    Semaphore inFlight = new Semaphore(concurrency);
-    CountDownLatch done = new CountDownLatch(count);
-    long bound = timeout.toMillis() + 5_000;
-    long start = System.nanoTime();
-    for (int i = 0; i < count; i++) {
-      if (!inFlight.tryAcquire(bound, TimeUnit.MILLISECONDS)) {
-        throw new JobFailedException("bench connect: no setup of " + source.name()
-            + " finished within " + bound + " ms; giving up");
-      }
-      int slot = i;
-      long began = System.nanoTime();
-      probe.probe(source, dest, Optional.empty(), timeout).whenComplete((result, failure) -> {
-        if (failure == null) {
-          micros[slot] = (System.nanoTime() - began) / 1000.0;
-        } else {
-          FailureKind kind = kindOf(failure);
-          synchronized (failures) {
-            failures.merge(kind, 1, Integer::sum);
-          }
-        }
-        inFlight.release();
-        if (progress != null) {
-          progress.step();
-        }
-        done.countDown();
-      });
-    }
-    if (!done.await(bound, TimeUnit.MILLISECONDS)) {
-      throw new JobFailedException("bench connect: setups of " + source.name()
-          + " still running " + bound + " ms after the last one started");
-    }
-    long wall = System.nanoTime() - start;
-    double[] ok = Arrays.stream(micros).filter(m -> !Double.isNaN(m)).toArray();
-    synchronized (failures) {
-      return new Series(source.name(), Routes.kind(source.route()), ok,
-          LatencyStats.of(ok, wall), Map.copyOf(failures));
-    }
-  }
-
-  private static FailureKind kindOf(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    return cause instanceof EgressConnectException e ? e.kind() : FailureKind.SMTP_FAILED;
+    ConnectSeries.Outcome o = new ConnectSeries(probe, source, dest, timeout, count, progress)
+        .run(concurrency, Math.min(concurrency, Connectors.EVENT_LOOP_THREADS));
+    return new Series(source.name(), Routes.kind(source.route()), o.micros(),
+        LatencyStats.of(o.micros(), o.wallNanos()), o.failures(), o.cost());
   }
 
   private static ProgressBar progressBar(Io io, long total) {
@@ -227,6 +189,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       s.failures().forEach((k, v) -> kinds.put(k.name(), v));
       row.put("failures", kinds);
       row.put("latency", s.stats().view());
+      row.put("client", s.cost().view());
       rows.add(row);
     }
     out.put("sources", rows);
@@ -237,15 +200,27 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     io.out().println(io.style().bold("bench connect") + ": " + count + " setups per source, "
         + concurrency + " at a time (latency in ms)");
     TextTable table = new TextTable("source", "route", "ok", "failed", "p50", "p90", "p99",
-        "max", "setups/s");
+        "max", "setups/s", "cpu/setup", "cores");
     for (Series s : results) {
       LatencyStats st = s.stats();
       int failed = s.failures().values().stream().mapToInt(Integer::intValue).sum();
       table.row(s.source(), s.route(), Integer.toString(st.count()), Integer.toString(failed),
           LatencyStats.ms(st.p50()), LatencyStats.ms(st.p90()), LatencyStats.ms(st.p99()),
-          LatencyStats.ms(st.max()), String.format("%.1f", st.perSecond()));
+          LatencyStats.ms(st.max()), String.format("%.1f", st.perSecond()),
+          Double.isNaN(s.cost().cpuMicrosPerOp()) ? "-"
+              : Timing.micros(Math.round(s.cost().cpuMicrosPerOp())),
+          Double.isNaN(s.cost().coresBusy()) ? "-"
+              : String.format("%.2f/%d", s.cost().coresBusy(), s.cost().coresAvailable()));
     }
     io.out().print(table.render(io.style()));
+    for (Series s : results) {
+      if (s.cost().clientBound()) {
+        io.out().println(io.style().red("  warning: " + s.source() + ": the client kept "
+            + String.format("%.2f", s.cost().coresBusy()) + " of the " + s.cost().coresAvailable()
+            + " core(s) its event loops can use busy: the rate measures this process (client"
+            + (destination == null ? " and embedded sink" : "") + "), not the route"));
+      }
+    }
     for (Series s : results) {
       s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + s.source()
           + ": " + n + " failed with " + kind)));

@@ -17,14 +17,14 @@ final class TransportModule extends AbstractModule {
 
   @Provides
   @Singleton
-  EgressConnector connector(SourceHealthTracker health, Plugins plugins, Closer closer) {
-    return closer.register(EgressConnector.builder()
-        .health(health)
-        .classLoader(plugins.loader())
-        // Probes are sequential and short: a couple of threads is plenty, and keeps a CLI run
-        // light on a busy machine.
-        .eventLoopThreads(2)
-        .build());
+  Connectors connectors(SourceHealthTracker health, Plugins plugins, Closer closer) {
+    return new Connectors(health, plugins, closer);
+  }
+
+  @Provides
+  @Singleton
+  EgressConnector connector(Connectors connectors) {
+    return connectors.shared();
   }
 
   @Provides

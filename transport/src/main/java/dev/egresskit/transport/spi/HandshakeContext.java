@@ -24,6 +24,15 @@ public interface HandshakeContext {
   InetSocketAddress transport();
 
   /**
+   * Whether the strategy must wait for each reply before sending its next request (the
+   * connector's {@code lockstepHandshakes} setting). When false a strategy may send requests
+   * whose replies it can predict in one flight and read the replies in order.
+   */
+  default boolean lockstep() {
+    return false;
+  }
+
+  /**
    * Names what the handshake is waiting for now, e.g. {@code "waiting for the SOCKS5 method
    * reply"}. A deadline that passes during the handshake quotes it.
    */

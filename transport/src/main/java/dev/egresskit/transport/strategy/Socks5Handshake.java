@@ -14,9 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandRequest;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialRequest;
-import io.netty.handler.codec.socksx.v5.Socks5AddressDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5AddressType;
 import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
 import io.netty.handler.codec.socksx.v5.Socks5ClientEncoder;
@@ -31,21 +29,22 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthResponseDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The client side of SOCKS5 as KumoMTA speaks it (spec §2.5): greeting offering no-auth first and
- * username/password when configured; RFC 1929; then, with a SOCKS5 source address, BIND(source,
- * port 0) followed by CONNECT(destination) on the same connection (KumoProxy's dialect), or a
- * plain CONNECT without one. Requests are encoded by Netty's {@link Socks5ClientEncoder}, replies
- * decoded by Netty's decoders, swapped per step; {@link Socks5VersionGuard} checks each reply's
- * version byte first.
+ * The client side of SOCKS5 (spec §2.5): greeting; RFC 1929; then, with a SOCKS5 source address,
+ * BIND(source, port 0) followed by CONNECT(destination) on the same connection (KumoProxy's
+ * dialect), or a plain CONNECT without one. By default the whole exchange leaves in one flight
+ * (the greeting offers only the method the source uses) and {@link Socks5ReplyFramer} cuts the
+ * replies apart; in lock-step ({@link HandshakeContext#lockstep()}) each request waits for the
+ * previous reply and the greeting offers no-auth first and username/password when configured,
+ * as KumoMTA does. Requests are encoded by Netty's {@link Socks5ClientEncoder}, replies decoded
+ * by Netty's decoders, swapped per step; {@link Socks5VersionGuard} checks each reply's version
+ * byte first.
  */
 final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   static final String ENCODER = "socks5-encoder";
@@ -53,43 +52,43 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   static final String DECODER = "socks5-decoder";
   static final String HANDLER = "socks5-handshake";
 
-  /** KumoMTA's status names (the {@code socksv5} crate's Debug text), by REP byte. */
-  private static final List<String> STATUS = List.of("Success", "ServerFailure",
-      "ConnectionNotAllowed", "NetworkUnreachable", "HostUnreachable", "ConnectionRefused",
-      "TtlExpired", "CommandNotSupported", "AddrtypeNotSupported");
 
-  /** Netty's address decoder, restricted to the three types RFC 1928 defines. */
-  private static final Socks5AddressDecoder ADDRESSES = (type, in) -> {
-    if (type != Socks5AddressType.IPv4 && type != Socks5AddressType.IPv6
-        && type != Socks5AddressType.DOMAIN) {
-      throw new Socks5ProtocolException(
-          String.format("invalid address type %02X", type.byteValue() & 0xff));
-    }
-    return Socks5AddressDecoder.DEFAULT.decodeAddress(type, in);
-  };
 
-  private enum State { METHOD, AUTH, BIND, CONNECT, DONE }
+
 
   private final HandshakeContext context;
   private final Route.Socks5 route;
   private final Socks5VersionGuard guard = new Socks5VersionGuard();
+  private final boolean lockstep;
   private ChannelHandlerContext ctx;
-  private State state = State.METHOD;
+  private Socks5Texts.Step state = Socks5Texts.Step.METHOD;
 
   private Socks5Handshake(HandshakeContext context, Route.Socks5 route) {
     this.context = context;
     this.route = route;
+    this.lockstep = context.lockstep();
   }
 
-  /** Adds the codec and this handler before the connector's hand-off and sends the greeting. */
+  /**
+   * Adds the codec and this handler before the connector's hand-off and sends the greeting, or
+   * (unless the context asks for lock-step) the whole exchange in one flight.
+   */
   static void install(Channel channel, HandshakeContext context, Route.Socks5 route) {
     Socks5Handshake handshake = new Socks5Handshake(context, route);
     ChannelPipeline p = channel.pipeline();
     p.addBefore(HandshakeContext.HANDOFF, ENCODER, Socks5ClientEncoder.DEFAULT);
+    if (!handshake.lockstep) {
+      p.addBefore(HandshakeContext.HANDOFF, Socks5ReplyFramer.NAME,
+          new Socks5ReplyFramer(handshake.expectedReplies()));
+    }
     p.addBefore(HandshakeContext.HANDOFF, GUARD, handshake.guard);
     p.addBefore(HandshakeContext.HANDOFF, DECODER, new Socks5InitialResponseDecoder());
     p.addBefore(HandshakeContext.HANDOFF, HANDLER, handshake);
-    handshake.sendGreeting();
+    if (handshake.lockstep) {
+      handshake.sendGreeting();
+    } else {
+      handshake.sendAll();
+    }
   }
 
   @Override
@@ -105,23 +104,63 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     send(new DefaultSocks5InitialRequest(methods), "waiting for the SOCKS5 method reply");
   }
 
+  /** The replies of a one-flight exchange, in order. */
+  private List<Socks5ReplyFramer.Reply> expectedReplies() {
+    List<Socks5ReplyFramer.Reply> replies = new ArrayList<>(4);
+    replies.add(Socks5ReplyFramer.Reply.METHOD);
+    if (route.credentials().isPresent()) {
+      replies.add(Socks5ReplyFramer.Reply.AUTH);
+    }
+    if (route.sourceAddress().isPresent()) {
+      replies.add(Socks5ReplyFramer.Reply.COMMAND);
+    }
+    replies.add(Socks5ReplyFramer.Reply.COMMAND);
+    return replies;
+  }
+
+  /**
+   * One flight: the greeting offering only the method we will use, the RFC 1929 frame, BIND and
+   * CONNECT, written together and flushed once; the replies are then read in order.
+   */
+  private void sendAll() {
+    Optional<Socks5Credentials> credentials = route.credentials();
+    ByteBuf auth = null;
+    if (credentials.isPresent()) {
+      auth = credentialsFrame(credentials.get());
+      if (auth == null) {
+        return; // failed; nothing was sent
+      }
+    }
+    expectVersion5();
+    write(credentials.isPresent() ? Socks5Requests.OFFER_PASSWORD : Socks5Requests.OFFER_NO_AUTH);
+    if (auth != null) {
+      write(auth);
+    }
+    Optional<InetAddress> source = route.sourceAddress();
+    if (source.isPresent()) {
+      write(Socks5Requests.command(Socks5CommandType.BIND, new InetSocketAddress(source.get(), 0)));
+    }
+    send(Socks5Requests.command(Socks5CommandType.CONNECT, context.destination()),
+        Socks5Texts.phaseOf(Socks5Texts.Step.METHOD));
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      if (state == State.DONE) {
+      if (state == Socks5Texts.Step.DONE) {
         return; // already failed; the channel is closing
       }
-      if (msg instanceof Socks5InitialResponse r && state == State.METHOD) {
+      if (msg instanceof Socks5InitialResponse r && state == Socks5Texts.Step.METHOD) {
         onMethod(r);
-      } else if (msg instanceof Socks5PasswordAuthResponse r && state == State.AUTH) {
+      } else if (msg instanceof Socks5PasswordAuthResponse r && state == Socks5Texts.Step.AUTH) {
         onAuth(r);
-      } else if (msg instanceof Socks5CommandResponse r && state == State.BIND) {
+      } else if (msg instanceof Socks5CommandResponse r && state == Socks5Texts.Step.BIND) {
         onBind(r);
-      } else if (msg instanceof Socks5CommandResponse r && state == State.CONNECT) {
+      } else if (msg instanceof Socks5CommandResponse r && state == Socks5Texts.Step.CONNECT) {
         onConnect(r);
       } else {
         fail(FailureKind.PROXY_PROTOCOL_ERROR, "unexpected data from the proxy while "
-            + phaseOf(state), null);
+            + Socks5Texts.phaseOf(state), null);
       }
     } finally {
       ReferenceCountUtil.release(msg);
@@ -138,55 +177,44 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       return;
     }
     Socks5AuthMethod method = reply.authMethod();
-    if (method.equals(Socks5AuthMethod.NO_AUTH)) {
+    boolean withCredentials = route.credentials().isPresent();
+    if (method.equals(Socks5AuthMethod.NO_AUTH) && (lockstep || !withCredentials)) {
       afterAuthentication();
-    } else if (method.equals(Socks5AuthMethod.PASSWORD) && route.credentials().isPresent()) {
-      sendCredentials(route.credentials().get());
+    } else if (method.equals(Socks5AuthMethod.PASSWORD) && withCredentials) {
+      expectAuthReply();
+      if (lockstep) {
+        ByteBuf frame = credentialsFrame(route.credentials().get());
+        if (frame != null) {
+          send(frame, Socks5Texts.phaseOf(Socks5Texts.Step.AUTH));
+        }
+      } else {
+        context.enterPhase(Socks5Texts.phaseOf(Socks5Texts.Step.AUTH));
+      }
     } else if (method.equals(Socks5AuthMethod.PASSWORD)) {
       fail(FailureKind.PROXY_AUTH_REJECTED,
           "server responded with UsernamePassword method when we didn't ask for it", null);
+    } else if (method.equals(Socks5AuthMethod.NO_AUTH)) {
+      fail(FailureKind.PROXY_AUTH_REJECTED,
+          "server responded with NoAuth method when we offered only UsernamePassword", null);
     } else {
       fail(FailureKind.PROXY_AUTH_REJECTED,
-          "incompatible SOCKS5 authentication " + methodName(method.byteValue() & 0xff), null);
+          "incompatible SOCKS5 authentication " + Socks5Texts.methodName(method.byteValue() & 0xff), null);
     }
   }
 
-  private void sendCredentials(Socks5Credentials credentials) {
-    String password;
+  private void expectAuthReply() {
+    ctx.pipeline().replace(DECODER, DECODER, new Socks5PasswordAuthResponseDecoder());
+    guard.expect(0x01, b -> "invalid SOCKS5 UsernamePassword response packet [" + b + "]");
+    state = Socks5Texts.Step.AUTH;
+  }
+
+  /** The RFC 1929 frame, or null after failing the handshake (the password is never sent then). */
+  private ByteBuf credentialsFrame(Socks5Credentials credentials) {
     try {
-      // Read now, on every handshake: a file-backed password may have been rotated.
-      password = credentials.password().reveal();
-    } catch (Exception e) {
-      // The reader's own words (the policy's read rule says why a file is refused); they name
-      // the file, never its content.
-      fail(FailureKind.SECRET_UNAVAILABLE, "failed to retrieve socks5 password: "
-          + (e instanceof java.io.IOException && e.getMessage() != null ? e.getMessage()
-              : e.getClass().getSimpleName() + " for " + credentials.password()), e);
-      return;
-    }
-    byte[] user = credentials.username().getBytes(StandardCharsets.UTF_8);
-    byte[] pass = password.getBytes(StandardCharsets.UTF_8);
-    try {
-      if (user.length > 255) {
-        fail(FailureKind.PROXY_PROTOCOL_ERROR, "username is too long for SOCKS5 protocol", null);
-        return;
-      }
-      if (pass.length > 255) {
-        // KumoMTA reuses the username text here; naming the right field is clearer.
-        fail(FailureKind.PROXY_PROTOCOL_ERROR, "password is too long for SOCKS5 protocol", null);
-        return;
-      }
-      // RFC 1929 frame written here rather than by Socks5ClientEncoder, which encodes the
-      // credentials as ASCII; KumoProxy expects UTF-8 bytes, with lengths counted in bytes.
-      ByteBuf frame = ctx.alloc().buffer(3 + user.length + pass.length);
-      frame.writeByte(0x01).writeByte(user.length).writeBytes(user)
-          .writeByte(pass.length).writeBytes(pass);
-      ctx.pipeline().replace(DECODER, DECODER, new Socks5PasswordAuthResponseDecoder());
-      guard.expect(0x01, b -> "invalid SOCKS5 UsernamePassword response packet [" + b + "]");
-      state = State.AUTH;
-      send(frame, phaseOf(State.AUTH));
-    } finally {
-      Arrays.fill(pass, (byte) 0);
+      return Rfc1929Frame.encode(ctx.alloc(), credentials);
+    } catch (Rfc1929Frame.Unusable e) {
+      fail(e.kind(), e.getMessage(), e.getCause());
+      return null;
     }
   }
 
@@ -204,21 +232,23 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   private void afterAuthentication() {
     Optional<InetAddress> source = route.sourceAddress();
     if (source.isPresent()) {
-      state = State.BIND;
+      state = Socks5Texts.Step.BIND;
       sendCommand(Socks5CommandType.BIND, new InetSocketAddress(source.get(), 0));
     } else {
-      state = State.CONNECT;
+      state = Socks5Texts.Step.CONNECT;
       sendCommand(Socks5CommandType.CONNECT, context.destination());
     }
   }
 
+  /** Arms the decoder for the command reply; sends the request too in lock-step. */
   private void sendCommand(Socks5CommandType type, InetSocketAddress target) {
-    ctx.pipeline().replace(DECODER, DECODER, new Socks5CommandResponseDecoder(ADDRESSES));
+    ctx.pipeline().replace(DECODER, DECODER, new Socks5CommandResponseDecoder(Socks5Requests.ADDRESSES));
     expectVersion5();
-    Socks5AddressType addressType = target.getAddress() instanceof Inet6Address
-        ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4;
-    send(new DefaultSocks5CommandRequest(type, addressType,
-        IpLiterals.format(target.getAddress()), target.getPort()), phaseOf(state));
+    if (lockstep) {
+      send(Socks5Requests.command(type, target), Socks5Texts.phaseOf(state));
+    } else {
+      context.enterPhase(Socks5Texts.phaseOf(state));
+    }
   }
 
   private void onBind(Socks5CommandResponse reply) {
@@ -228,11 +258,11 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     if (!reply.status().equals(Socks5CommandStatus.SUCCESS)) {
       fail(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind "
           + IpLiterals.format(route.sourceAddress().orElseThrow()) + " via socks5 proxy "
-          + IpLiterals.format(context.transport()) + ": " + debug(reply), null);
+          + IpLiterals.format(context.transport()) + ": " + Socks5Texts.debug(reply), null);
       return;
     }
     // The BIND reply's address is informational only (KumoMTA logs it).
-    state = State.CONNECT;
+    state = Socks5Texts.Step.CONNECT;
     sendCommand(Socks5CommandType.CONNECT, context.destination());
   }
 
@@ -244,7 +274,7 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       String from = route.sourceAddress().map(IpLiterals::format).orElse("(proxy's choice)");
       fail(FailureKind.DESTINATION_FAILED, "failed to connect " + from + " -> "
           + IpLiterals.format(context.destination()) + " via socks5 proxy "
-          + IpLiterals.format(context.transport()) + ": " + debug(reply), null);
+          + IpLiterals.format(context.transport()) + ": " + Socks5Texts.debug(reply), null);
       return;
     }
     if (reply.bndAddrType().equals(Socks5AddressType.DOMAIN)) {
@@ -256,9 +286,12 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       fail(FailureKind.PROXY_PROTOCOL_ERROR, "invalid bound address " + reply.bndAddr(), null);
       return;
     }
-    state = State.DONE;
+    state = Socks5Texts.Step.DONE;
     ChannelPipeline p = ctx.pipeline();
     p.remove(this);
+    if (!lockstep) {
+      p.remove(Socks5ReplyFramer.NAME);
+    }
     p.remove(DECODER);
     p.remove(GUARD);
     p.remove(ENCODER);
@@ -268,7 +301,7 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
 
   private boolean invalidStatus(Socks5CommandResponse reply) {
     int status = reply.status().byteValue() & 0xff;
-    if (status < STATUS.size()) {
+    if (status < Socks5Texts.STATUS.size()) {
       return false;
     }
     fail(FailureKind.PROXY_PROTOCOL_ERROR, String.format("invalid status %02X", status), null);
@@ -283,9 +316,15 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     return true;
   }
 
+  /** Writes {@code message} after anything {@link #write written} before, and flushes. */
   private void send(Object message, String phase) {
     context.enterPhase(phase);
     ctx.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+  }
+
+  /** Writes without flushing: one flight leaves in one flush (one segment on the wire). */
+  private void write(Object message) {
+    ctx.write(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
   }
 
   private void expectVersion5() {
@@ -293,7 +332,7 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(FailureKind kind, String reason, Throwable cause) {
-    state = State.DONE;
+    state = Socks5Texts.Step.DONE;
     context.fail(kind, reason, cause);
   }
 
@@ -306,32 +345,6 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     String detail = cause.getMessage() == null ? cause.getClass().getSimpleName()
         : cause.getMessage();
     return (cause instanceof DecoderException ? "invalid SOCKS5 reply while "
-        : "I/O error while ") + phaseOf(state) + ": " + detail;
-  }
-
-  private static String phaseOf(State state) {
-    switch (state) {
-      case METHOD: return "waiting for the SOCKS5 method reply";
-      case AUTH: return "waiting for the SOCKS5 username/password reply";
-      case BIND: return "waiting for the SOCKS5 BIND reply";
-      case CONNECT: return "waiting for the SOCKS5 CONNECT reply";
-      default: return "finishing the SOCKS5 handshake";
-    }
-  }
-
-  /** The {@code socksv5} crate's names, as KumoMTA prints them. */
-  static String methodName(int method) {
-    switch (method) {
-      case 0x00: return "NoAuth";
-      case 0x01: return "GssApi";
-      case 0x02: return "UsernamePassword";
-      case 0xff: return "NoAcceptableMethod";
-      default: return String.format("Other(0x%02X)", method);
-    }
-  }
-
-  private static String debug(Socks5CommandResponse reply) {
-    return "SocksV5Response { status: " + STATUS.get(reply.status().byteValue() & 0xff)
-        + ", host: " + reply.bndAddr() + ", port: " + reply.bndPort() + " }";
+        : "I/O error while ") + Socks5Texts.phaseOf(state) + ": " + detail;
   }
 }

@@ -8,8 +8,9 @@ import java.util.function.IntFunction;
 /**
  * Checks the first byte of each SOCKS5 reply before Netty's decoder sees it. Netty's decoders
  * report a wrong version only as decimal text inside a {@code DecoderException}; the spec's
- * errors quote the byte (e.g. {@code invalid SOCKS version 04, expected 05}). Replies are always
- * solicited one at a time, so the first byte after {@link #expect} is the reply's version byte.
+ * errors quote the byte (e.g. {@code invalid SOCKS version 04, expected 05}). Each reply reaches it
+ * alone (solicited one at a time, or cut apart by {@link Socks5ReplyFramer}), so the first byte
+ * after {@link #expect} is the reply's version byte.
  */
 final class Socks5VersionGuard extends ChannelInboundHandlerAdapter {
   private int expected = -1;

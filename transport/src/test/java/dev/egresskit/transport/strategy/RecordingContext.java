@@ -21,6 +21,8 @@ final class RecordingContext implements HandshakeContext {
   FailureKind failedKind;
   String failedReason;
   int outcomes;
+  /** The existing byte-exact cases are KumoMTA's lock-step exchange; one-flight tests clear it. */
+  boolean lockstep = true;
 
   RecordingContext(EgressSource source, InetSocketAddress destination, InetSocketAddress transport) {
     this.source = source;
@@ -53,6 +55,11 @@ final class RecordingContext implements HandshakeContext {
   @Override
   public InetSocketAddress transport() {
     return transport;
+  }
+
+  @Override
+  public boolean lockstep() {
+    return lockstep;
   }
 
   @Override
