@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -24,9 +25,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The source cache. A hit through {@link SourceResolver#resolve} is measured beside the two
- * floors it is built on ({@code ConcurrentHashMap.get}, a bare Caffeine {@code getIfPresent},
- * and Caffeine configured like the resolver's cache: bounded with a per-entry lifetime); a miss ({@code ttl = 0}) runs the handler every time, in Java, Lua and
+ * The source cache. A hit through {@link SourceResolver#resolve} is measured beside the floors:
+ * {@code ConcurrentHashMap.get}, the same plus one shared {@link LongAdder#increment()} (the
+ * least a counted lookup can cost: the target's baseline), a bare Caffeine {@code getIfPresent},
+ * and Caffeine bounded with a per-entry lifetime (the cache's implementation before
+ * {@code lruttl}); a miss
+ * ({@code ttl = 0}) runs the handler every time, in Java, Lua and
  * JavaScript; {@code resolveSameNameUncacheable} makes every thread miss the same name at once,
  * which exercises single-flight under contention. {@link SuiteRunner} runs the suite at 1 and 2
  * threads.
@@ -35,6 +39,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class CacheBenchmarks extends BenchmarkDefaults {
 
   private ConcurrentHashMap<String, EgressSource> map;
+  private final LongAdder counted = new LongAdder();
   private Cache<String, EgressSource> caffeine;
   private Cache<String, EgressSource> caffeineExpiring;
   private SourceResolver cachedJava;
@@ -99,6 +104,13 @@ public class CacheBenchmarks extends BenchmarkDefaults {
   @Benchmark
   public EgressSource concurrentHashMapGet(NameCursor cursor) {
     return map.get(cursor.next());
+  }
+
+  @Benchmark
+  public EgressSource concurrentHashMapGetCounted(NameCursor cursor) {
+    EgressSource source = map.get(cursor.next());
+    counted.increment();
+    return source;
   }
 
   @Benchmark

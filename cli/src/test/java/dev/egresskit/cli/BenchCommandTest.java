@@ -112,6 +112,11 @@ class BenchCommandTest {
     assertThat(report.get("policies")).hasSize(2);
     for (JsonNode row : report.get("policies")) {
       assertThat(row.get("load_ms").asDouble()).isPositive();
+      assertThat(row.get("cold_load_ms").asDouble()).isPositive();
+      // One more interpreter fits whenever the pool (one per CPU) has room for it.
+      if (Runtime.getRuntime().availableProcessors() > 1) {
+        assertThat(row.get("extra_interpreter_ms").asDouble()).isPositive();
+      }
       assertThat(row.get("call").get("count").asInt()).isEqualTo(200);
       assertThat(row.get("alloc_bytes_per_call").asLong()).isPositive();
     }

@@ -105,7 +105,7 @@ class ResolveCommandTest {
     assertThat(uncached.exitCode()).isZero();
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("--cache nope: no such cache implementation (available:"
-        + " caffeine, uncached)");
+        + " lruttl, uncached)");
   }
 
   @Test

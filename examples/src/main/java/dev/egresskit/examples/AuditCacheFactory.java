@@ -43,9 +43,9 @@ public final class AuditCacheFactory implements SourceCacheFactory {
   @Override
   public <V> SourceCache<V> create(CacheSetup<V> setup) {
     // Delegate to the built-in implementation, found the same way EgressKit finds it.
-    SourceCacheFactory caffeine =
-        SourceCaches.factory(CacheSettings.CAFFEINE, SourceCacheFactory.class.getClassLoader());
-    return new AuditCache<>(caffeine.create(setup), sink(), Clock.systemUTC());
+    SourceCacheFactory builtIn =
+        SourceCaches.factory(CacheSettings.LRUTTL, SourceCacheFactory.class.getClassLoader());
+    return new AuditCache<>(builtIn.create(setup), sink(), Clock.systemUTC());
   }
 
   /** Where lines go; a file is opened per line (append), so nothing stays open. */

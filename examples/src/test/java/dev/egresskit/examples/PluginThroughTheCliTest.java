@@ -105,7 +105,7 @@ class PluginThroughTheCliTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--cache audit: no such cache implementation (available:"
-        + " caffeine, uncached)");
+        + " lruttl, uncached)");
   }
 
   @Test

@@ -43,7 +43,9 @@ final class JsErrors {
       if (kumo != null) {
         return new PolicyException(kumo.message(), kumo.location(), kumo.cause());
       }
-      ScriptLocation at = location(ne.getFileName(), ne.getLineNumber(), fallback);
+      ScriptLocation at = JsRuntime.BOOTSTRAP_NAME.equals(ne.getFileName())
+          ? policyFrame(ne, fallback) // thrown by a bounded built-in the bootstrap installed
+          : location(ne.getFileName(), ne.getLineNumber(), fallback);
       String message = plainErrorMessage(ne.getEcmaError());
       if (message == null) {
         message = String.valueOf(ne.getMessage());
@@ -81,11 +83,21 @@ final class JsErrors {
   }
 
   private static KumoBridge.Failure kumoFailure(Object ecmaError, KumoBridge bridge) {
-    if (ecmaError instanceof ScriptObjectMirror error
+    if (bridge != null && ecmaError instanceof ScriptObjectMirror error
         && error.getMember("__kumo_failure__") instanceof Number id) {
       return bridge.failure(id.intValue());
     }
     return null;
+  }
+
+  /** The innermost policy line on the stack of {@code failure}. */
+  static ScriptLocation policyFrame(Throwable failure, ScriptLocation fallback) {
+    for (StackTraceElement frame : NashornException.getScriptFrames(failure)) {
+      if (frame.getFileName() != null && !JsRuntime.BOOTSTRAP_NAME.equals(frame.getFileName())) {
+        return new ScriptLocation(frame.getFileName(), Math.max(frame.getLineNumber(), 0));
+      }
+    }
+    return fallback;
   }
 
   private static ScriptLocation location(String file, int line, ScriptLocation fallback) {

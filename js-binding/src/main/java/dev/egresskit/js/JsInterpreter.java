@@ -1,5 +1,6 @@
 package dev.egresskit.js;
 
+import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.DefinedSources;
 import dev.egresskit.core.policy.Hook;
@@ -13,17 +14,26 @@ import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import javax.script.CompiledScript;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
 /**
- * One independently loaded JavaScript engine: the sandbox, the {@code kumo} object, and the
- * handlers and definitions the policy's top level registered. Used by one thread at a time (the
- * interpreter pool guarantees it).
+ * One independently loaded copy of a JavaScript policy: a sandboxed global of the policy's
+ * shared {@link JsRuntime}, the {@code kumo} object, and the handlers and definitions the
+ * policy's top level registered. Used by one thread at a time (the interpreter pool guarantees
+ * it).
+ *
+ * <p>Every top-level call (the top level itself, a handler) runs on the calling thread under the
+ * handler deadline: the policy's compiled code carries {@link DeadlineChecks}, which throw once
+ * the deadline has passed. Such a call fails with {@code script:line: <what> did not finish
+ * within <deadline> (the policy handler deadline) and was stopped}, and the interpreter reports
+ * itself {@linkplain #broken() broken} (its state may be half updated).
  */
 final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private final String scriptName;
@@ -34,34 +44,40 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private final HandlerRegistry<ScriptObjectMirror> handlers = new HandlerRegistry<>();
   private final DefinedSources defined = new DefinedSources();
   private final ScriptLocation unknownLine;
+  private final Deadline deadline = new Deadline();
+  private final Duration deadlineLimit;
   private SourceLookup lookup;
   private int running;
   private boolean broken;
 
-  private JsInterpreter(String scriptName, PolicyFiles files, PolicyUsage usage) {
+  private JsInterpreter(JsRuntime runtime, String scriptName, PolicyFiles files,
+      Duration deadlineLimit, PolicyUsage usage) {
     this.scriptName = scriptName;
     this.files = files;
     this.usage = usage;
+    this.deadlineLimit = deadlineLimit;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
-    this.sandbox = JsSandbox.create(bridge);
+    this.sandbox = JsSandbox.create(runtime, bridge, deadline);
   }
 
   /**
-   * Creates an engine and runs the policy's top level in it.
+   * Creates a global in {@code runtime} and runs the policy's top level in it, under the
+   * deadline.
    *
+   * @param policy     the policy, compiled by {@code runtime} with its deadline checks
    * @param scriptName the policy's file name, as errors show it
-   * @param source     the policy's text
-   * @throws PolicyException if the script does not compile or its top level fails
+   * @param validating whether to set {@code _VALIDATING_CONFIG} as {@code kumod --validate} does
+   * @throws PolicyException if the top level fails or runs past the deadline
    */
-  static JsInterpreter load(String scriptName, String source, PolicyFiles files,
-      boolean validating, PolicyUsage usage) {
-    JsInterpreter interpreter = new JsInterpreter(scriptName, files, usage);
+  static JsInterpreter load(JsRuntime runtime, CompiledScript policy, String scriptName,
+      PolicyFiles files, Duration deadline, boolean validating, PolicyUsage usage) {
+    JsInterpreter interpreter = new JsInterpreter(runtime, scriptName, files, deadline, usage);
     if (validating) {
-      interpreter.run(() -> interpreter.sandbox.eval("<validating>",
+      interpreter.run("validation mode", () -> interpreter.sandbox.eval("<validating>",
           "var _VALIDATING_CONFIG = true;"));
     }
-    interpreter.run(() -> interpreter.sandbox.eval(scriptName, source));
+    interpreter.run("the top level of " + scriptName, () -> interpreter.sandbox.run(policy));
     return interpreter;
   }
 
@@ -76,7 +92,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     for (HandlerRegistry.Handler<ScriptObjectMirror> handler : handlers.handlers(event)) {
       Object returned = null;
       try (HandlerRegistry.RunningScope scope = handlers.enter(event)) {
-        returned = run(() -> handler.function().call(null));
+        returned = run("the " + event + " handler", () -> handler.function().call(null));
       } catch (PolicyException e) {
         failures.accept(e);
       }
@@ -117,7 +133,8 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     this.lookup = Objects.requireNonNull(lookup, "lookup");
     HandlerRegistry.RunningScope scope = handlers.enter(hook);
     try {
-      Object result = run(() -> handler.function().call(null, argument));
+      Object result = run(hook.eventName() + " handler for '" + argument + "'",
+          () -> handler.function().call(null, argument));
       Object javaResult = JsValues.isAbsent(result) ? null
           : result instanceof MadeValue made ? made.made() : result;
       return KumoBuilders.acceptResult(hook, argument, javaResult, JsValues.typeName(result),
@@ -137,10 +154,18 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     return broken;
   }
 
-  /** Runs script code, translating its failures; failures are forgotten per top-level call. */
-  private Object run(Callable<Object> call) {
-    if (running == 0) {
+  /**
+   * Runs script code, translating its failures. The outermost call arms the deadline (a nested
+   * one, a handler run for {@code kumo.invoke_get_egress_source}, keeps it) and starts with no
+   * remembered {@code kumo} failures.
+   *
+   * @param what the call as the deadline error names it
+   */
+  private Object run(String what, Callable<Object> call) {
+    boolean outermost = running == 0;
+    if (outermost) {
       bridge.clearFailures();
+      deadline.arm(deadlineLimit.toNanos());
     }
     running++;
     try {
@@ -148,11 +173,37 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     } catch (StackOverflowError e) {
       broken = true;
       throw JsErrors.translate(e, bridge, unknownLine);
+    } catch (OutOfMemoryError e) {
+      // A single huge request fails at once, before the heap is exhausted: the policy failed,
+      // not the MTA. This global is not trusted again.
+      broken = true;
+      throw new PolicyException(unknownLine + ": " + what + " ran out of memory ("
+          + e.getMessage() + ") and was stopped", unknownLine);
     } catch (Exception e) {
+      if (deadline.expired()) {
+        broken = true;
+        ScriptLocation where = stoppedAt(e);
+        throw new PolicyException(where + ": " + what + " did not finish within "
+            + Durations.format(deadlineLimit) + " (the policy handler deadline) and was stopped",
+            where);
+      }
       throw JsErrors.translate(e, bridge, unknownLine);
     } finally {
       running--;
+      if (outermost) {
+        deadline.disarm();
+      }
     }
+  }
+
+  /** The policy line whose check found the deadline passed. */
+  private ScriptLocation stoppedAt(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof Deadline.Stopped) {
+        return JsErrors.policyFrame(t, unknownLine);
+      }
+    }
+    return unknownLine;
   }
 
   // ---------------------------------------------------------------- the kumo functions
@@ -223,7 +274,8 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public ScriptSource loadScript(Object path, ScriptLocation at) {
     String relative = string("load", "path", path);
-    return new ScriptSource(relative, files.readText("load", relative));
+    return new ScriptSource(relative,
+        DeadlineChecks.instrument(relative, files.readText("load", relative)));
   }
 
   private SourceLookup lookup(String function) {

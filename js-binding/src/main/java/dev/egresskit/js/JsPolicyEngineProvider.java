@@ -18,13 +18,18 @@ import java.util.Set;
  * no access to Java classes, no {@code exit}/{@code quit}, and {@code load} limited to files in the
  * policy's folder.
  *
- * <p>{@link PolicySettings#handlerDeadline()}: Nashorn has no instruction hook and ignores
- * interrupts, so each top-level handler call runs on a worker thread and the caller waits at most
- * the deadline. Past it the caller gets an error naming the handler and the script, the engine is
- * discarded and replaced, and the worker is stopped with {@code Thread.stop}. A script that
- * catches that stop and loops on cannot be ended by anything inside the JVM: its worker stays busy
- * (and is logged), but the caller and the other engines are not held up. Endless recursion fails
- * the call with a stack overflow, and that engine is replaced too.
+ * <p>{@link PolicySettings#handlerDeadline()}: handlers and the top level run on the calling
+ * thread. The policy is rewritten once at load ({@link DeadlineChecks}) so that every loop
+ * iteration, function entry, {@code catch} and {@code finally} passes a cheap check that throws
+ * once the deadline has passed and keeps throwing, so the script cannot catch the stop. The call
+ * then fails with {@code policy.js:LINE: <handler> did not finish within <deadline> (the policy
+ * handler deadline) and was stopped}, and that interpreter is replaced. {@code eval} and the
+ * {@code Function} constructor are refused (their code would carry no checks); built-ins that
+ * loop in Java over an array's length or build a string in one step refuse sizes over 16 Mi
+ * elements. One thing cannot be stopped: a single regular-expression match (Nashorn's Joni
+ * matcher has no hook and ignores interrupts), so a catastrophically backtracking pattern runs
+ * to its end and the handler is stopped at its next check after it. Endless recursion fails the
+ * call with a stack overflow, and that interpreter is replaced too.
  */
 public final class JsPolicyEngineProvider implements PolicyEngineProvider {
 

@@ -98,7 +98,7 @@ final class KumoBridge extends AbstractJSObject {
   ScriptLocation callerLocation() {
     for (StackTraceElement frame : NashornException.getScriptFrames(new Throwable())) {
       String file = frame.getFileName();
-      if (file != null && !JsSandbox.BOOTSTRAP_NAME.equals(file)) {
+      if (file != null && !JsRuntime.BOOTSTRAP_NAME.equals(file)) {
         return new ScriptLocation(file, Math.max(frame.getLineNumber(), 0));
       }
     }
@@ -119,9 +119,9 @@ final class KumoBridge extends AbstractJSObject {
     members.put(name, new Function(name, (args, at) -> {
       try {
         return body.apply(args, at);
-      } catch (NashornException e) {
+      } catch (NashornException | Deadline.Stopped e) {
         // A script error raised while converting the argument (e.g. by a getter) keeps its own
-        // location and value.
+        // location and value; a deadline stop is never turned into a catchable kumo error.
         throw e;
       } catch (RuntimeException e) {
         return record(e, at);

@@ -5,7 +5,9 @@
  * {@code kumo.define_egress_source}, {@code kumo.invoke_get_egress_source},
  * {@code kumo.invoke_get_egress_pool}, {@code kumo.json_load}, {@code kumo.toml_load}).
  *
- * <p>Engines are sandboxed by allow-list (no Java access of any kind, no {@code exit}/{@code quit},
- * {@code load} restricted to the policy folder) and never shared between threads.
+ * <p>Interpreters are sandboxed by allow-list (no Java access of any kind, no
+ * {@code exit}/{@code quit}, no {@code eval}, {@code load} restricted to the policy folder), never
+ * shared between threads, and stopped at the handler deadline on the calling thread by checks
+ * compiled into the policy.
  */
 package dev.egresskit.js;

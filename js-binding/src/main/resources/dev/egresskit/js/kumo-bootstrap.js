@@ -11,8 +11,14 @@
  * names the policy's own file and line. A hidden, non-enumerable `__kumo_failure__` property
  * lets Java find the original failure (its location and cause) even if a policy catches the
  * error and throws it again.
+ *
+ * It also installs the two functions the deadline checks call (DeadlineChecks.java puts the
+ * calls into every loop, function, catch and finally of the policy): `tick` asks the Java clock
+ * only every 256th time, `late` every time. Both throw once the handler's deadline has passed.
+ * `eval` and the `Function` constructor are refused: code made at run time would carry no
+ * checks.
  */
-(function (global, bridge) {
+(function (global, bridge, deadline) {
   'use strict';
 
   var FAILED = bridge.FAILED;
@@ -96,6 +102,120 @@
       return parse(checked(tomlLoad(path)));
     }
   };
+
+  var budget = 0;
+  function tick() {
+    if (--budget < 0) {
+      budget = 255;
+      deadline();
+    }
+  }
+  function late() {
+    deadline();
+  }
+  defineProperty(global, '__egresskit_tick__', {
+    value: tick, writable: false, enumerable: false, configurable: false
+  });
+  defineProperty(global, '__egresskit_late__', {
+    value: late, writable: false, enumerable: false, configurable: false
+  });
+
+  // Code made from text at run time would run without deadline checks: refuse it, keeping
+  // `f instanceof Function` and Function.prototype working.
+  var TypeErrorType = TypeError;
+  var functionPrototype = Function.prototype;
+  function refused(what) {
+    return function () {
+      throw new TypeErrorType(what + ' is not available in EgressKit policies (code made from'
+          + ' text at run time would escape the handler deadline)');
+    };
+  }
+  var NoFunction = refused('the Function constructor');
+  NoFunction.prototype = functionPrototype;
+  defineProperty(functionPrototype, 'constructor', {
+    value: NoFunction, writable: false, enumerable: false, configurable: false
+  });
+  defineProperty(global, 'Function', {
+    value: NoFunction, writable: false, enumerable: false, configurable: false
+  });
+  defineProperty(global, 'eval', {
+    value: refused('eval'), writable: false, enumerable: false, configurable: false
+  });
+
+  // Built-ins that loop over an array's length in Java (a sparse `new Array(2 ** 32 - 1)` costs
+  // nothing to make) or build a string in one step cannot be stopped by the deadline checks:
+  // bound their size instead, as Lua's string.rep is bounded.
+  var MAX_ELEMENTS = 16777216;
+  var RangeErrorType = RangeError;
+  var applyFunction = Function.prototype.call.bind(Function.prototype.apply);
+  var keysOf = Object.keys;
+  var isArray = Array.isArray;
+  function tooLong(what, length, unit) {
+    return new RangeErrorType(what + ': ' + length + ' ' + unit + ' is over EgressKit\'s limit of '
+        + MAX_ELEMENTS + ' (allowed: at most ' + MAX_ELEMENTS + ' ' + unit + ')');
+  }
+  function checkLength(what, value) {
+    var length = value == null ? 0 : +value.length;
+    if (length > MAX_ELEMENTS) {
+      throw tooLong(what, length, 'elements');
+    }
+  }
+  function bounded(holder, holderName, name, checkArguments) {
+    var original = holder[name];
+    if (typeof original !== 'function') {
+      return;
+    }
+    defineProperty(holder, name, {
+      value: function () {
+        checkLength(holderName + '.' + name, this);
+        if (checkArguments) {
+          for (var a = 0; a < arguments.length; a++) {
+            checkLength(holderName + '.' + name, arguments[a]);
+          }
+        }
+        return applyFunction(original, this, arguments);
+      },
+      writable: true, enumerable: false, configurable: true
+    });
+  }
+  var arrayMethods = ['join', 'toString', 'toLocaleString', 'indexOf', 'lastIndexOf', 'includes',
+      'forEach', 'map', 'filter', 'some', 'every', 'reduce', 'reduceRight', 'find', 'findIndex',
+      'reverse', 'sort', 'slice', 'splice', 'shift', 'unshift', 'fill', 'copyWithin'];
+  for (var m = 0; m < arrayMethods.length; m++) {
+    bounded(Array.prototype, 'Array.prototype', arrayMethods[m], false);
+  }
+  bounded(Array.prototype, 'Array.prototype', 'concat', true);
+  var repeat = String.prototype.repeat;
+  defineProperty(String.prototype, 'repeat', {
+    value: function (count) {
+      var length = String(this).length * Math.floor(+count);
+      if (length > MAX_ELEMENTS) {
+        throw tooLong('String.prototype.repeat', length, 'characters');
+      }
+      return applyFunction(repeat, this, arguments);
+    },
+    writable: true, enumerable: false, configurable: true
+  });
+  var stringify = JSON.stringify;
+  function checkTree(value, depth) {
+    if (value === null || typeof value !== 'object' || depth > 256) {
+      return;
+    }
+    if (isArray(value)) {
+      checkLength('JSON.stringify', value);
+    }
+    var keys = keysOf(value);
+    for (var k = 0; k < keys.length; k++) {
+      checkTree(value[keys[k]], depth + 1);
+    }
+  }
+  defineProperty(JSON, 'stringify', {
+    value: function (value) {
+      checkTree(value, 0);
+      return applyFunction(stringify, JSON, arguments);
+    },
+    writable: true, enumerable: false, configurable: true
+  });
 
   defineProperty(global, 'kumo', {
     value: freeze(kumo), writable: false, enumerable: false, configurable: false

@@ -88,12 +88,6 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     return broken;
   }
 
-  /** The instruction hook stops a handler at the deadline on the calling thread. */
-  @Override
-  public boolean stopsAtDeadline() {
-    return true;
-  }
-
   @Override
   public HandlerRegistry<LuaFunction> handlers() {
     return handlers;

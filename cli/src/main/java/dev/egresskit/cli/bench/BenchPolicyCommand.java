@@ -12,6 +12,7 @@ import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
 import dev.egresskit.core.resolve.SourceViews;
 import java.io.IOException;
@@ -78,9 +79,17 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       description = "Also write load time and call latency per policy as a PNG chart.")
   Path chart;
 
-  /** What one policy measured. */
-  record Measured(Path policy, String language, double loadMillis, LatencyStats call,
-      double allocBytesPerCall, Map<String, Object> views) {}
+  /**
+   * What one policy measured.
+   *
+   * @param loadMillis             median time to load the policy (engine and first interpreter)
+   * @param coldLoadMillis         the first of those loads (classes not yet loaded or compiled)
+   * @param extraInterpreterMillis median time to load one more interpreter into a loaded
+   *                               engine's pool ({@code NaN} when the engine has no pool)
+   */
+  record Measured(Path policy, String language, double loadMillis, double coldLoadMillis,
+      double extraInterpreterMillis, LatencyStats call, double allocBytesPerCall,
+      Map<String, Object> views) {}
 
   @Override
   public Integer call() throws IOException {
@@ -112,17 +121,29 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
 
   private Measured measure(AssembledRun session, PolicyLoader loader, Path policy) {
     double[] loadMillis = new double[loads];
+    double[] extraMillis = new double[loads];
+    int extras = 0;
     PolicyEngine engine = null;
     for (int i = 0; i < loads; i++) {
       long t0 = System.nanoTime();
       PolicyEngine loaded = loader.load(policy, files.access());
       loadMillis[i] = (System.nanoTime() - t0) / 1e6;
+      if (loaded instanceof PooledPolicyEngine<?> pooled) {
+        long t1 = System.nanoTime();
+        if (pooled.preloadInterpreter()) {
+          extraMillis[extras++] = (System.nanoTime() - t1) / 1e6;
+        }
+      }
       if (engine != null) {
         engine.close();
       }
       engine = loaded;
     }
+    double coldLoad = loadMillis[0];
     Arrays.sort(loadMillis);
+    double[] extra = Arrays.copyOf(extraMillis, extras);
+    Arrays.sort(extra);
+    double extraInterpreter = extras == 0 ? Double.NaN : extra[extras / 2];
     try (PolicyEngine kept = engine) {
       if (names.isEmpty()) {
         names = new ArrayList<>(kept.definedSources().keySet());
@@ -157,18 +178,18 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
         }
         long wall = System.nanoTime() - start;
         alloc = (allocatedByAllThreads() - allocBefore) / (double) calls;
-        return new Measured(policy, language(policy), loadMillis[loads / 2],
-            LatencyStats.of(micros, wall), alloc, views);
+        return new Measured(policy, language(policy), loadMillis[loads / 2], coldLoad,
+            extraInterpreter, LatencyStats.of(micros, wall), alloc, views);
       }
-      return new Measured(policy, language(policy), loadMillis[loads / 2],
-          LatencyStats.of(new double[0], 0), alloc, views);
+      return new Measured(policy, language(policy), loadMillis[loads / 2], coldLoad,
+          extraInterpreter, LatencyStats.of(new double[0], 0), alloc, views);
     }
   }
 
   /**
-   * Bytes allocated so far by every live thread: an engine may run handlers on its own worker
-   * threads (the JavaScript binding does, to enforce the deadline), so the calling thread's
-   * count alone would miss them. Other threads' allocations during the run are included.
+   * Bytes allocated so far by every live thread: a plug-in engine may run handlers on threads
+   * of its own, so the calling thread's count alone could miss them. Other threads' allocations
+   * during the run are included.
    */
   private static long allocatedByAllThreads() {
     com.sun.management.ThreadMXBean threads =
@@ -248,6 +269,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       row.put("policy", m.policy().toString());
       row.put("language", m.language());
       row.put("load_ms", Math.round(m.loadMillis() * 100) / 100.0);
+      row.put("cold_load_ms", Math.round(m.coldLoadMillis() * 100) / 100.0);
+      row.put("extra_interpreter_ms", Double.isNaN(m.extraInterpreterMillis()) ? null
+          : Math.round(m.extraInterpreterMillis() * 100) / 100.0);
       row.put("call", m.call().view());
       row.put("alloc_bytes_per_call", Double.isNaN(m.allocBytesPerCall()) ? null
           : Math.round(m.allocBytesPerCall()));
@@ -263,11 +287,13 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   private void printReport(Io io, List<Measured> measured, List<String> mismatches) {
     io.out().println(io.style().bold("bench policy") + ": " + names.size() + " name(s), "
         + calls + " measured calls per policy (latency in µs)");
-    TextTable table = new TextTable("policy", "load ms", "p50", "p90", "p99", "mean",
-        "alloc B/call");
+    TextTable table = new TextTable("policy", "cold load ms", "load ms", "+1 interp. ms", "p50",
+        "p90", "p99", "mean", "alloc B/call");
     for (Measured m : measured) {
       LatencyStats c = m.call();
-      table.row(m.policy().getFileName().toString(), String.format("%.1f", m.loadMillis()),
+      table.row(m.policy().getFileName().toString(), String.format("%.1f", m.coldLoadMillis()),
+          String.format("%.1f", m.loadMillis()), Double.isNaN(m.extraInterpreterMillis()) ? "-"
+              : String.format("%.2f", m.extraInterpreterMillis()),
           us(c.p50()), us(c.p90()), us(c.p99()), us(c.mean()),
           Double.isNaN(m.allocBytesPerCall()) ? "-" : String.format("%.0f", m.allocBytesPerCall()));
     }

@@ -125,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     PolicyEngine engine = session.get(PolicyLoader.class).load(policyFile);
     Resolvers resolvers = session.get(Resolvers.class);
-    SourceResolver resolver = resolvers.create(engine, "caffeine");
+    SourceResolver resolver = resolvers.create(engine, "lruttl");
     SmtpProbe probe = session.get(SmtpProbe.class);
     EgressPool pool = resolver.resolvePool(POOL);
 

@@ -13,9 +13,9 @@ public final class PolicyOptions {
           + " plug-in adds).")
   public Path policy;
 
-  @Option(names = "--cache", paramLabel = "NAME", defaultValue = "caffeine",
-      description = "The source/pool cache implementation: caffeine (default; per-entry TTL,"
-          + " KumoMTA's capacity 128 and 60 s negative TTL), uncached, or one a plug-in adds.")
+  @Option(names = "--cache", paramLabel = "NAME", defaultValue = "lruttl",
+      description = "The source/pool cache implementation: lruttl (default; KumoMTA's per-entry"
+          + " TTL, capacity 128 and 60 s negative TTL), uncached, or one a plug-in adds.")
   public String cache;
 
   @Mixin public FileAccessOptions files = new FileAccessOptions();

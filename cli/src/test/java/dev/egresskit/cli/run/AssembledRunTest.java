@@ -38,7 +38,7 @@ class SessionTest {
           Key.get(new TypeLiteral<Set<SourceValidator>>() {}));
 
       assertThat(engines).containsOnlyKeys("lua", "js");
-      assertThat(caches).containsOnlyKeys("caffeine", "uncached");
+      assertThat(caches).containsOnlyKeys("lruttl", "uncached");
       assertThat(validators).as("no plug-in validators").isEmpty();
       assertThat(session.get(PolicyLoader.class).extensions()).containsExactly(".js", ".lua");
       assertThat(session.get(SmtpProbe.class)).isNotNull();

@@ -1,6 +1,7 @@
 package dev.egresskit.core.cache;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -8,7 +9,11 @@ import java.util.function.Supplier;
 
 /**
  * The meters of one cache, named as KumoMTA's {@code lruttl} crate names them (spec §4.1), all
- * labelled {@code cache_name}. See {@link CaffeineCacheFactory} for what each one counts.
+ * labelled {@code cache_name}. See {@link LruTtlCacheFactory} for what each one counts.
+ *
+ * <p>Every lookup is either a hit or a miss, so {@code lruttl_lookup_count} is not counted
+ * separately: it reads {@code hits + misses}, and a hit costs one increment. The counters are
+ * the registry's (two caches with the same name on one registry share them), and so is the sum.
  */
 final class CacheMeters {
   static final String TAG = "cache_name";
@@ -23,7 +28,6 @@ final class CacheMeters {
   static final String SIZE = "lruttl_cache_size";
   static final String WAITING = "lruttl_waiting_populate";
 
-  final Counter lookups;
   final Counter hits;
   final Counter misses;
   final Counter loads;
@@ -35,10 +39,18 @@ final class CacheMeters {
   CacheMeters(MeterRegistry registry, String cacheName, Supplier<Number> size,
       Supplier<Number> waiting) {
     Tags tags = Tags.of(TAG, cacheName);
-    lookups = counter(registry, LOOKUPS, "lookups", tags);
     hits = counter(registry, HITS, "lookups answered from the cache (cached failures included)",
         tags);
     misses = counter(registry, MISSES, "lookups that loaded or waited for a load", tags);
+    // The state object is the registry's own hit counter (a function counter holds it weakly,
+    // the registry strongly), so the sum outlives the cache that registered it.
+    // A second cache of the same name on this registry reads the same counters: keep the first.
+    if (registry.find(LOOKUPS).tags(tags).functionCounter() == null) {
+      Counter missCounter = misses;
+      FunctionCounter.builder(LOOKUPS, hits,
+              hitCounter -> hitCounter.count() + missCounter.count())
+          .description("lookups (hits + misses)").tags(tags).register(registry);
+    }
     loads = counter(registry, LOADS, "loader invocations", tags);
     loadFailures = counter(registry, LOAD_FAILURES, "loader invocations that failed", tags);
     evictions = counter(registry, EVICTIONS, "entries evicted because of the capacity", tags);

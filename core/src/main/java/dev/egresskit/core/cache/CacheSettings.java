@@ -6,28 +6,27 @@ import java.util.Objects;
 /**
  * How the source and pool caches behave.
  *
- * @param capacity       the most entries each cache keeps (KumoMTA's default: 128); Caffeine
- *                       may briefly exceed it while it evicts
+ * @param capacity       the most entries each cache keeps (KumoMTA's default: 128)
  * @param negativeTtl    how long a failed lookup is remembered and re-thrown without calling
  *                       the policy again (KumoMTA: a fixed 60 s); zero disables negative caching
  * @param staleGrace     serve-stale-on-error: after an entry's TTL, for at most this long, a
  *                       failed refresh keeps serving the previous value; {@link Duration#ZERO}
  *                       (the default) turns it off, as in KumoMTA
  * @param implementation the {@link SourceCacheFactory#name() name} of the cache implementation,
- *                       e.g. {@code caffeine} or {@code uncached}
+ *                       e.g. {@code lruttl} or {@code uncached}
  */
 public record CacheSettings(
     int capacity, Duration negativeTtl, Duration staleGrace, String implementation) {
 
-  /** The default implementation's name. */
-  public static final String CAFFEINE = "caffeine";
+  /** The default implementation's name: KumoMTA's {@code lruttl} semantics, cheap hits. */
+  public static final String LRUTTL = "lruttl";
 
   /** The implementation that never keeps anything. */
   public static final String UNCACHED = "uncached";
 
-  /** KumoMTA's defaults: capacity 128, failures kept 60 s, no stale reads, Caffeine. */
+  /** KumoMTA's defaults: capacity 128, failures kept 60 s, no stale reads, {@code lruttl}. */
   public static final CacheSettings DEFAULTS =
-      new CacheSettings(128, Duration.ofSeconds(60), Duration.ZERO, CAFFEINE);
+      new CacheSettings(128, Duration.ofSeconds(60), Duration.ZERO, LRUTTL);
 
   public CacheSettings {
     Objects.requireNonNull(negativeTtl, "negativeTtl");

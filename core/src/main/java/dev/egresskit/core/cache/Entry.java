@@ -1,16 +1,32 @@
 package dev.egresskit.core.cache;
 
 /**
- * The outcome of one load as the cache keeps it: a value, a failure, or (serve-stale-on-error)
- * the previous value together with the failure of its refresh. Times are ticker nanoseconds.
- *
- * @param value      the value, or {@code null} for a failure
- * @param failure    the loader's exception, or {@code null} for a fresh value
- * @param freshUntil until when lookups are answered without loading
- * @param keepUntil  until when the entry is held at all (later than {@code freshUntil} only
- *                   while a stale value may still be served)
+ * The outcome of one load as a cache keeps it: a value, a failure, or (serve-stale-on-error) the
+ * previous value together with the failure of its refresh. Times are ticker nanoseconds. The
+ * outcome never changes; only {@link #lastUsed}, the coarse time of the latest hit that the
+ * {@code lruttl} cache's eviction reads, is written after creation.
  */
-record Entry<V>(V value, RuntimeException failure, long freshUntil, long keepUntil) {
+final class Entry<V> {
+  private final V value;
+  private final RuntimeException failure;
+  private final long freshUntil;
+  private final long keepUntil;
+  /** Written by hits without synchronization: a stale read only makes eviction less exact. */
+  long lastUsed;
+
+  /**
+   * @param value      the value, or {@code null} for a failure
+   * @param failure    the loader's exception, or {@code null} for a fresh value
+   * @param freshUntil until when lookups are answered without loading
+   * @param keepUntil  until when the entry is held at all (later than {@code freshUntil} only
+   *                   while a stale value may still be served)
+   */
+  private Entry(V value, RuntimeException failure, long freshUntil, long keepUntil) {
+    this.value = value;
+    this.failure = failure;
+    this.freshUntil = freshUntil;
+    this.keepUntil = keepUntil;
+  }
 
   static <V> Entry<V> present(V value, long freshUntil, long keepUntil) {
     return new Entry<>(value, null, freshUntil, keepUntil);
@@ -24,6 +40,18 @@ record Entry<V>(V value, RuntimeException failure, long freshUntil, long keepUnt
     return new Entry<>(value, failure, freshUntil, keepUntil);
   }
 
+  V value() {
+    return value;
+  }
+
+  long freshUntil() {
+    return freshUntil;
+  }
+
+  long keepUntil() {
+    return keepUntil;
+  }
+
   /** Whether this is an old value kept because its refresh failed. */
   boolean isStale() {
     return value != null && failure != null;
@@ -31,6 +59,11 @@ record Entry<V>(V value, RuntimeException failure, long freshUntil, long keepUnt
 
   boolean isFreshAt(long now) {
     return now - freshUntil < 0;
+  }
+
+  /** Whether the entry may be dropped: past {@link #keepUntil()}. */
+  boolean isExpiredAt(long now) {
+    return now - keepUntil >= 0;
   }
 
   /** The value, or the failure thrown unchanged. */

@@ -7,14 +7,14 @@ package dev.egresskit.core.cache;
  *
  * <p>Built in:
  * <ul>
- *   <li>{@code caffeine} ({@link CaffeineCacheFactory}, the default): per-entry TTL, negative
- *       caching, optional serve-stale-on-error, bounded capacity;</li>
+ *   <li>{@code lruttl} ({@link LruTtlCacheFactory}, the default): KumoMTA's semantics with a
+ *       hit that is one map lookup;</li>
  *   <li>{@code uncached} ({@link UncachedCacheFactory}): every lookup reaches the loader.</li>
  * </ul>
  */
 public interface SourceCacheFactory {
 
-  /** The name this implementation is selected by, e.g. {@code caffeine}. */
+  /** The name this implementation is selected by, e.g. {@code lruttl}. */
   String name();
 
   /** Builds a new, empty cache. */

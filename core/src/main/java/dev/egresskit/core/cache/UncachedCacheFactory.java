@@ -5,7 +5,7 @@ package dev.egresskit.core.cache;
  * reach the policy (for example while editing it). Lookups of one name that overlap in time
  * still share a single load; a lookup that starts after that load finished runs the loader
  * again. Failures are not cached ({@link CacheSettings#negativeTtl()} and
- * {@link CacheSettings#staleGrace()} are ignored). Meters as for {@link CaffeineCacheFactory},
+ * {@link CacheSettings#staleGrace()} are ignored). Meters as for {@link LruTtlCacheFactory},
  * with no hits.
  */
 public final class UncachedCacheFactory implements SourceCacheFactory {

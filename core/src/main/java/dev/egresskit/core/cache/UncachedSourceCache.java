@@ -29,7 +29,6 @@ final class UncachedSourceCache<V> implements SourceCache<V> {
   public V get(String key, Function<String, ? extends V> loader) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(loader, "loader");
-    meters.lookups.increment();
     meters.misses.increment();
     CompletableFuture<Entry<V>> mine = new CompletableFuture<>();
     CompletableFuture<Entry<V>> other = flights.claim(key, mine);

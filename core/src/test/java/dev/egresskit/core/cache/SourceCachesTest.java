@@ -33,17 +33,17 @@ class SourceCachesTest {
 
   @Test
   void builtInImplementationsAreFoundByName() {
-    assertThat(SourceCaches.factory("caffeine")).isInstanceOf(CaffeineCacheFactory.class);
+    assertThat(SourceCaches.factory("lruttl")).isInstanceOf(LruTtlCacheFactory.class);
     assertThat(SourceCaches.factory("uncached")).isInstanceOf(UncachedCacheFactory.class);
     assertThat(SourceCaches.factories()).extracting(SourceCacheFactory::name)
-        .contains("caffeine", "uncached");
+        .contains("lruttl", "uncached");
   }
 
   @Test
   void unknownNameIsAnErrorListingTheAvailableImplementations() {
     assertThatThrownBy(() -> SourceCaches.factory("redis"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("no source cache implementation named 'redis'; available: caffeine, uncached");
+        .hasMessage("no source cache implementation named 'redis'; available: lruttl, uncached");
   }
 
   @Test
@@ -64,7 +64,7 @@ class SourceCachesTest {
       assertThat(cache.get("k", loader2)).isEqualTo("v-k");
     }
     assertThatThrownBy(() -> SourceCaches.factory("plug-in"))
-        .hasMessageContaining("available: caffeine, uncached");
+        .hasMessageContaining("available: lruttl, uncached");
   }
 
   @Test

@@ -73,7 +73,8 @@ class JsPolicyRobustnessTest {
     }
     assertThatThrownBy(() -> spinning.get(10, TimeUnit.SECONDS))
         .cause().hasMessageContaining("get_egress_source 'spin'")
-        .hasMessageContaining("handler for 'spin' in policy.js did not finish within 300ms");
+        .hasMessageContaining("policy.js:2: get_egress_source handler for 'spin' did not finish"
+            + " within 300ms (the policy handler deadline) and was stopped");
     // The stopped interpreter was replaced: both pool slots answer again.
     List<CompletableFuture<EgressSource>> after = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

@@ -97,21 +97,24 @@ public final class InterpreterPool<I> implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on the calling thread as if that thread held {@code lease}. A worker thread
-   * that runs an interpreter on behalf of the leasing thread uses this, so lookups the handler
-   * makes re-enter the same interpreter instead of leasing (and perhaps waiting for) another.
+   * Loads one more idle interpreter now, ahead of demand, if the pool has room for it and no
+   * interpreter is leased at this moment (so the bound can be checked exactly).
+   *
+   * @return whether an interpreter was loaded
    */
-  public <R> R callAs(Lease<I> lease, java.util.function.Supplier<R> work) {
-    Lease<I> previous = held.get();
-    held.set(new Lease<>(this, lease.interpreter, lease));
+  public boolean preloadOne() {
+    if (closed || !permits.tryAcquire(maxSize)) {
+      return false;
+    }
     try {
-      return work.get();
-    } finally {
-      if (previous == null) {
-        held.remove();
-      } else {
-        held.set(previous);
+      if (idle.size() >= maxSize) {
+        return false;
       }
+      idle.addLast(factory.get());
+      created.incrementAndGet();
+      return true;
+    } finally {
+      permits.release(maxSize);
     }
   }
 

@@ -7,23 +7,14 @@ import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
-import dev.egresskit.core.policy.ScriptLocation;
+import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.RegisteredEvent;
 import dev.egresskit.core.policy.SourceLookup;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PolicyEngine} over a pool of independently loaded interpreters of one policy: what
@@ -32,14 +23,10 @@ import org.slf4j.LoggerFactory;
  * interpreter, and one that reports itself {@link Interpreter#broken() broken} afterwards (stopped
  * at the deadline, stack overflow) is discarded rather than reused.
  *
- * <p><b>Handler deadline.</b> An interpreter that stops itself at the deadline (Lua counts
- * instructions) runs on the calling thread. One that cannot (Nashorn ignores interrupts and has
- * no instruction hook) runs each top-level call on a worker thread while the caller waits for at
- * most {@link PolicySettings#handlerDeadline()}; past it the caller gets an error naming the
- * handler and the script, the interpreter is discarded, and its worker is stopped with
- * {@link Thread#stop()} (the only way to end a JVM thread that never checks anything). A script
- * that catches and ignores that stop keeps its thread busy; this is logged. Lookups the handler
- * makes run on the same worker, re-entering the same interpreter.
+ * <p><b>Handler deadline.</b> Every interpreter stops its own handler at
+ * {@link PolicySettings#handlerDeadline()} on the calling thread (Lua counts instructions,
+ * JavaScript runs deadline checks compiled into the policy), then reports itself broken and is
+ * replaced. No handler runs on another thread, so nothing is left running after a call returns.
  *
  * @param <I> the binding's interpreter type
  */
@@ -65,45 +52,32 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     void fire(String event, java.util.function.Consumer<PolicyException> failures);
 
     /** The record of inert calls, validation failures and known names this interpreter feeds. */
-    dev.egresskit.core.policy.PolicyUsage usage();
-
-    /** Whether this interpreter's state can no longer be trusted and it must not be reused. */
-    boolean broken();
+    PolicyUsage usage();
 
     /**
-     * Whether the interpreter itself stops a handler at the deadline. When false, the engine
-     * runs handlers on a worker thread it can give up on and stop.
+     * Whether this interpreter's state can no longer be trusted and it must not be reused (it
+     * was stopped at the deadline, overflowed the stack or ran out of memory).
      */
-    default boolean stopsAtDeadline() {
-      return false;
-    }
+    boolean broken();
   }
-
-  private static final Logger LOG = LoggerFactory.getLogger(PooledPolicyEngine.class);
-  private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
   private final String scriptName;
   private final String language;
   private final InterpreterPool<I> pool;
   private final Set<Hook<?>> handled;
   private final Map<String, Made<EgressSource>> defined;
-  private final java.util.List<dev.egresskit.core.policy.RegisteredEvent> events;
-  private final dev.egresskit.core.policy.PolicyUsage usage;
-  private final Duration deadline;
-  /** Runs handlers of interpreters that cannot stop themselves; created on first need. */
-  private volatile ExecutorService workers;
+  private final List<RegisteredEvent> events;
+  private final PolicyUsage usage;
 
   private PooledPolicyEngine(String scriptName, String language, InterpreterPool<I> pool,
-      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined, Interpreter first,
-      Duration deadline) {
+      Set<Hook<?>> handled, Interpreter first) {
     this.scriptName = scriptName;
     this.language = language;
     this.pool = pool;
     this.handled = handled;
-    this.defined = defined;
+    this.defined = first.definedSources();
     this.events = first.handlers().registered();
     this.usage = first.usage();
-    this.deadline = deadline;
   }
 
   /**
@@ -121,8 +95,7 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
         .collect(Collectors.toUnmodifiableSet());
     InterpreterPool<I> pool = new InterpreterPool<>(settings.poolSize(),
         settings.handlerDeadline().multipliedBy(2), first, loader, interpreter -> { });
-    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first.definedSources(),
-        first, settings.handlerDeadline());
+    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first);
   }
 
   @Override
@@ -139,10 +112,7 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   public <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup) {
     try (InterpreterPool.Lease<I> lease = pool.lease()) {
       try {
-        if (lease.nested() || lease.interpreter().stopsAtDeadline()) {
-          return lease.interpreter().invoke(hook, argument, lookup);
-        }
-        return invokeOnWorker(lease, hook, argument, lookup);
+        return lease.interpreter().invoke(hook, argument, lookup);
       } finally {
         if (lease.interpreter().broken()) {
           lease.discard();
@@ -151,109 +121,30 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     }
   }
 
-  private <T> Made<T> invokeOnWorker(InterpreterPool.Lease<I> lease, Hook<T> hook,
-      String argument, SourceLookup lookup) {
-    AtomicReference<Thread> runner = new AtomicReference<>();
-    Future<Made<T>> call = workers().submit(() -> {
-      runner.set(Thread.currentThread());
-      try {
-        return pool.callAs(lease, () -> lease.interpreter().invoke(hook, argument, lookup));
-      } finally {
-        runner.set(null);
-      }
-    });
-    try {
-      return call.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof OutOfMemoryError oom) {
-        // Raised on the worker by the handler's own allocation (a single huge request fails at
-        // once): the policy failed, not the MTA. The engine is not trusted again.
-        lease.discard();
-        throw new PolicyException(hook.eventName() + " handler for '" + argument + "' in "
-            + scriptName + " ran out of memory (" + oom.getMessage() + ") and was stopped",
-            new ScriptLocation(scriptName, 0));
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new PolicyException(cause.toString(), null, cause);
-    } catch (TimeoutException e) {
-      lease.discard();
-      stop(runner.get(), hook, argument);
-      throw new PolicyException(hook.eventName() + " handler for '" + argument + "' in "
-          + scriptName + " did not finish within " + Durations.format(deadline)
-          + " (the policy handler deadline) and was stopped", new ScriptLocation(scriptName, 0));
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      lease.discard();
-      Thread.currentThread().interrupt();
-      throw new PolicyException("interrupted while waiting for the " + hook.eventName()
-          + " handler in " + scriptName, null, e);
-    }
-  }
-
-  /** Ends a handler that ran past its deadline and checks nothing that could stop it. */
-  @SuppressWarnings("removal")
-  private void stop(Thread thread, Hook<?> hook, String argument) {
-    if (thread == null) {
-      return; // it finished just after the deadline
-    }
-    try {
-      thread.stop();
-    } catch (UnsupportedOperationException e) {
-      // Java 20 and later removed Thread.stop: the caller is answered, the thread spins on.
-      LOG.atWarn().addKeyValue("script", scriptName).addKeyValue("name", argument)
-          .log("this JVM cannot stop a policy handler past its deadline; its thread stays busy");
-      return;
-    }
-    try {
-      thread.join(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (thread.isAlive() && thread.getState() == Thread.State.RUNNABLE) {
-      LOG.atWarn().addKeyValue("script", scriptName).addKeyValue("event", hook.eventName())
-          .addKeyValue("name", argument)
-          .log("a policy handler caught the stop at its deadline and keeps running; its thread"
-              + " stays busy (the interpreter is no longer used)");
-    }
-  }
-
-  private ExecutorService workers() {
-    ExecutorService executor = workers;
-    if (executor == null) {
-      synchronized (this) {
-        executor = workers;
-        if (executor == null) {
-          executor = Executors.newCachedThreadPool(task -> {
-            Thread t = new Thread(task, language + "-policy-" + WORKER_IDS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
-          workers = executor;
-        }
-      }
-    }
-    return executor;
-  }
-
   @Override
   public Map<String, Made<EgressSource>> definedSources() {
     return defined;
   }
 
   @Override
-  public java.util.List<dev.egresskit.core.policy.RegisteredEvent> registeredEvents() {
+  public List<RegisteredEvent> registeredEvents() {
     return events;
   }
 
   @Override
-  public dev.egresskit.core.policy.PolicyUsage usage() {
+  public PolicyUsage usage() {
     return usage;
+  }
+
+  /**
+   * Loads one more interpreter into the pool now, so a later concurrent miss does not pay for
+   * it; does nothing when the pool is full or in use.
+   *
+   * @return whether an interpreter was loaded
+   * @throws dev.egresskit.core.policy.PolicyException if loading fails
+   */
+  public boolean preloadInterpreter() {
+    return pool.preloadOne();
   }
 
   /** How many interpreters this engine has loaded so far (for tests and benchmarks). */
@@ -264,10 +155,6 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   @Override
   public void close() {
     pool.close();
-    ExecutorService executor = workers;
-    if (executor != null) {
-      executor.shutdown();
-    }
   }
 
   @Override

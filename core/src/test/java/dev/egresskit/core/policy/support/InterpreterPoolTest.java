@@ -115,4 +115,16 @@ class InterpreterPoolTest {
     assertThat(disposed).containsExactly("i0");
     assertThatThrownBy(pool::lease).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void preloadingFillsThePoolUpToItsSizeButNotWhileAnInterpreterIsLeased() {
+    try (InterpreterPool<String> pool = pool(2, Duration.ofSeconds(1))) {
+      try (InterpreterPool.Lease<String> busy = pool.lease()) {
+        assertThat(pool.preloadOne()).isFalse();
+      }
+      assertThat(pool.preloadOne()).isTrue();
+      assertThat(pool.preloadOne()).isFalse();
+      assertThat(pool.createdCount()).isEqualTo(2);
+    }
+  }
 }
