@@ -41,7 +41,14 @@ public enum Suite {
       Comparison.rate("SOCKS5 BIND+CONNECT vs direct", "socks5BindThenConnect", "direct", 16,
           0.5),
       Comparison.rate("SOCKS5 CONNECT vs direct", "socks5Connect", "direct", 1, 0.5),
-      Comparison.rate("direct with bind vs direct", "directBound", "direct", 1, 0.9)));
+      Comparison.rate("direct with bind vs direct", "directBound", "direct", 1, 0.9))),
+  /** A first login from one address while another floods the proxy with wrong passwords. */
+  AUTH(AuthFloodBenchmarks.class, List.of(1), false, List.of(
+      Comparison.time("first login under a one-address flood vs one check under it",
+          "loginUnderFlood", "checkUnderFlood", 1, 2.0),
+      Comparison.timeInfo("login alone vs one check alone", "loginAlone", "checkAlone", 1),
+      Comparison.timeInfo("one check under the flood vs alone", "checkUnderFlood", "checkAlone",
+          1)));
 
   private final Class<?> benchmarks;
   private final List<Integer> threads;

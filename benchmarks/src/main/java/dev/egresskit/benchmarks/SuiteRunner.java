@@ -27,7 +27,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * tables).
  *
  * <pre>
- * java -cp benchmarks.jar dev.egresskit.benchmarks.SuiteRunner cache|policy|connect|all
+ * java -cp benchmarks.jar dev.egresskit.benchmarks.SuiteRunner cache|policy|connect|auth|all
  *     [--quick] [--forks N] [--out DIR]
  * </pre>
  *
@@ -81,7 +81,7 @@ public final class SuiteRunner {
       }
     }
     if (suites.isEmpty()) {
-      System.err.println("usage: SuiteRunner cache|policy|connect|all [--quick] [--forks N] "
+      System.err.println("usage: SuiteRunner cache|policy|connect|auth|all [--quick] [--forks N] "
           + "[--out DIR]");
       System.exit(2);
     }

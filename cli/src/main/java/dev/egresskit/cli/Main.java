@@ -6,6 +6,7 @@ import dev.egresskit.cli.output.Io;
 import dev.egresskit.cli.output.JobFailedException;
 import dev.egresskit.cli.output.Lifecycle;
 import dev.egresskit.cli.output.Style;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.resolve.ResolutionException;
 import dev.egresskit.core.spec.InvalidSpecException;
@@ -104,7 +105,7 @@ public final class Main {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler((ex, argv) -> {
       CommandLine failed = ex.getCommandLine();
-      io.err().println(io.style().red("error: ") + ex.getMessage());
+      io.err().println(io.style().red("error: ") + Printable.escapeKeepingLines(ex.getMessage()));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, io.err());
       io.err().println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
       return ExitCodes.BAD_INPUT;
@@ -116,14 +117,14 @@ public final class Main {
   /** Prints one clear message for a failure and maps it to an exit code. */
   static int report(Io io, Throwable failure) {
     if (isBadInput(failure)) {
-      io.err().println(io.style().red("error: ") + failure.getMessage());
+      io.err().println(io.style().red("error: ") + Printable.escapeKeepingLines(failure.getMessage()));
       return ExitCodes.BAD_INPUT;
     }
     if (failure instanceof JobFailedException) {
-      io.err().println(io.style().red("failed: ") + failure.getMessage());
+      io.err().println(io.style().red("failed: ") + Printable.escapeKeepingLines(failure.getMessage()));
       return ExitCodes.JOB_FAILED;
     }
-    io.err().println(io.style().red("internal error: ") + failure);
+    io.err().println(io.style().red("internal error: ") + Printable.escapeKeepingLines(failure.toString()));
     failure.printStackTrace(io.err());
     return ExitCodes.JOB_FAILED;
   }

@@ -81,6 +81,23 @@ class ProxyCommandTest {
   }
 
   @Test
+  void aUsersFileOthersMayWriteIsAcceptedWithAWarning() throws Exception {
+    Path users = dir.resolve("users");
+    java.nio.file.Files.writeString(users,
+        ProxyCredentials.hashLine("alice", "pw".toCharArray(), 1000) + "\n");
+    java.nio.file.Files.setPosixFilePermissions(users,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    try (Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0", "--users",
+        users.toString(), "--require-auth")) {
+      proxy.lifecycle.awaitStarted(1, WAIT);
+      Cli.Result result = proxy.stop(WAIT);
+      assertThat(result.exitCode()).isZero();
+      assertThat(result.err()).contains("warning: users file " + users
+          + " is writable by everyone (mode 0666)");
+    }
+  }
+
+  @Test
   void requiringAuthenticationWithoutUsersIsBadInput() {
     Cli.Result result = Cli.run("proxy", "--require-auth");
 

@@ -51,6 +51,8 @@ final class NetnsLab implements AutoCloseable {
 
   private final String sinkNs;
   private final String egressNs;
+  private String sinkVeth;
+  private String egressVeth;
   /** One place per namespace, so one port counter per namespace. */
   private final Place sinkPlace;
   private final Place egressPlace;
@@ -108,6 +110,8 @@ final class NetnsLab implements AutoCloseable {
   }
 
   private void wire(String sinkVeth, String egressVeth) {
+    this.sinkVeth = sinkVeth;
+    this.egressVeth = egressVeth;
     Commands.run("ip", "netns", "add", egressNs).requireSuccess();
     // Created directly inside the namespaces: the pair never exists in the host's namespace.
     Commands.run("ip", "link", "add", sinkVeth, "netns", sinkNs, "type", "veth",
@@ -129,6 +133,16 @@ final class NetnsLab implements AutoCloseable {
           "nodad").requireSuccess();
     }
     Commands.run("ip", "-n", ns, "link", "set", dev, "up").requireSuccess();
+  }
+
+  /**
+   * Adds an address (with its prefix, e.g. {@code 169.254.77.1/16}) to the veth end of the sink
+   * or the egress namespace: for tests that need more than the lab's own networks, such as a
+   * link-local destination. The address exists only inside that namespace.
+   */
+  void addAddress(boolean sinkSide, String cidr) {
+    Commands.run("ip", "-n", sinkSide ? sinkNs : egressNs, "addr", "add", cidr, "dev",
+        sinkSide ? sinkVeth : egressVeth).requireSuccess();
   }
 
   String sinkNamespace() {

@@ -7,17 +7,20 @@ import java.util.Set;
 /**
  * The validated settings every connection of one server reads.
  *
- * @param credentials the users, or null when none are configured (every RFC 1929 attempt fails)
+ * @param authenticator decides RFC 1929 attempts, or null when none is configured (every
+ *     attempt fails)
  * @param requireAuth whether a client that does not offer username/password is refused
  * @param sources the networks a client may BIND as its source, or null for any
  * @param ports the destination ports a client may CONNECT to, or null for any
+ * @param destinations which destination addresses a client may CONNECT to
  * @param timeouts the per-phase timeouts
  */
 record ProxyConfig(
-    ProxyCredentials credentials,
+    ProxyAuthenticator authenticator,
     boolean requireAuth,
     List<Cidr> sources,
     Set<Integer> ports,
+    DestinationRule destinations,
     ProxyTimeouts timeouts) {
 
   boolean sourceAllowed(InetAddress address) {

@@ -33,9 +33,12 @@ import javax.crypto.spec.SecretKeySpec;
  * only in this process; the next connection with the same password costs one HMAC. Unknown users
  * are checked against a decoy hash, so response time does not reveal which usernames exist.
  *
+ * <p>A users file that others may write to is accepted with a {@linkplain #warnings() warning},
+ * as ssh warns about such files: whoever can write it can add a user.
+ *
  * <p>{@code toString} shows only the number of users. Instances are immutable and thread-safe.
  */
-public final class ProxyCredentials {
+public final class ProxyCredentials implements ProxyAuthenticator {
 
   /** The PBKDF2 iteration count {@link #hashLine(String, char[])} uses (OWASP 2023 guidance). */
   public static final int DEFAULT_ITERATIONS = 600_000;
@@ -47,9 +50,11 @@ public final class ProxyCredentials {
   private final PasswordHash decoy;
   private final byte[] rememberKey = new byte[32];
   private final Map<String, byte[]> remembered = new ConcurrentHashMap<>();
+  private final List<String> warnings;
 
-  private ProxyCredentials(Map<String, PasswordHash> users) {
+  private ProxyCredentials(Map<String, PasswordHash> users, List<String> warnings) {
     this.users = Collections.unmodifiableMap(users);
+    this.warnings = List.copyOf(warnings);
     int maxIterations =
         users.values().stream().mapToInt(PasswordHash::iterations).max().orElse(DEFAULT_ITERATIONS);
     this.decoy = PasswordHash.decoy(maxIterations, RANDOM);
@@ -66,7 +71,8 @@ public final class ProxyCredentials {
    *     message lists every problem with its line number and never repeats a hash
    */
   public static ProxyCredentials load(Path file) throws IOException {
-    return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    return new ProxyCredentials(parseUsers(file.toString(), lines), UsersFilePermissions.warnings(file));
   }
 
   /**
@@ -79,6 +85,10 @@ public final class ProxyCredentials {
    *     lists every problem with its line number and never repeats a hash
    */
   public static ProxyCredentials parse(String origin, List<String> lines) {
+    return new ProxyCredentials(parseUsers(origin, lines), List.of());
+  }
+
+  private static Map<String, PasswordHash> parseUsers(String origin, List<String> lines) {
     Objects.requireNonNull(origin, "origin");
     Map<String, PasswordHash> users = new LinkedHashMap<>();
     Map<String, Integer> firstLine = new LinkedHashMap<>();
@@ -126,7 +136,7 @@ public final class ProxyCredentials {
       message.append("\nCreate a line with `egresskit proxy hash-password`.");
       throw new IllegalArgumentException(message.toString());
     }
-    return new ProxyCredentials(users);
+    return users;
   }
 
   /**
@@ -191,6 +201,34 @@ public final class ProxyCredentials {
       remembered.put(username, remember(username, password));
     }
     return ok;
+  }
+
+  /**
+   * Checks the attempt's username and password with {@link #verify}; a refusal says whether
+   * the username is a user of this file (only then does the log line show it).
+   */
+  @Override
+  public AuthVerdict authenticate(AuthAttempt attempt) {
+    if (verify(attempt.username(), attempt.password())) {
+      return AuthVerdict.accept();
+    }
+    return AuthVerdict.refuse(users.containsKey(attempt.username()));
+  }
+
+  /** Accepts at the cost of one HMAC a password that passed the PBKDF2 check before. */
+  @Override
+  public AuthVerdict quickVerdict(AuthAttempt attempt) {
+    return isRemembered(attempt.username(), attempt.password()) ? AuthVerdict.accept() : null;
+  }
+
+  /**
+   * What is wrong with the users file's permissions, one sentence each: empty when it was
+   * parsed from lines, or only its owner may write it.
+   *
+   * @return the warnings
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** The cheap half of {@link #verify}: a password that already passed the PBKDF2 check. */

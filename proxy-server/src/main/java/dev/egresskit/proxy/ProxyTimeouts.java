@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import dev.egresskit.core.grammar.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -126,11 +127,23 @@ public record ProxyTimeouts(
     return new ProxyTimeouts(greeting, auth, request, connect, idle, value);
   }
 
+  /** The timeouts as KumoMTA writes durations ({@code 10s}, {@code 10m}), not ISO-8601. */
+  @Override
+  public String toString() {
+    return "ProxyTimeouts[greeting=" + text(greeting) + ", auth=" + text(auth) + ", request="
+        + text(request) + ", connect=" + text(connect) + ", idle=" + text(idle) + ", shutdown="
+        + text(shutdown) + "]";
+  }
+
   private static void check(String name, Duration value) {
     Objects.requireNonNull(value, name);
     if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(MAX) > 0) {
-      throw new IllegalArgumentException(
-          "timeout " + name + " is " + value + ": expected between 1 ms and " + MAX.toMillis() + " ms");
+      throw new IllegalArgumentException("timeout " + name + " is " + text(value)
+          + ": expected between 1ms and " + Durations.format(MAX));
     }
+  }
+
+  private static String text(Duration value) {
+    return value.isNegative() ? "-" + Durations.format(value.negated()) : Durations.format(value);
   }
 }

@@ -24,12 +24,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   static final String NAME = "relay";
 
-  private final Session session;
+  private final ConnectionRecord session;
   private final Channel peer;
   private final boolean fromClient;
   private final Duration flushBound;
 
-  RelayHandler(Session session, Channel peer, boolean fromClient, Duration flushBound) {
+  RelayHandler(ConnectionRecord session, Channel peer, boolean fromClient, Duration flushBound) {
     this.session = session;
     this.peer = peer;
     this.fromClient = fromClient;

@@ -3,11 +3,12 @@ package dev.egresskit.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
+import dev.egresskit.core.text.Printable;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,46 +19,50 @@ final class ServerContext {
   static final Logger CONNECTIONS = LoggerFactory.getLogger("dev.egresskit.proxy.connections");
 
   private final ProxyConfig config;
-  private final Transport transport;
+  private final SocketBackend backend;
   private final ProxyMetrics metrics;
-  private final Executor authExecutor;
+  private final AuthGate authGate;
   private final ChannelGroup channels;
   private final String listener;
+  private final Consumer<String> connectionLog;
   private final AtomicInteger active;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean closing;
 
   ServerContext(
       ProxyConfig config,
-      Transport transport,
+      SocketBackend backend,
       ProxyMetrics metrics,
       AtomicInteger active,
-      Executor authExecutor,
+      AuthGate authGate,
       ChannelGroup channels,
-      String listener) {
+      String listener,
+      Consumer<String> connectionLog) {
     this.config = config;
-    this.transport = transport;
+    this.backend = backend;
     this.metrics = metrics;
     this.active = active;
-    this.authExecutor = authExecutor;
+    this.authGate = authGate;
     this.channels = channels;
     this.listener = listener;
+    this.connectionLog = connectionLog;
   }
 
   ProxyConfig config() {
     return config;
   }
 
-  Transport transport() {
-    return transport;
+  SocketBackend backend() {
+    return backend;
   }
 
   ProxyMetrics metrics() {
     return metrics;
   }
 
-  Executor authExecutor() {
-    return authExecutor;
+  /** The authentication path, or null when no authenticator is configured. */
+  AuthGate authGate() {
+    return authGate;
   }
 
   boolean closing() {
@@ -76,11 +81,11 @@ final class ServerContext {
     metrics.accepted();
     active.incrementAndGet();
     channels.add(channel);
-    Session session = new Session(this, channel);
-    channel.attr(Session.KEY).set(session);
+    ConnectionRecord session = new ConnectionRecord(this, channel);
+    channel.attr(ConnectionRecord.KEY).set(session);
     channel.pipeline()
-        .addLast(Socks5SessionHandler.ENCODER, Socks5ServerEncoder.DEFAULT)
-        .addLast(Socks5SessionHandler.NAME, new Socks5SessionHandler(this, session));
+        .addLast(Socks5HandshakeHandler.ENCODER, Socks5ServerEncoder.DEFAULT)
+        .addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
   }
 
   /** Tracks an outbound socket so that a forced shutdown closes it. */
@@ -89,7 +94,7 @@ final class ServerContext {
   }
 
   /** Counts and logs a session once its last channel has closed. */
-  void finish(Session session) {
+  void finish(ConnectionRecord session) {
     Outcome outcome = session.finalOutcome();
     if (session.relaying()) {
       metrics.completed();
@@ -108,7 +113,7 @@ final class ServerContext {
   void beginClosing() {
     closing = true;
     for (Channel channel : channels) {
-      Session session = channel.attr(Session.KEY).get();
+      ConnectionRecord session = channel.attr(ConnectionRecord.KEY).get();
       if (session != null) {
         channel.eventLoop().execute(() -> {
           if (!session.relaying()) {
@@ -126,7 +131,7 @@ final class ServerContext {
   /** Ends a shutdown: every remaining relay is marked as shut down and closed. */
   void closeAll() {
     for (Channel channel : channels) {
-      Session session = channel.attr(Session.KEY).get();
+      ConnectionRecord session = channel.attr(ConnectionRecord.KEY).get();
       if (session != null) {
         channel.eventLoop().execute(() -> session.outcome(Outcome.SHUTDOWN));
       }
@@ -134,15 +139,26 @@ final class ServerContext {
     channels.close();
   }
 
-  private void log(Session session, Outcome outcome) {
-    if (!CONNECTIONS.isInfoEnabled()) {
+  private void log(ConnectionRecord session, Outcome outcome) {
+    if (connectionLog == null && !CONNECTIONS.isInfoEnabled()) {
       return;
     }
-    // One line per connection, key=value so it greps and parses; the password is never known here.
+    // One line per connection, key=value so it greps and parses. Text a client or a script
+    // chose is quoted and escaped, so it cannot forge a field or a line; the password is never
+    // known here, and a refused username is shown only when it names a known user.
     StringBuilder line = new StringBuilder("socks5 connection ended");
-    field(line, "listener", listener);
+    field(line, "listener", Printable.escape(listener));
     field(line, "client", text(session.clientAddress()));
-    field(line, "user", session.user());
+    AuthVerdict verdict = session.verdict();
+    if (verdict != null) {
+      field(line, "user", session.user() == null ? "<unknown>" : Printable.quoted(session.user()));
+      if (verdict.identity() != null) {
+        field(line, "identity", Printable.quoted(verdict.identity()));
+      }
+      if (!verdict.groups().isEmpty()) {
+        field(line, "groups", Printable.quoted(String.join(",", verdict.groups())));
+      }
+    }
     field(line, "requested_source", text(session.requestedSource()));
     field(line, "outbound_local", text(session.outboundLocal()));
     field(line, "destination", text(session.destination()));
@@ -150,8 +166,12 @@ final class ServerContext {
     field(line, "bytes_dest_to_client", session.bytesDown());
     field(line, "duration_ms", session.elapsedMillis());
     field(line, "outcome", outcome.label());
-    field(line, "error", session.error() == null ? null : '"' + session.error() + '"');
-    CONNECTIONS.info(line.toString());
+    field(line, "error", session.error() == null ? null : Printable.quoted(session.error()));
+    if (connectionLog != null) {
+      connectionLog.accept(line.toString());
+    } else {
+      CONNECTIONS.info(line.toString());
+    }
   }
 
   private static void field(StringBuilder line, String key, Object value) {

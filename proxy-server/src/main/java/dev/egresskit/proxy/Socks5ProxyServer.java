@@ -2,33 +2,17 @@ package dev.egresskit.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NetUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * A SOCKS5 server compatible with KumoProxy (spec §3): KumoMTA's SOCKS5 egress sources send
@@ -51,8 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>What it does beyond KumoProxy: allow-lists for the BIND source address and the CONNECT
- * destination port (refused with reply {@code 02}), a timeout for each phase and an idle timeout
- * for relays ({@link ProxyTimeouts}), and a graceful {@link #close()}.
+ * destination port (refused with reply {@code 02}); when listening beyond loopback, no
+ * destinations on the proxy's own machine or link unless {@link Builder#localDestinations}
+ * allows them; a bounded, fair authentication queue with a failure rate limit per client
+ * address ({@link AuthLimits}); a timeout for each phase and an idle timeout for relays
+ * ({@link ProxyTimeouts}); and a graceful {@link #close()}.
  *
  * <p>Observability: Micrometer meters labelled {@code listener} —
  * {@code proxy_connections_accepted_total}, {@code proxy_connections_failed_total{reason}},
@@ -69,31 +56,19 @@ public final class Socks5ProxyServer implements AutoCloseable {
 
   private enum State { NEW, STARTED, CLOSED }
 
-  private final InetSocketAddress listen;
-  private final ProxyConfig config;
-  private final MeterRegistry registry;
-  private final String listenerName;
-  private final int ioThreads;
-  private final boolean preferNative;
-
+  private final ProxyRuntime.Settings settings;
+  private final ProxyAuthenticator authenticator;
   private State state = State.NEW;
-  private volatile Transport transport;
-  private EventLoopGroup acceptGroup;
-  private EventLoopGroup ioGroup;
-  private ExecutorService authExecutor;
-  private ChannelGroup channels;
-  private Channel serverChannel;
-  private ServerContext context;
-  private volatile InetSocketAddress address;
+  private volatile ProxyRuntime runtime;
 
   private Socks5ProxyServer(Builder builder) {
-    this.listen = builder.listen;
-    this.config = new ProxyConfig(builder.credentials, builder.requireAuth, builder.sources,
-        builder.ports, builder.timeouts);
-    this.registry = builder.registry;
-    this.listenerName = builder.listenerName;
-    this.ioThreads = builder.ioThreads;
-    this.preferNative = builder.nativeTransport;
+    this.authenticator = builder.authenticator;
+    ProxyConfig config = new ProxyConfig(builder.authenticator, builder.requireAuth,
+        builder.sources, builder.ports, destinationRule(builder.listen, builder.localDestinations),
+        builder.timeouts);
+    this.settings = new ProxyRuntime.Settings(builder.listen, config, builder.registry,
+        builder.listenerName, builder.ioThreads, builder.nativeTransport, builder.authLimits,
+        builder.connectionLog, builder.nanoTime);
   }
 
   /**
@@ -116,48 +91,12 @@ public final class Socks5ProxyServer implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("server already " + state.name().toLowerCase());
     }
-    transport = Transport.select(preferNative);
-    acceptGroup = new MultiThreadIoEventLoopGroup(
-        1, new DefaultThreadFactory("egresskit-proxy-accept"), transport.ioHandlerFactory());
-    ioGroup = new MultiThreadIoEventLoopGroup(
-        ioThreads, new DefaultThreadFactory("egresskit-proxy-io"), transport.ioHandlerFactory());
-    authExecutor = Executors.newFixedThreadPool(2, new DefaultThreadFactory("egresskit-proxy-auth", true));
-    channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
-    AtomicInteger active = new AtomicInteger();
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(acceptGroup, ioGroup)
-        .channel(transport.serverChannelClass())
-        // Accept nothing until the context (whose meters need the bound port) exists.
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            for (Map.Entry<ChannelOption<Integer>, Integer> option : transport.keepAliveTuning().entrySet()) {
-              channel.config().setOption(option.getKey(), option.getValue());
-            }
-            context.accept(channel);
-          }
-        });
-    ChannelFuture bind = bootstrap.bind(listen).awaitUninterruptibly();
-    if (!bind.isSuccess()) {
-      shutdownGroups();
+    try {
+      runtime = ProxyRuntime.start(settings);
+    } catch (IllegalStateException e) {
       state = State.CLOSED;
-      throw new IllegalStateException(
-          "cannot listen on " + NetUtil.toSocketAddressString(listen) + ": " + bind.cause().getMessage(),
-          bind.cause());
+      throw e;
     }
-    serverChannel = bind.channel();
-    channels.add(serverChannel);
-    address = (InetSocketAddress) serverChannel.localAddress();
-    String listener = listenerName != null ? listenerName : NetUtil.toSocketAddressString(address);
-    ProxyMetrics metrics = new ProxyMetrics(registry, listener, active);
-    context = new ServerContext(config, transport, metrics, active, authExecutor, channels, listener);
-    serverChannel.config().setAutoRead(true);
     state = State.STARTED;
     return this;
   }
@@ -169,11 +108,27 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @throws IllegalStateException if the server has not been started
    */
   public InetSocketAddress address() {
-    InetSocketAddress bound = address;
-    if (bound == null) {
-      throw new IllegalStateException("server not started");
+    return running().address();
+  }
+
+  /**
+   * Whether CONNECT refuses destinations on the proxy's own machine and link (loopback,
+   * link-local, unspecified, the machine's own addresses).
+   *
+   * @return true when they are refused
+   */
+  public boolean refusesLocalDestinations() {
+    return settings.config().destinations().refusesLocal();
+  }
+
+  private static DestinationRule destinationRule(InetSocketAddress listen, Boolean allowLocal) {
+    boolean refuse = allowLocal == null ? !listen.getAddress().isLoopbackAddress() : !allowLocal;
+    if (!refuse) {
+      return DestinationRule.any();
     }
-    return bound;
+    Set<InetAddress> own = new HashSet<>(DestinationRule.machineAddresses());
+    own.add(listen.getAddress());
+    return DestinationRule.refuseLocal(own);
   }
 
   /**
@@ -183,11 +138,15 @@ public final class Socks5ProxyServer implements AutoCloseable {
    * @throws IllegalStateException if the server has not been started
    */
   public String transport() {
-    Transport used = transport;
-    if (used == null) {
+    return running().backend().name();
+  }
+
+  private ProxyRuntime running() {
+    ProxyRuntime current = runtime;
+    if (current == null) {
       throw new IllegalStateException("server not started");
     }
-    return used.name();
+    return current;
   }
 
   /**
@@ -198,48 +157,19 @@ public final class Socks5ProxyServer implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (state != State.STARTED) {
-      state = State.CLOSED;
-      return;
+    if (state == State.STARTED) {
+      runtime.close();
     }
     state = State.CLOSED;
-    Duration bound = config.timeouts().shutdown();
-    serverChannel.close().awaitUninterruptibly(bound.toMillis());
-    context.beginClosing();
-    if (!awaitDrained(bound)) {
-      context.closeAll();
-      awaitDrained(Duration.ofSeconds(5));
-    }
-    shutdownGroups();
-  }
-
-  private boolean awaitDrained(Duration bound) {
-    try {
-      context.drained().get(bound.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private void shutdownGroups() {
-    var accept = acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    var io = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    accept.awaitUninterruptibly(10, TimeUnit.SECONDS);
-    io.awaitUninterruptibly(10, TimeUnit.SECONDS);
-    authExecutor.shutdownNow();
   }
 
   @Override
   public String toString() {
-    return "Socks5ProxyServer[" + (address != null ? NetUtil.toSocketAddressString(address)
-        : NetUtil.toSocketAddressString(listen)) + ", requireAuth=" + config.requireAuth()
-        + ", " + (config.credentials() == null ? "no credentials" : config.credentials()) + "]";
+    ProxyRuntime current = runtime;
+    return "Socks5ProxyServer[" + NetUtil.toSocketAddressString(
+        current != null ? current.address() : settings.listen()) + ", requireAuth="
+        + settings.config().requireAuth() + ", "
+        + (authenticator == null ? "no credentials" : authenticator) + "]";
   }
 
   /**
@@ -249,7 +179,11 @@ public final class Socks5ProxyServer implements AutoCloseable {
   public static final class Builder {
 
     private InetSocketAddress listen;
-    private ProxyCredentials credentials;
+    private ProxyAuthenticator authenticator;
+    private AuthLimits authLimits = AuthLimits.defaults();
+    private Boolean localDestinations;
+    private Consumer<String> connectionLog;
+    private LongSupplier nanoTime = System::nanoTime;
     private boolean requireAuth;
     private List<Cidr> sources;
     private Set<Integer> ports;
@@ -285,7 +219,47 @@ public final class Socks5ProxyServer implements AutoCloseable {
      * @return this builder
      */
     public Builder credentials(ProxyCredentials credentials) {
-      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return authenticator(credentials);
+    }
+
+    /**
+     * Who decides RFC 1929 attempts: the users file's {@link ProxyCredentials}, or another
+     * {@link ProxyAuthenticator} (a policy script). Replaces earlier
+     * {@link #credentials(ProxyCredentials)}. Every attempt goes through the bounds of
+     * {@link #authLimits(AuthLimits)}.
+     *
+     * @param value the authenticator
+     * @return this builder
+     */
+    public Builder authenticator(ProxyAuthenticator value) {
+      this.authenticator = Objects.requireNonNull(value, "authenticator");
+      return this;
+    }
+
+    /**
+     * The bounds of the authentication path. Default {@link AuthLimits#defaults()}.
+     *
+     * @param value the limits
+     * @return this builder
+     */
+    public Builder authLimits(AuthLimits value) {
+      this.authLimits = Objects.requireNonNull(value, "authLimits");
+      return this;
+    }
+
+    /**
+     * Whether CONNECT may reach destinations on the proxy's own machine and link: loopback,
+     * unspecified ({@code 0.0.0.0}, {@code ::}), link-local ({@code 169.254.0.0/16},
+     * {@code fe80::/10}, where cloud metadata services answer), the machine's own addresses,
+     * and their IPv4-mapped IPv6 forms; a refused one is answered with reply {@code 02}.
+     * Default: allowed when the listen address is loopback (the clients are on this machine
+     * anyway), refused otherwise. KumoProxy allows them always.
+     *
+     * @param allowed true to allow them, false to refuse them, whatever the listen address
+     * @return this builder
+     */
+    public Builder localDestinations(boolean allowed) {
+      this.localDestinations = allowed;
       return this;
     }
 
@@ -361,6 +335,18 @@ public final class Socks5ProxyServer implements AutoCloseable {
       return this;
     }
 
+    /** Tests: where the per-connection lines go instead of the logger. */
+    Builder connectionLog(Consumer<String> sink) {
+      this.connectionLog = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** Tests: the clock of the failure rate limit. */
+    Builder nanoTime(LongSupplier clock) {
+      this.nanoTime = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
     /**
      * The per-phase timeouts. Default {@link ProxyTimeouts#defaults()}.
      *
@@ -432,9 +418,10 @@ public final class Socks5ProxyServer implements AutoCloseable {
       if (listen == null) {
         throw new IllegalStateException("listen address is required: call listen(InetSocketAddress)");
       }
-      if (requireAuth && credentials == null) {
+      if (requireAuth && authenticator == null) {
         throw new IllegalStateException(
-            "requireAuth(true) needs credentials(ProxyCredentials): no client could authenticate");
+            "requireAuth(true) needs credentials(ProxyCredentials) or authenticator(...):"
+                + " no client could authenticate");
       }
       if (registry == null) {
         registry = new SimpleMeterRegistry();

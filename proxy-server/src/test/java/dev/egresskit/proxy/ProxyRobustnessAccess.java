@@ -41,10 +41,16 @@ public final class ProxyRobustnessAccess {
   public static Consumer<Channel> installer(MeterRegistry registry, ProxyCredentials credentials,
       boolean requireAuth, ProxyTimeouts timeouts) {
     AtomicInteger active = new AtomicInteger();
-    ProxyConfig config = new ProxyConfig(credentials, requireAuth, null, null, timeouts);
+    ProxyConfig config = new ProxyConfig(credentials, requireAuth, null, null,
+        DestinationRule.any(), timeouts);
     ProxyMetrics metrics = new ProxyMetrics(registry, "embedded", active);
-    ServerContext context = new ServerContext(config, Transport.select(false), metrics, active,
-        Runnable::run, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), "embedded");
+    // Checks run on the calling thread; the fuzz runs many attempts from one address, so the
+    // failure rate limit is set out of their way.
+    AuthGate gate = credentials == null ? null : new AuthGate(credentials,
+        new AuthLimits(1, 4, 4, Integer.MAX_VALUE, java.time.Duration.ofSeconds(1)),
+        Runnable::run, System::nanoTime);
+    ServerContext context = new ServerContext(config, SocketBackend.select(false), metrics, active,
+        gate, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), "embedded", null);
     return context::accept;
   }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param endReason   why the session ended, e.g. {@code QUIT}, {@code client closed},
  *                    {@code idle timeout}, {@code line too long}, {@code scripted disconnect}
  * @param rejection   the bounded category, when the sink itself ended the session for a fault
+ * @param tls         whether the session switched to TLS with {@code STARTTLS}
  */
 public record SinkSession(
     long id,
@@ -31,7 +32,8 @@ public record SinkSession(
     List<SinkMessage> messages,
     Duration duration,
     String endReason,
-    Optional<SinkRejection> rejection) {
+    Optional<SinkRejection> rejection,
+    boolean tls) {
 
   public SinkSession {
     Objects.requireNonNull(peer, "peer");

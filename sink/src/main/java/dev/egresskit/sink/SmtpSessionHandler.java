@@ -12,6 +12,8 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -60,6 +62,9 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   private int errors;
   private long lastLineNanos;
   private ScheduledFuture<?> commandTimer;
+  /** STARTTLS accepted: clear-text lines are dropped until the TLS handshake is done. */
+  private boolean tlsStarting;
+  private boolean tls;
 
   private SmtpSessionHandler(SmtpSink.Settings settings, long id, Consumer<SinkSession> sink,
       Consumer<SinkRejection> rejections) {
@@ -104,6 +109,14 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       startSmtp(ctx);
     } else if (evt instanceof ProxyHeaderDetector.MissingHeader missing) {
       reject(SinkRejection.MISSING_PROXY_HEADER, "missing PROXY header: " + missing.why());
+    } else if (evt instanceof SslHandshakeCompletionEvent done) {
+      if (done.isSuccess()) {
+        tlsStarting = false;
+        tls = true;
+      } else {
+        reject(SinkRejection.PROTOCOL_ERROR, "TLS handshake failed: " + done.cause());
+        ctx.close();
+      }
     } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE) {
       reject(SinkRejection.IDLE_TIMEOUT, "idle timeout");
       ctx.writeAndFlush("421 4.4.2 " + settings.hostname() + " idle timeout\r\n")
@@ -154,8 +167,10 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       return;
     }
     String line = (String) msg;
-    if (rejection != null) {
-      return; // closing: pipelined lines after the rejection get no answers
+    if (rejection != null || tlsStarting) {
+      // Closing: pipelined lines after the rejection get no answers. Starting TLS: lines sent
+      // in clear text behind STARTTLS must not be taken as protected (RFC 3207 §4.2).
+      return;
     }
     // The event loop's ticker, so tests on an EmbeddedChannel can advance time.
     lastLineNanos = ctx.executor().ticker().nanoTime();
@@ -216,6 +231,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
         resetTransaction();
         reply(ctx, "250-" + settings.hostname() + " greets " + printable(arg)
             + "\r\n250-PIPELINING\r\n"
+            + (settings.tls() != null && !tls ? "250-STARTTLS\r\n" : "")
             + "250-8BITMIME\r\n250-SIZE " + settings.maxMessageBytes()
             + "\r\n250 ENHANCEDSTATUSCODES");
       }
@@ -259,6 +275,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
         resetTransaction();
         reply(ctx, "250 2.0.0 OK");
       }
+      case "STARTTLS" -> startTls(ctx, arg);
       case "NOOP" -> reply(ctx, "250 2.0.0 OK");
       case "VRFY" -> reply(ctx, "252 2.1.5 cannot verify, will accept");
       case "QUIT" -> {
@@ -267,6 +284,24 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
             .addListener(f -> ctx.close());
       }
       default -> error(ctx, "500 5.5.2 command not recognized");
+    }
+  }
+
+  private void startTls(ChannelHandlerContext ctx, String arg) {
+    if (settings.tls() == null) {
+      error(ctx, "502 5.5.1 STARTTLS not offered");
+    } else if (tls) {
+      error(ctx, "503 5.5.1 TLS already active");
+    } else if (!arg.isEmpty()) {
+      error(ctx, "501 5.5.4 STARTTLS takes no arguments");
+    } else {
+      tlsStarting = true;
+      resetTransaction();
+      ehlo = Optional.empty();
+      // startTls=true: the 220 below still goes out in clear text, everything after is TLS.
+      ctx.pipeline().addBefore("lines", "tls",
+          new SslHandler(settings.tls().newEngine(ctx.alloc()), true));
+      reply(ctx, "220 2.0.0 ready to start TLS");
     }
   }
 
@@ -369,7 +404,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     }
     SinkSession session = new SinkSession(id, peer, local, proxyHeader,
         ehlo, commands, messages, Duration.ofNanos(System.nanoTime() - startNanos), endReason,
-        Optional.ofNullable(rejection));
+        Optional.ofNullable(rejection), tls);
     LOG.debug("sink session {} from {} ehlo={} proxy={} ended: {}", id, session.peer(),
         ehlo.orElse("-"), proxyHeader.map(Object::toString).orElse("-"), endReason);
     sink.accept(session);

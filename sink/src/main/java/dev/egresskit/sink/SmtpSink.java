@@ -16,6 +16,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -223,7 +224,8 @@ public final class SmtpSink implements AutoCloseable {
       int maxLineLength,
       int maxMessageBytes,
       SinkScript script,
-      int threads) {}
+      int threads,
+      SslContext tls) {}
 
   /** Configures a {@link SmtpSink}. */
   public static final class Builder {
@@ -238,6 +240,7 @@ public final class SmtpSink implements AutoCloseable {
     private int maxMessageBytes = 10 * 1024 * 1024;
     private SinkScript script = SinkScript.normal();
     private int threads = 1;
+    private SslContext tls;
 
     private Builder() {}
 
@@ -332,6 +335,19 @@ public final class SmtpSink implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Offers {@code STARTTLS} (RFC 3207) with this server context: the EHLO reply lists it, and
+     * after {@code 220} the session continues in TLS (commands pipelined behind {@code STARTTLS}
+     * in clear text are discarded). Default: not offered ({@code 502}).
+     */
+    public Builder starttls(SslContext serverContext) {
+      if (!Objects.requireNonNull(serverContext, "serverContext").isServer()) {
+        throw new IllegalArgumentException("starttls needs a server SslContext");
+      }
+      this.tls = serverContext;
+      return this;
+    }
+
     /** A sink with these settings; call {@link SmtpSink#start()} to listen. */
     public SmtpSink build() {
       Duration headerWait = proxyHeaderWait != null ? proxyHeaderWait
@@ -339,7 +355,7 @@ public final class SmtpSink implements AutoCloseable {
           : Duration.ofSeconds(5);
       return new SmtpSink(new Settings(listen, hostname, proxyProtocol, headerWait,
           idleTimeout, commandTimeout, maxErrors, maxLineLength, maxMessageBytes, script,
-          threads));
+          threads, tls));
     }
 
     private static Duration positive(Duration d, String what) {

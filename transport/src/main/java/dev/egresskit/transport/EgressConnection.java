@@ -6,7 +6,13 @@ import dev.egresskit.transport.spi.SourceAddressInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -116,6 +122,61 @@ public final class EgressConnection implements AutoCloseable {
       // The channel closed (and its pipeline was emptied) before the caller attached.
       channel.pipeline().fireChannelInactive();
     }
+  }
+
+  /**
+   * Takes the connection out of Netty for blocking I/O (a {@link java.net.Socket} for a client
+   * library such as Jakarta Mail): the channel leaves its event loop and the connector, and its
+   * JDK {@link java.nio.channels.SocketChannel} is switched to blocking mode and handed to the
+   * caller, who closes it. Use either this or {@link #attach}, once.
+   *
+   * <p>Only NIO connections can be detached: build the connector with {@link
+   * EgressConnector.Builder#nativeTransport nativeTransport(false)}.
+   *
+   * @return the channel and the bytes that arrived with the handshake; fails with an {@link
+   *     IllegalStateException} for an Epoll connection or one already attached or detached, and
+   *     with a {@link java.nio.channels.ClosedChannelException} if the peer closed it meanwhile
+   */
+  public CompletableFuture<DetachedChannel> detach() {
+    CompletableFuture<DetachedChannel> result = new CompletableFuture<>();
+    if (!(channel instanceof DetachableNioSocketChannel nio)) {
+      result.completeExceptionally(new IllegalStateException("only connections of an NIO "
+          + "connector can be detached (EgressConnector.builder().nativeTransport(false)): "
+          + this));
+      return result;
+    }
+    EventLoop loop = channel.eventLoop();
+    loop.execute(() -> {
+      if (handoff.isAttached()) {
+        result.completeExceptionally(
+            new IllegalStateException("attach() or detach() was already called for " + this));
+        return;
+      }
+      handoff.markAttached();
+      ByteBuffer received = handoff.takeReceived();
+      if (!channel.isActive() || handoff.failedOrClosed()) {
+        channel.close();
+        result.completeExceptionally(new ClosedChannelException());
+        return;
+      }
+      attempt.connector().untrack(channel);
+      channel.deregister().addListener(f -> {
+        if (!f.isSuccess()) {
+          channel.close();
+          result.completeExceptionally(f.cause());
+          return;
+        }
+        try {
+          SocketChannel jdk = nio.jdkChannel();
+          jdk.configureBlocking(true);
+          result.complete(new DetachedChannel(jdk, received));
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          result.completeExceptionally(e);
+        }
+      });
+    });
+    return result;
   }
 
   /** Closes the channel. */

@@ -17,7 +17,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -242,11 +241,16 @@ public final class EgressConnector implements AutoCloseable {
     SocketProtocolFamily family = remote instanceof Inet6Address
         ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
     return epoll ? new EpollSocketChannel(family)
-        : new NioSocketChannel(SelectorProvider.provider(), family);
+        : new DetachableNioSocketChannel(SelectorProvider.provider(), family);
   }
 
   void track(Channel channel) {
     channels.add(channel);
+  }
+
+  /** Forgets a channel that was handed over to the caller (see {@link EgressConnection#detach}). */
+  void untrack(Channel channel) {
+    channels.remove(channel);
   }
 
   /** Configures an {@link EgressConnector}. */
@@ -306,7 +310,10 @@ public final class EgressConnector implements AutoCloseable {
       return this;
     }
 
-    /** Whether to use Epoll when it is available (default true); false forces NIO. */
+    /**
+     * Whether to use Epoll when it is available (default true); false forces NIO, which is what
+     * {@link EgressConnection#detach()} needs.
+     */
     public Builder nativeTransport(boolean useNative) {
       this.nativeTransport = useNative;
       return this;

@@ -1,8 +1,10 @@
 package dev.egresskit.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
@@ -44,6 +46,30 @@ final class Handoff extends ChannelInboundHandlerAdapter {
 
   boolean isAttached() {
     return attached;
+  }
+
+  /** Whether the peer closed the connection or it failed after the handshake. */
+  boolean failedOrClosed() {
+    return inactive || failure != null;
+  }
+
+  /**
+   * Removes and returns the bytes held since the handshake (for a caller that takes the channel
+   * out of Netty instead of attaching handlers); called on the event loop.
+   */
+  ByteBuffer takeReceived() {
+    int size = 0;
+    for (Object msg : pending) {
+      size += msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    for (Object msg; (msg = pending.poll()) != null; ) {
+      if (msg instanceof ByteBuf buf) {
+        buf.readBytes(out);
+      }
+      ReferenceCountUtil.release(msg);
+    }
+    return out.flip();
   }
 
   @Override

@@ -12,9 +12,8 @@ import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.output.Timing;
 import dev.egresskit.cli.run.AssembledRun;
-import dev.egresskit.cli.run.Connectors;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
+import dev.egresskit.embed.assembly.Connectors;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -118,15 +117,15 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     }
     Io io = parent.root.io();
     AssembledRun session = parent.root.run();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
-    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
+    SourceResolver resolver = session.resolver(engine, policy.cache);
     List<EgressSource> resolved = new ArrayList<>();
     for (String name : sources) {
       resolved.add(resolver.resolve(name));
     }
     SmtpProbe probe = session.get(SmtpProbe.class);
     if (socks5Lockstep) {
-      probe = session.get(Connectors.class).lockstepProbe();
+      probe = SmtpProbe.create(session.get(Connectors.class).lockstep());
     }
     List<Series> results = new ArrayList<>();
     try (SmtpSink embedded = destination == null
@@ -161,7 +160,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
   private Series run(SmtpProbe probe, EgressSource source, InetSocketAddress dest, int count,
       ProgressBar progress) throws InterruptedException {
     ConnectSeries.Outcome o = new ConnectSeries(probe, source, dest, timeout, count, progress)
-        .run(concurrency, Math.min(concurrency, Connectors.EVENT_LOOP_THREADS));
+        .run(concurrency, Math.min(concurrency, AssembledRun.EVENT_LOOP_THREADS));
     return new Series(source.name(), Routes.kind(source.route()), o.micros(),
         LatencyStats.of(o.micros(), o.wallNanos()), o.failures(), o.cost());
   }
@@ -215,14 +214,14 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     io.out().print(table.render(io.style()));
     for (Series s : results) {
       if (s.cost().clientBound()) {
-        io.out().println(io.style().red("  warning: " + s.source() + ": the client kept "
+        io.out().println(io.style().red("  warning: " + Printable.escape(s.source()) + ": the client kept "
             + String.format("%.2f", s.cost().coresBusy()) + " of the " + s.cost().coresAvailable()
             + " core(s) its event loops can use busy: the rate measures this process (client"
             + (destination == null ? " and embedded sink" : "") + "), not the route"));
       }
     }
     for (Series s : results) {
-      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + s.source()
+      s.failures().forEach((kind, n) -> io.out().println(io.style().red("  " + Printable.escape(s.source())
           + ": " + n + " failed with " + kind)));
     }
   }

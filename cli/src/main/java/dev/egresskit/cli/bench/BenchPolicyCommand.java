@@ -7,8 +7,7 @@ import dev.egresskit.cli.output.Io;
 import dev.egresskit.cli.output.Json;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -101,10 +100,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     }
     Io io = parent.root.io();
     AssembledRun session = parent.root.run();
-    PolicyLoader loader = session.get(PolicyLoader.class);
     List<Measured> measured = new ArrayList<>();
     for (Path policy : policies) {
-      measured.add(measure(session, loader, policy));
+      measured.add(measure(session, policy));
     }
     List<String> mismatches = mismatches(measured);
     if (chart != null) {
@@ -119,14 +117,14 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     return mismatches.isEmpty() ? ExitCodes.OK : ExitCodes.JOB_FAILED;
   }
 
-  private Measured measure(AssembledRun session, PolicyLoader loader, Path policy) {
+  private Measured measure(AssembledRun session, Path policy) {
     double[] loadMillis = new double[loads];
     double[] extraMillis = new double[loads];
     int extras = 0;
     PolicyEngine engine = null;
     for (int i = 0; i < loads; i++) {
       long t0 = System.nanoTime();
-      PolicyEngine loaded = loader.load(policy, files.access());
+      PolicyEngine loaded = session.loadPolicy(policy, files.access());
       loadMillis[i] = (System.nanoTime() - t0) / 1e6;
       if (loaded instanceof PooledPolicyEngine<?> pooled) {
         long t1 = System.nanoTime();
@@ -152,7 +150,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
               + " defines none with kumo.define_egress_source");
         }
       }
-      SourceResolver resolver = session.get(Resolvers.class).create(kept, "uncached");
+      SourceResolver resolver = session.resolver(kept, "uncached");
       // Views first: a policy that cannot resolve a name is reported, not measured.
       Map<String, Object> views = new LinkedHashMap<>();
       for (String name : names) {
@@ -305,7 +303,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       io.out().println(io.style().green("every policy resolves every name to the same source"));
     } else {
       for (String m : mismatches) {
-        io.out().println(io.style().red("mismatch: " + m));
+        io.out().println(io.style().red("mismatch: " + Printable.escape(m)));
       }
     }
   }

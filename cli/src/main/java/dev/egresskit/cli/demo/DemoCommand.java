@@ -13,8 +13,6 @@ import dev.egresskit.cli.output.Timing;
 import dev.egresskit.cli.probe.Probes;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.cli.sink.SinkCommand;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
@@ -123,9 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path folder = writePolicyFolder(session, servers);
     Path policyFile = folder.resolve("demo." + lang.name());
 
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policyFile);
-    Resolvers resolvers = session.get(Resolvers.class);
-    SourceResolver resolver = resolvers.create(engine, "lruttl");
+    PolicyEngine engine = session.loadPolicy(policyFile);
+    SourceResolver resolver = session.resolver(engine, "lruttl");
     SmtpProbe probe = session.get(SmtpProbe.class);
     EgressPool pool = resolver.resolvePool(POOL);
 
@@ -147,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<Outcome> picks = new ArrayList<>();
     List<String> pickProblems = new ArrayList<>();
     for (int i = 0; i < cycleLength(pool); i++) {
-      PoolSelection selection = selector.select(QUEUE, resolvers.health());
+      PoolSelection selection = selector.select(QUEUE, session.health());
       if (selection instanceof PoolSelection.Selected selected) {
         picks.add(probeAndCheck(probe, resolver.resolve(selected.sourceName()), servers));
       } else {

@@ -1,5 +1,6 @@
 package dev.egresskit.cli.output;
 
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.resolve.ResolutionException;
@@ -26,9 +27,13 @@ public final class Failures {
    * @param message  what is wrong (never containing a secret: the model redacts them)
    */
   public record Line(Optional<ScriptLocation> location, String message) {
-    /** {@code script:line: message}, or just the message when the location is unknown. */
+    /**
+     * {@code script:line: message}, or just the message when the location is unknown: one line,
+     * its control characters escaped ({@link Printable}).
+     */
     public String text() {
-      return location.map(l -> l + ": " + message).orElse(message);
+      String escaped = Printable.escape(message);
+      return location.map(l -> l + ": " + escaped).orElse(escaped);
     }
 
     public Map<String, Object> view() {

@@ -1,5 +1,6 @@
 package dev.egresskit.cli.output;
 
+import dev.egresskit.core.grammar.Durations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ public final class Lifecycle {
       while (listeners.size() < count) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new IllegalStateException("expected " + count + " listeners within " + timeout
+          throw new IllegalStateException("expected " + count + " listeners within " + Durations.format(timeout)
               + ", saw " + listeners);
         }
         TimeUnit.NANOSECONDS.timedWait(lock, left);

@@ -1,5 +1,6 @@
 package dev.egresskit.cli.output;
 
+import dev.egresskit.core.text.Printable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -16,13 +17,20 @@ public final class TextTable {
     this.headers = List.of(headers);
   }
 
-  /** Adds a row; it must have one cell per header. */
+  /**
+   * Adds a row; it must have one cell per header. Control characters in a cell are escaped
+   * ({@link Printable}): a name from a policy must not forge a row or reach the terminal.
+   */
   public TextTable row(String... cells) {
     if (cells.length != headers.size()) {
       throw new IllegalArgumentException("expected " + headers.size() + " cells, got "
           + cells.length);
     }
-    rows.add(List.of(cells));
+    List<String> escaped = new ArrayList<>(cells.length);
+    for (String cell : cells) {
+      escaped.add(Printable.escape(cell));
+    }
+    rows.add(List.copyOf(escaped));
     return this;
   }
 

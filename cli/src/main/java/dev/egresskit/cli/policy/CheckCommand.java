@@ -1,5 +1,6 @@
 package dev.egresskit.cli.policy;
 
+import dev.egresskit.core.text.Printable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -13,8 +14,6 @@ import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.Style;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
@@ -83,12 +82,11 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     Io io = root.io();
     AssembledRun session = root.run();
-    PolicyLoader loader = session.get(PolicyLoader.class);
     Path script = policy.policy;
     if (!Files.isRegularFile(script)) {
       throw new BadInputException("--policy " + script + ": no such file");
     }
-    String language = loader.providerFor(script).language();
+    String language = session.engineFor(script).language();
     String text;
     try {
       text = Files.readString(script, StandardCharsets.UTF_8);
@@ -106,7 +104,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     PolicyEngine engine = null;
     try {
-      engine = loader.loadForValidation(script, policy.access());
+      engine = session.loadPolicyForValidation(script, policy.access());
     } catch (PolicyException | ResolutionException
         | dev.egresskit.core.spec.InvalidSpecException e) {
       loadProblems.addAll(Failures.lines(e));
@@ -130,7 +128,7 @@ public final class CheckCommand implements Callable<Integer> {
               + " loads by literal name: only loading was checked (give NAME... or --pool NAME)");
         }
       }
-      SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+      SourceResolver resolver = session.resolver(engine, policy.cache);
       for (String name : sourceNames) {
         try {
           EgressSource source = resolver.resolve(name);
@@ -203,15 +201,16 @@ public final class CheckCommand implements Callable<Integer> {
       List<Checked> checked, List<Failures.Line> loadProblems, List<PolicyLint.Warning> warnings,
       List<String> notes, int problems, CheckAccepted accepted) {
     Style style = io.style();
-    io.out().println(style.bold(scriptName) + " (" + language + "): "
+    io.out().println(style.bold(Printable.escape(scriptName)) + " (" + language + "): "
         + (loaded ? "loaded" : style.red("does not load")));
     for (Failures.Line line : loadProblems) {
       io.out().println("  " + style.red("error") + "    " + line.text());
     }
     for (Checked c : checked) {
-      String label = (c.kind().equals("pool") ? "pool " : "") + c.name();
+      String label = Printable.escape((c.kind().equals("pool") ? "pool " : "") + c.name());
       if (c.problems().isEmpty()) {
-        io.out().println("  " + style.green("ok") + "       " + label + "  " + summary(c.value()));
+        io.out().println("  " + style.green("ok") + "       " + label + "  "
+            + Printable.escape(summary(c.value())));
       } else {
         io.out().println("  " + style.red("error") + "    " + label);
         for (Failures.Line line : c.problems()) {
@@ -220,7 +219,7 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     for (PolicyLint.Warning warning : warnings) {
-      io.out().println("  " + style.yellow("warning") + "  " + warning.text());
+      io.out().println("  " + style.yellow("warning") + "  " + Printable.escape(warning.text()));
     }
     for (String note : notes) {
       io.out().println("  note     " + note);

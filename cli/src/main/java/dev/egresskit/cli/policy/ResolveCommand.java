@@ -9,9 +9,8 @@ import dev.egresskit.cli.output.Routes;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
 import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.PoolEntry;
@@ -68,8 +67,8 @@ public final class ResolveCommand implements Callable<Integer> {
     }
     Io io = root.io();
     AssembledRun session = root.run();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
-    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
+    SourceResolver resolver = session.resolver(engine, policy.cache);
 
     List<EgressSource> sources = new ArrayList<>();
     List<EgressPool> resolvedPools = new ArrayList<>();
@@ -127,7 +126,7 @@ public final class ResolveCommand implements Callable<Integer> {
       if (!sources.isEmpty() || pool != pools.get(0)) {
         io.out().println();
       }
-      io.out().println(io.style().bold("pool " + pool.name()) + " (ttl "
+      io.out().println(io.style().bold("pool " + Printable.escape(pool.name())) + " (ttl "
           + Durations.format(pool.ttl()) + ", " + pool.entries().size()
           + (pool.entries().size() == 1 ? " entry" : " entries") + ")");
       List<EgressSource> members = new ArrayList<>();

@@ -13,8 +13,7 @@ import dev.egresskit.cli.output.Style;
 import dev.egresskit.cli.output.TextTable;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
-import dev.egresskit.cli.run.PolicyLoader;
-import dev.egresskit.cli.run.Resolvers;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
@@ -82,8 +81,8 @@ public final class ProbeCommand implements Callable<Integer> {
       throw new BadInputException("DEST " + e.getMessage(), e);
     }
     AssembledRun session = root.run();
-    PolicyEngine engine = session.get(PolicyLoader.class).load(policy.policy, policy.access());
-    SourceResolver resolver = session.get(Resolvers.class).create(engine, policy.cache);
+    PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
+    SourceResolver resolver = session.resolver(engine, policy.cache);
     EgressSource egress = resolver.resolve(source);
     SmtpProbe probe = session.get(SmtpProbe.class);
     ProbeResult result;
@@ -96,7 +95,7 @@ public final class ProbeCommand implements Callable<Integer> {
         out.put("failure", Probes.failureView(egress.name(), e));
         Json.print(io.out(), out);
       }
-      throw new JobFailedException("probe " + egress.name() + " (" + e.kind() + "): "
+      throw new JobFailedException("probe " + Printable.escape(egress.name()) + " (" + e.kind() + "): "
           + e.getMessage(), e);
     }
     if (json) {
@@ -107,7 +106,7 @@ public final class ProbeCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     Style style = io.style();
-    io.out().println(style.bold("probe " + egress.name()) + " -> "
+    io.out().println(style.bold("probe " + Printable.escape(egress.name())) + " -> "
         + Endpoints.format(result.destination()) + " (" + Routes.kind(egress.route()) + ")");
     TextTable table = new TextTable("", "");
     table.row("local address", Endpoints.format(result.localAddress()));

@@ -5,6 +5,8 @@ import dev.egresskit.cli.output.JobFailedException;
 import dev.egresskit.cli.output.Timing;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.transport.EgressConnectException;
+import dev.egresskit.core.grammar.Durations;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.transport.PhaseTimings;
 import dev.egresskit.transport.ProbeResult;
 import dev.egresskit.transport.SmtpProbe;
@@ -36,14 +38,14 @@ public final class Probes {
       if (e.getCause() instanceof EgressConnectException connect) {
         throw connect;
       }
-      throw new JobFailedException("probe of " + source.name() + " failed: " + e.getCause(),
+      throw new JobFailedException("probe of " + Printable.escape(source.name()) + " failed: " + e.getCause(),
           e.getCause());
     } catch (TimeoutException e) {
-      throw new JobFailedException("probe of " + source.name() + " did not finish within "
-          + timeout, e);
+      throw new JobFailedException("probe of " + Printable.escape(source.name()) + " did not finish within "
+          + Durations.format(timeout), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new JobFailedException("interrupted while probing " + source.name(), e);
+      throw new JobFailedException("interrupted while probing " + Printable.escape(source.name()), e);
     }
   }
 

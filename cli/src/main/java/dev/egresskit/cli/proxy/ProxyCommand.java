@@ -9,6 +9,7 @@ import dev.egresskit.cli.output.JobFailedException;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.cli.run.CommandContext;
 import dev.egresskit.cli.run.MetricsEndpoint;
+import dev.egresskit.core.text.Printable;
 import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.ProxyTimeouts;
 import dev.egresskit.proxy.Socks5ProxyServer;
@@ -36,6 +37,9 @@ import picocli.CommandLine.ParentCommand;
           + " 'egresskit proxy hash-password USER').",
       "It refuses to listen beyond loopback without --require-auth, unless --allow-anonymous"
           + " says the network is trusted: an open proxy lets anyone send from your addresses.",
+      "Listening beyond loopback, it also refuses to CONNECT to this machine's own addresses,"
+          + " loopback, link-local (169.254.0.0/16, fe80::/10) and unspecified destinations,"
+          + " unless --allow-local-destinations.",
       ""
     },
     subcommands = HashPasswordCommand.class)
@@ -71,6 +75,12 @@ public final class ProxyCommand implements Callable<Integer> {
           + " refused with reply 02. Default: any.")
   List<Integer> allowPorts = new ArrayList<>();
 
+  @Option(names = "--allow-local-destinations",
+      description = "Let clients CONNECT to loopback, link-local and unspecified addresses and"
+          + " this machine's own addresses even when listening beyond loopback (refused there by"
+          + " default; always allowed on a loopback listener).")
+  boolean allowLocalDestinations;
+
   @Option(names = "--idle-timeout", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Close a relay with no traffic either way for this long (default 10m).")
@@ -101,7 +111,14 @@ public final class ProxyCommand implements Callable<Integer> {
         .requireAuth(requireAuth);
     try {
       if (users != null) {
-        builder.credentials(ProxyCredentials.load(users));
+        ProxyCredentials credentials = ProxyCredentials.load(users);
+        for (String warning : credentials.warnings()) {
+          io.err().println("warning: " + Printable.escape(warning));
+        }
+        builder.credentials(credentials);
+      }
+      if (allowLocalDestinations) {
+        builder.localDestinations(true);
       }
       if (!allowSources.isEmpty()) {
         builder.allowSources(allowSources);
@@ -113,7 +130,8 @@ public final class ProxyCommand implements Callable<Integer> {
         builder.timeouts(ProxyTimeouts.defaults().withIdle(idleTimeout));
       }
     } catch (IOException e) {
-      throw new BadInputException("--users " + users + ": cannot read: " + e.getMessage(), e);
+      throw new BadInputException("--users " + Printable.escape(users.toString()) + ": cannot read: "
+          + Printable.escape(String.valueOf(e.getMessage())), e);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage(), e);
     }
@@ -124,15 +142,13 @@ public final class ProxyCommand implements Callable<Integer> {
       throw new JobFailedException("proxy: " + e.getMessage(), e);
     }
     if (metrics != null) {
-      MetricsEndpoint endpoint = session.own(
-          MetricsEndpoint.start(metrics, session.get(PrometheusMeterRegistry.class)));
-      io.err().println("metrics on http://" + Endpoints.format(endpoint.address()) + "/metrics");
-      io.lifecycle().started("metrics", endpoint.address());
+      session.own(MetricsEndpoint.start(metrics, session.get(PrometheusMeterRegistry.class), io));
     }
     io.err().println("SOCKS5 proxy listening on " + Endpoints.format(proxy.address())
         + " (" + (requireAuth ? "authentication required" : users != null
             ? "authentication optional" : "no authentication") + ", "
-        + proxy.transport() + "); Ctrl-C stops it");
+        + proxy.transport() + (proxy.refusesLocalDestinations()
+            ? "; local destinations refused" : "") + "); Ctrl-C stops it");
     io.err().flush();
     io.lifecycle().started("proxy", proxy.address());
     io.lifecycle().awaitStop();

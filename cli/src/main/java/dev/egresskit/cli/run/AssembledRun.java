@@ -5,18 +5,42 @@ import com.google.inject.Injector;
 import com.google.inject.Module;
 import dev.egresskit.cli.output.BadInputException;
 import dev.egresskit.cli.output.Io;
+import dev.egresskit.core.cache.CacheSettings;
+import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.PolicyEngineProvider;
+import dev.egresskit.core.policy.FileAccess;
+import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.resolve.SourceResolver;
+import dev.egresskit.embed.assembly.Assembly;
+import dev.egresskit.embed.assembly.Closer;
+import dev.egresskit.embed.assembly.KitOptions;
+import dev.egresskit.embed.assembly.PolicyLoader;
+import dev.egresskit.embed.assembly.Resolvers;
+import dev.egresskit.embed.assembly.SetupException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The assembled parts of one run: the plug-in class path, the Guice injector built from the
- * feature modules, and the {@link Closer} that owns every resource created along the way.
+ * shared feature modules of {@link Assembly} (the same ones the library facade uses) plus the
+ * command's own (metrics endpoint registry, proxy server), and the {@link Closer} that owns
+ * every resource created along the way.
  *
  * <p>The plug-in class loader is also installed as the thread's context class loader for the
- * duration of the run, so {@link java.util.ServiceLoader} lookups made inside core (for example
- * the validators run by {@code EgressSpecs}) see the plug-ins too. It is restored on close.
+ * duration of the run, so {@link java.util.ServiceLoader} lookups made inside core see the
+ * plug-ins too. It is restored on close.
  */
 public final class AssembledRun implements AutoCloseable {
+  /**
+   * Event-loop threads of each connector: probes are sequential and short, so a couple of
+   * threads is plenty, and keeps a run light on a busy machine.
+   */
+  public static final int EVENT_LOOP_THREADS = 2;
+
   private final Plugins plugins;
   private final Closer closer;
   private final Injector injector;
@@ -44,25 +68,31 @@ public final class AssembledRun implements AutoCloseable {
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(plugins.loader());
     try {
-      Injector injector = Guice.createInjector(modules(plugins, closer));
+      PrometheusMeterRegistry registry = MetricsModule.newRegistry();
+      closer.register(registry::close);
+      KitOptions options = new KitOptions(PolicySettings.DEFAULTS, CacheSettings.DEFAULTS,
+          Clock.systemUTC(), registry, List.of(), plugins.loader(), List.of(),
+          EVENT_LOOP_THREADS);
+      Injector injector = Guice.createInjector(modules(options, registry, closer));
       return new AssembledRun(plugins, closer, injector, thread, previous);
     } catch (RuntimeException e) {
       thread.setContextClassLoader(previous);
-      plugins.close();
+      try {
+        closer.close();
+      } finally {
+        plugins.close();
+      }
       throw e;
     }
   }
 
-  /** The feature modules, one per part of the system, plus the plug-in contributions. */
-  static List<Module> modules(Plugins plugins, Closer closer) {
-    return List.of(
-        new CoreModule(closer),
-        new MetricsModule(),
-        new LuaModule(),
-        new JsModule(),
-        new TransportModule(),
-        new ProxyModule(),
-        new PluginModule(plugins));
+  /** The shared feature modules, plus the command line's own. */
+  static List<Module> modules(KitOptions options, PrometheusMeterRegistry registry,
+      Closer closer) {
+    List<Module> modules = new ArrayList<>(Assembly.modules(options, closer));
+    modules.add(new MetricsModule(registry));
+    modules.add(new ProxyModule());
+    return List.copyOf(modules);
   }
 
   /** An instance from the injector. */
@@ -72,6 +102,76 @@ public final class AssembledRun implements AutoCloseable {
 
   Injector injector() {
     return injector;
+  }
+
+  /**
+   * Loads {@code --policy script} with the engine its extension picks.
+   *
+   * @throws BadInputException if the file is missing or no engine handles it
+   */
+  public PolicyEngine loadPolicy(Path script) {
+    try {
+      return get(PolicyLoader.class).load(script);
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads {@code --policy script}, reading what {@code files} allows beyond its folder.
+   *
+   * @throws BadInputException if the file is missing or no engine handles it
+   */
+  public PolicyEngine loadPolicy(Path script, FileAccess files) {
+    try {
+      return get(PolicyLoader.class).load(script, files);
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads {@code --policy script} as {@code kumod --validate} does ({@code egresskit check}).
+   *
+   * @throws BadInputException if the file is missing or no engine handles it
+   */
+  public PolicyEngine loadPolicyForValidation(Path script, FileAccess files) {
+    try {
+      return get(PolicyLoader.class).loadForValidation(script, files);
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The engine for {@code --policy script}'s extension.
+   *
+   * @throws BadInputException if no engine (or more than one) handles it
+   */
+  public PolicyEngineProvider engineFor(Path script) {
+    try {
+      return get(PolicyLoader.class).providerFor(script);
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A resolver over {@code engine} with the {@code --cache} implementation {@code cacheName}.
+   *
+   * @throws BadInputException if no cache implementation has that name
+   */
+  public SourceResolver resolver(PolicyEngine engine, String cacheName) {
+    try {
+      return get(Resolvers.class).create(engine, cacheName);
+    } catch (SetupException e) {
+      throw new BadInputException("--cache " + e.getMessage(), e);
+    }
+  }
+
+  /** The source health every resolver and connector of this run shares. */
+  public SourceHealthTracker health() {
+    return get(Resolvers.class).health();
   }
 
   /** Registers a resource to be closed at the end of the run. */

@@ -1,107 +1,62 @@
 package dev.egresskit.cli.run;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.output.Io;
 import dev.egresskit.cli.output.JobFailedException;
+import dev.egresskit.http.HttpAnswer;
+import dev.egresskit.http.HttpEndpointServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Serves the run's meters as Prometheus text on {@code GET /metrics}, with the JDK's own HTTP
- * server (one thread; a scrape is cheap). Anything else gets 404, any other method 405.
+ * Serves the run's meters as Prometheus text on {@code GET /metrics}, with EgressKit's HTTP
+ * server (a timeout for every phase of a request, bounded connections): anything else gets
+ * 404, any other method 405.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  static {
-    // The JDK server has no request/response time limits by default; a stalled scraper must
-    // not hold the thread forever. Read once, when the server classes initialise.
-    System.setProperty("sun.net.httpserver.maxReqTime",
-        System.getProperty("sun.net.httpserver.maxReqTime", "10"));
-    System.setProperty("sun.net.httpserver.maxRspTime",
-        System.getProperty("sun.net.httpserver.maxRspTime", "10"));
-  }
+  private final HttpEndpointServer server;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
-
-  private MetricsEndpoint(HttpServer server, ExecutorService executor) {
+  private MetricsEndpoint(HttpEndpointServer server) {
     this.server = server;
-    this.executor = executor;
   }
 
   /**
-   * Starts serving {@code registry} on {@code listen}.
+   * Starts serving {@code registry} on {@code listen} and says where on the error stream,
+   * with a warning when that is beyond loopback.
    *
    * @throws JobFailedException if the address cannot be bound
    */
-  public static MetricsEndpoint start(InetSocketAddress listen, PrometheusMeterRegistry registry) {
-    HttpServer server;
+  public static MetricsEndpoint start(InetSocketAddress listen, PrometheusMeterRegistry registry, Io io) {
+    HttpEndpointServer server = HttpEndpointServer.builder()
+        .listen(listen)
+        .endpoint("/metrics", exchange -> HttpAnswer.text(200, CONTENT_TYPE, registry.scrape()))
+        .threadName("egresskit-metrics")
+        .build();
     try {
-      server = HttpServer.create(listen, 16);
-    } catch (IOException e) {
-      throw new JobFailedException("--metrics " + Endpoints.format(listen) + ": cannot listen: "
-          + e.getMessage(), e);
+      server.start();
+    } catch (IllegalStateException e) {
+      throw new JobFailedException("--metrics " + Endpoints.format(listen) + ": " + e.getMessage(), e);
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "egresskit-metrics");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", exchange -> respond(exchange, registry));
-    server.start();
-    return new MetricsEndpoint(server, executor);
-  }
-
-  private static void respond(HttpExchange exchange, PrometheusMeterRegistry registry)
-      throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      if (!path.equals("/metrics")) {
-        send(exchange, 404, "not found: try /metrics\n");
-      } else if (!exchange.getRequestMethod().equals("GET")
-          && !exchange.getRequestMethod().equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "method not allowed\n");
-      } else {
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        send(exchange, 200, registry.scrape());
-      }
+    MetricsEndpoint endpoint = new MetricsEndpoint(server);
+    io.err().println("metrics on http://" + Endpoints.format(endpoint.address()) + "/metrics");
+    if (server.listensBeyondLoopback()) {
+      io.err().println("warning: --metrics " + Endpoints.format(listen) + " listens beyond"
+          + " loopback: anyone who can reach it can read the meters (there is no"
+          + " authentication); use a loopback address or a firewall");
     }
-  }
-
-  private static void send(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
+    io.lifecycle().started("metrics", endpoint.address());
+    return endpoint;
   }
 
   /** Where the endpoint listens (with the real port when 0 was asked for). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 }

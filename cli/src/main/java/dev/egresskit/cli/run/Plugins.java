@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 /**
@@ -72,17 +71,6 @@ record Plugins(ClassLoader loader, List<Path> jars) implements AutoCloseable {
     ClassLoader loader =
         new URLClassLoader("egresskit-plugins", urls, Plugins.class.getClassLoader());
     return new Plugins(loader, jars);
-  }
-
-  /** The services of {@code type} that the plug-in jars provide (not the built-in ones). */
-  <S> List<S> services(Class<S> type) {
-    if (jars.isEmpty()) {
-      return List.of();
-    }
-    return ServiceLoader.load(type, loader).stream()
-        .filter(provider -> provider.type().getClassLoader() == loader)
-        .map(ServiceLoader.Provider::get)
-        .toList();
   }
 
   @Override

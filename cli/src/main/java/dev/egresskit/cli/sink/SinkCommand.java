@@ -84,10 +84,8 @@ public final class SinkCommand implements Callable<Integer> {
     session.own(sink);
     MeterRegistry registry = session.get(MeterRegistry.class);
     if (metrics != null) {
-      MetricsEndpoint endpoint = session.own(MetricsEndpoint.start(metrics,
-          session.get(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class)));
-      io.err().println("metrics on http://" + Endpoints.format(endpoint.address()) + "/metrics");
-      io.lifecycle().started("metrics", endpoint.address());
+      session.own(MetricsEndpoint.start(metrics,
+          session.get(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class), io));
     }
     io.err().println("sink listening on " + Endpoints.format(sink.address())
         + " (PROXY header: " + proxyProtocol.name().toLowerCase(Locale.ROOT) + ");"

@@ -40,7 +40,8 @@ class SessionTest {
       assertThat(engines).containsOnlyKeys("lua", "js");
       assertThat(caches).containsOnlyKeys("lruttl", "uncached");
       assertThat(validators).as("no plug-in validators").isEmpty();
-      assertThat(session.get(PolicyLoader.class).extensions()).containsExactly(".js", ".lua");
+      assertThat(session.get(dev.egresskit.embed.assembly.PolicyLoader.class).extensions())
+          .containsExactly(".js", ".lua");
       assertThat(session.get(SmtpProbe.class)).isNotNull();
       assertThat(session.get(EgressConnector.class))
           .isSameAs(session.get(EgressConnector.class));
@@ -61,7 +62,7 @@ class SessionTest {
 
   @Test
   void theClosersFailuresDoNotStopTheOtherResources() {
-    Closer closer = new Closer();
+    dev.egresskit.embed.assembly.Closer closer = new dev.egresskit.embed.assembly.Closer();
     int[] closed = {0};
     closer.register(() -> closed[0]++);
     closer.register(() -> {

@@ -1,5 +1,6 @@
 package dev.egresskit.core.policy;
 
+import dev.egresskit.core.text.Printable;
 import java.util.Objects;
 
 /**
@@ -20,9 +21,13 @@ public record ScriptLocation(String script, int line) {
     }
   }
 
-  /** {@code script:line}, or just {@code script} when the line is unknown. */
+  /**
+   * {@code script:line}, or just {@code script} when the line is unknown; control characters in
+   * the script's name are escaped ({@link Printable}), as this text ends up in messages.
+   */
   @Override
   public String toString() {
-    return line > 0 ? script + ":" + line : script;
+    String name = Printable.escape(script);
+    return line > 0 ? name + ":" + line : name;
   }
 }

@@ -1,0 +1,32 @@
+package dev.egresskit.embed.assembly;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.transport.EgressConnector;
+import dev.egresskit.transport.SmtpProbe;
+
+/**
+ * Transport: the {@link Connectors} (Netty and blocking-socket connections, sharing the source
+ * health and closed with the assembly) and the SMTP probe on the Netty connector.
+ */
+public final class TransportModule extends AbstractModule {
+
+  @Provides
+  @Singleton
+  Connectors connectors(SourceHealthTracker health, KitOptions options, Closer closer) {
+    return new Connectors(health, options.pluginLoader(), options.eventLoopThreads(), closer);
+  }
+
+  @Provides
+  EgressConnector connector(Connectors connectors) {
+    return connectors.netty();
+  }
+
+  @Provides
+  @Singleton
+  SmtpProbe probe(EgressConnector connector) {
+    return SmtpProbe.create(connector);
+  }
+}

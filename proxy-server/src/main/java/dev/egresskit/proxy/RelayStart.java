@@ -1,0 +1,49 @@
+package dev.egresskit.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Hands a dialled connection from the handshake to the relay. */
+final class RelayStart {
+
+  private RelayStart() {}
+
+  /**
+   * Replaces the handshake handler with the two relay directions and forwards what the client
+   * sent early.
+   *
+   * @param early bytes the client sent after its CONNECT, or null (this takes ownership)
+   * @param inputShutdown whether the client already sent FIN
+   */
+  static void start(ChannelHandlerContext ctx, ConnectionRecord record, Channel outbound,
+      ByteBuf early, boolean inputShutdown, Duration idle, ChannelHandler handshake) {
+    record.startRelaying();
+    Channel client = ctx.channel();
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.remove(Socks5HandshakeHandler.ENCODER);
+    pipeline.remove(handshake);
+    RelayHandler clientSide = new RelayHandler(record, outbound, true, idle);
+    outbound.pipeline().addLast(RelayHandler.NAME, new RelayHandler(record, client, false, idle));
+    // Every relayed byte passes the client channel, so one idle handler there sees both ways.
+    pipeline.addLast("idle", new IdleStateHandler(0, 0, idle.toNanos(), TimeUnit.NANOSECONDS));
+    pipeline.addLast(RelayHandler.NAME, clientSide);
+    if (early != null) {
+      clientSide.forward(early);
+      outbound.flush();
+    }
+    if (inputShutdown) {
+      // Nothing more to read. Re-arming reads on a socket whose input is shut down fails on
+      // epoll (epoll_ctl ENOENT), and the relay would close before the destination answers.
+      clientSide.inputShutdown(client);
+    } else {
+      client.config().setAutoRead(true);
+    }
+    outbound.config().setAutoRead(true);
+  }
+}

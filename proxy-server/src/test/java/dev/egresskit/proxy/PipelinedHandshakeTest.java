@@ -1,0 +1,125 @@
+package dev.egresskit.proxy;
+
+import static dev.egresskit.proxy.TestProxies.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that sends greeting, RFC 1929 authentication, BIND, CONNECT (and early data) in ONE
+ * write is answered step by step, in order; a refusal at any step is that step's refusal and
+ * ends the connection, with nothing answered for the steps after it.
+ */
+class PipelinedHandshakeTest {
+
+  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
+      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
+  private static final byte[] GREETING_PASSWORD = {5, 1, 2};
+  private static final byte[] GREETING_NO_AUTH = {5, 1, 0};
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private Socks5ProxyServer proxy;
+  private EchoServer echo;
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (echo != null) {
+      echo.close();
+    }
+  }
+
+  private Socks5ProxyServer.Builder server() {
+    return TestProxies.loopback(registry).credentials(ALICE).requireAuth(true);
+  }
+
+  /** Sends everything in one write, half-closes, and returns every byte the proxy answered. */
+  private byte[] oneWrite(Socks5ProxyServer.Builder builder, byte[] greeting, String password,
+      int destinationPort, byte[] early) throws Exception {
+    proxy = builder.build().start();
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    all.write(greeting);
+    all.write(RawSocksClient.authBytes("alice", password));
+    all.write(RawSocksClient.request(2, InetAddress.getByName("127.0.0.2"), 0));
+    all.write(RawSocksClient.request(1, InetAddress.getByName("127.0.0.1"), destinationPort));
+    all.write(early);
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.send(all.toByteArray());
+      c.shutdownOutput();
+      return c.readToEnd();
+    }
+  }
+
+  private double failed(String reason) {
+    proxy.close();
+    return count(registry, ProxyMetrics.FAILED, "reason", reason);
+  }
+
+  @Test
+  void everyStepInOneWriteIsAnsweredInOrderAndTheEarlyDataIsRelayed() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    byte[] early = "EHLO pipelined\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] got = oneWrite(server(), GREETING_PASSWORD, "s3cret", echo.address().getPort(), early);
+
+    assertThat(Arrays.copyOfRange(got, 0, 4)).containsExactly(5, 2, 1, 0);
+    byte[] bindReply = Arrays.copyOfRange(got, 4, 14);
+    assertThat(Arrays.copyOfRange(bindReply, 0, 8)).containsExactly(5, 0, 0, 1, 127, 0, 0, 2);
+    byte[] connectReply = Arrays.copyOfRange(got, 14, 24);
+    assertThat(Arrays.copyOfRange(connectReply, 0, 8)).containsExactly(5, 0, 0, 1, 127, 0, 0, 2);
+    assertThat(Arrays.copyOfRange(connectReply, 8, 10)).isEqualTo(Arrays.copyOfRange(bindReply, 8, 10));
+    assertThat(Arrays.copyOfRange(got, 24, got.length)).isEqualTo(early);
+    assertThat(echo.awaitPeers(1, java.time.Duration.ofSeconds(5)).get(0).getAddress())
+        .isEqualTo(InetAddress.getByName("127.0.0.2"));
+  }
+
+  @Test
+  void aRefusedMethodIsAnsweredFfAndNothingAfterIt() throws Exception {
+    byte[] got = oneWrite(server(), GREETING_NO_AUTH, "s3cret", 25, new byte[] {'x'});
+    assertThat(got).containsExactly(5, 0xFF);
+    assertThat(failed("no_acceptable_method")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedPasswordIsAnswered0101AndNothingAfterIt() throws Exception {
+    byte[] got = oneWrite(server(), GREETING_PASSWORD, "wrong", 25, new byte[] {'x'});
+    assertThat(got).containsExactly(5, 2, 1, 1);
+    assertThat(failed("auth_failed")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedBindIsAnswered02AfterTheAcceptedStepsAndNothingAfterIt() throws Exception {
+    byte[] got = oneWrite(server().allowSources(List.of("127.0.0.3/32")), GREETING_PASSWORD,
+        "s3cret", 25, new byte[] {'x'});
+    assertThat(got).containsExactly(5, 2, 1, 0, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0);
+    assertThat(failed("source_not_allowed")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedConnectIsAnswered02AfterTheBindReplyAndNothingAfterIt() throws Exception {
+    byte[] got = oneWrite(server().allowDestinationPorts(Set.of(587)), GREETING_PASSWORD,
+        "s3cret", 25, new byte[] {'x'});
+    assertThat(got).hasSize(24);
+    assertThat(Arrays.copyOfRange(got, 0, 12)).containsExactly(5, 2, 1, 0, 5, 0, 0, 1, 127, 0, 0, 2);
+    assertThat(Arrays.copyOfRange(got, 14, 24)).containsExactly(5, 2, 0, 1, 0, 0, 0, 0, 0, 0);
+    assertThat(failed("port_not_allowed")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedLocalDestinationIsAnswered02AfterTheBindReply() throws Exception {
+    byte[] got = oneWrite(server().localDestinations(false), GREETING_PASSWORD, "s3cret", 25,
+        new byte[] {'x'});
+    assertThat(Arrays.copyOfRange(got, 14, got.length)).containsExactly(5, 2, 0, 1, 0, 0, 0, 0, 0, 0);
+    assertThat(failed("destination_not_allowed")).isEqualTo(1);
+  }
+}
