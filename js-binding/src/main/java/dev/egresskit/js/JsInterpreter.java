@@ -14,7 +14,7 @@ import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import java.time.Duration;
 import java.util.Collections;
@@ -39,7 +39,8 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  */
 final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private final String scriptName;
-  private final PolicyFolder folder;
+  private final PolicyFiles files;
+  private final PolicyUsage usage;
   private final KumoBridge bridge;
   private final JsSandbox sandbox;
   private final HandlerRegistry<ScriptObjectMirror> handlers = new HandlerRegistry<>();
@@ -51,15 +52,16 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private int running;
   private boolean broken;
 
-  private JsInterpreter(JsRuntime runtime, String scriptName, PolicyFolder folder,
+  private JsInterpreter(JsRuntime runtime, String scriptName, PolicyFiles files,
       Duration deadlineLimit, PolicyUsage usage) {
     this.scriptName = scriptName;
-    this.folder = folder;
+    this.files = files;
+    this.usage = usage;
     this.deadlineLimit = deadlineLimit;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
     JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), KumoContext.of(bridge::callerLocation,
-        usage, folder, deadline::deadlineNanos));
+        usage, files, deadline::deadlineNanos));
     this.sandbox = JsSandbox.create(runtime, bridge, deadline);
   }
 
@@ -69,13 +71,39 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
    *
    * @param policy     the policy, compiled by {@code runtime} with its deadline checks
    * @param scriptName the policy's file name, as errors show it
+   * @param validating whether to set {@code _VALIDATING_CONFIG} as {@code kumod --validate} does
    * @throws PolicyException if the top level fails or runs past the deadline
    */
   static JsInterpreter load(JsRuntime runtime, CompiledScript policy, String scriptName,
-      PolicyFolder folder, Duration deadline, PolicyUsage usage) {
-    JsInterpreter interpreter = new JsInterpreter(runtime, scriptName, folder, deadline, usage);
+      PolicyFiles files, Duration deadline, boolean validating, PolicyUsage usage) {
+    JsInterpreter interpreter = new JsInterpreter(runtime, scriptName, files, deadline, usage);
+    if (validating) {
+      interpreter.run("validation mode", () -> interpreter.sandbox.eval("<validating>",
+          "var _VALIDATING_CONFIG = true;"));
+    }
     interpreter.run("the top level of " + scriptName, () -> interpreter.sandbox.run(policy));
     return interpreter;
+  }
+
+  @Override
+  public PolicyUsage usage() {
+    return usage;
+  }
+
+  /** Calls {@code event}'s handlers without arguments until one returns a value. */
+  @Override
+  public void fire(String event, java.util.function.Consumer<PolicyException> failures) {
+    for (HandlerRegistry.Handler<ScriptObjectMirror> handler : handlers.handlers(event)) {
+      Object returned = null;
+      try (HandlerRegistry.RunningScope scope = handlers.enter(event)) {
+        returned = run("the " + event + " handler", () -> handler.function().call(null));
+      } catch (PolicyException e) {
+        failures.accept(e);
+      }
+      if (returned != null && !JsValues.isAbsent(returned)) {
+        return; // KumoMTA: the first handler that returns anything wins
+      }
+    }
   }
 
   /** The handlers the top level registered. */
@@ -187,8 +215,8 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public void on(Object event, Object handler, ScriptLocation at) {
     if (!(event instanceof CharSequence name)) {
-      throw new KumoApiException("kumo.on: the event name must be a string (allowed: "
-          + HandlerRegistry.knownEvents() + "), got " + JsValues.describe(event));
+      throw new KumoApiException("kumo.on: the event name must be a string, got "
+          + JsValues.describe(event));
     }
     if (!(handler instanceof ScriptObjectMirror function) || !function.isFunction()) {
       throw new KumoApiException("kumo.on: the handler for '" + name + "' must be a function,"
@@ -200,7 +228,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   @Override
   public MadeValue makeEgressSource(Object spec, ScriptLocation at) {
     return new MadeValue(KumoBuilders.makeSource(
-        JsValues.toFields("make_egress_source", spec), at), "make_egress_source");
+        JsValues.toFields("make_egress_source", spec), at, files), "make_egress_source");
   }
 
   @Override
@@ -211,13 +239,15 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
 
   @Override
   public void defineEgressSource(Object spec, ScriptLocation at) {
-    handlers.runningHandler().ifPresent(hook -> {
-      throw new KumoApiException("kumo.define_egress_source may only be called while the policy"
-          + " loads (at its top level), not from within the event handler '" + hook.eventName()
-          + "'");
-    });
+    handlers.runningHandler()
+        .filter(event -> event.equals("get_egress_source") || event.equals("get_egress_pool"))
+        .ifPresent(event -> {
+          throw new KumoApiException("kumo.define_egress_source may only be called while the"
+              + " policy loads (at its top level, or in init), not from within the event handler"
+              + " '" + event + "'");
+        });
     defined.define(KumoBuilders.makeSource(
-        JsValues.toFields("define_egress_source", spec), at));
+        JsValues.toFields("define_egress_source", spec), at, files));
   }
 
   @Override
@@ -237,7 +267,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   public ScriptSource loadScript(Object path, ScriptLocation at) {
     String relative = string("load", "path", path);
     return new ScriptSource(relative,
-        DeadlineChecks.instrument(relative, folder.read("load", relative)));
+        DeadlineChecks.instrument(relative, files.readText("load", relative)));
   }
 
   private SourceLookup lookup(String function) {

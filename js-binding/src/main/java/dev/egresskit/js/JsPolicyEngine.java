@@ -2,8 +2,10 @@ package dev.egresskit.js;
 
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
+import dev.egresskit.core.policy.support.StartupEvents;
 import dev.egresskit.core.policy.ScriptLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,14 +24,15 @@ import javax.script.ScriptException;
 /**
  * Loads a JavaScript policy once and evaluates it many times: the script is read, given its
  * deadline checks and compiled once in the {@linkplain JsRuntime#shared() shared runtime}; every
- * interpreter of the pool is a fresh sandboxed global that has run the compiled top level.
+ * interpreter of the pool is a fresh sandboxed global that has run the compiled top level. The
+ * first one also runs KumoMTA's start-up events ({@link StartupEvents}).
  */
 final class JsPolicyEngine {
   private JsPolicyEngine() {}
 
   static PooledPolicyEngine<JsInterpreter> load(Path script, PolicySettings settings) {
     String scriptName = script.getFileName().toString();
-    PolicyFolder folder = PolicyFolder.of(script);
+    PolicyFiles files = PolicyFiles.of(script, settings.files());
     String source = readUtf8(script, scriptName);
     JsRuntime runtime = JsRuntime.shared();
     CompiledScript compiled;
@@ -39,12 +42,14 @@ final class JsPolicyEngine {
       throw JsErrors.translate(e, null, new ScriptLocation(scriptName, 0));
     }
     Duration deadline = settings.handlerDeadline();
-    // One record of inert kumo calls per engine, shared by its interpreters.
     PolicyUsage usage = new PolicyUsage();
+    boolean validating = settings.validating();
     JsInterpreter first =
-        JsInterpreter.load(runtime, compiled, scriptName, folder, deadline, usage);
+        JsInterpreter.load(runtime, compiled, scriptName, files, deadline, validating, usage);
+    StartupEvents.run(first, validating, usage);
     return PooledPolicyEngine.create(scriptName, "js", settings, first,
-        () -> JsInterpreter.load(runtime, compiled, scriptName, folder, deadline, usage));
+        () -> JsInterpreter.load(runtime, compiled, scriptName, files, deadline, validating,
+            usage));
   }
 
   /**

@@ -11,7 +11,7 @@ import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.SourceLookup;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,8 @@ class JsKumoLibraryTest {
     JsRuntime runtime = JsRuntime.shared();
     try {
       JsInterpreter.load(runtime, runtime.compile("policy.js",
-          DeadlineChecks.instrument("policy.js", text)), "policy.js", PolicyFolder.of(script),
-          Duration.ofSeconds(10), usage);
+          DeadlineChecks.instrument("policy.js", text)), "policy.js", PolicyFiles.of(script),
+          Duration.ofSeconds(10), false, usage);
     } catch (javax.script.ScriptException e) {
       throw new AssertionError(e);
     }

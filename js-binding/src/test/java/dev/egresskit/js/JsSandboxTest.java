@@ -24,7 +24,7 @@ class JsSandboxTest {
     JsKumoLibrary.addTo(bridge, dev.egresskit.core.policy.kumo.KumoLibrary.standard(),
         dev.egresskit.core.policy.kumo.KumoContext.of(bridge::callerLocation,
             new dev.egresskit.core.policy.PolicyUsage(),
-            dev.egresskit.core.policy.support.PolicyFolder.of(java.nio.file.Path.of("policy.js")),
+            dev.egresskit.core.policy.support.PolicyFiles.of(java.nio.file.Path.of("policy.js")),
             () -> Long.MAX_VALUE));
     return bridge;
   }

@@ -118,6 +118,26 @@ final class CallTracker extends DebugLib {
     }
   }
 
+  /**
+   * The innermost running Lua function: its closure, instruction and registers (what an error
+   * message needs to name the nil variable), or {@code null} when a Java function runs.
+   */
+  Frame innermost() {
+    if (depth == 0 || closures[depth - 1] == null || stacks[depth - 1] == null) {
+      return null;
+    }
+    return new Frame(closures[depth - 1], pcs[depth - 1], stacks[depth - 1]);
+  }
+
+  /**
+   * One Lua function's activation.
+   *
+   * @param closure the function
+   * @param pc      the instruction running
+   * @param stack   its registers (live; read at once)
+   */
+  record Frame(LuaClosure closure, int pc, LuaValue[] stack) {}
+
   /** Tracebacks are not appended to messages: errors read as in standard Lua. */
   @Override
   public String traceback(int level) {

@@ -20,17 +20,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link Globals} of one interpreter from an explicit allow-list of libraries: base
- * (without {@code dofile}, {@code loadfile}, {@code collectgarbage}; {@code load} takes text
- * only), {@code string} (without {@code dump}), {@code table}, {@code math}, and an {@code os}
- * with only {@code time}, {@code clock}, {@code date} and {@code getenv}. There is no
- * {@code luajava}, {@code io}, {@code debug}, {@code coroutine} or {@code package}; no undumper is
- * installed, so binary chunks cannot be loaded at all. {@code require} is added by the interpreter
- * and only finds modules inside the policy folder.
+ * ({@code load} takes text only), {@code string}, {@code table}, {@code math}, and an {@code os}
+ * with only {@code time}, {@code clock}, {@code date} and {@code getenv}, plus what Lua 5.4 adds
+ * that can be a library ({@link Lua54Library}). What is left out ({@code dofile},
+ * {@code loadfile}, {@code string.dump}, the rest of {@code os}, and the {@code luajava},
+ * {@code io}, {@code debug} and {@code coroutine} libraries) is replaced by stand-ins that raise
+ * an error naming it ({@link Blocked}). No undumper is installed, so binary chunks cannot be
+ * loaded at all. {@code package} and {@code require} are added by the interpreter
+ * ({@link LuaPackage}) and read only what the policy's read rule allows.
  */
 final class Sandbox {
   private static final Logger POLICY_LOG = LoggerFactory.getLogger("dev.egresskit.lua.policy");
   private static final String[] OS_ALLOWED = {"time", "clock", "date", "getenv"};
-  private static final String[] BASE_REMOVED = {"dofile", "loadfile", "collectgarbage"};
   private static final LuaValue BINARY_REFUSED = LuaValue.valueOf(
       "attempt to load a binary chunk: policies may load only Lua source text (mode 't')");
 
@@ -64,9 +65,8 @@ final class Sandbox {
     }
     globals.set("os", restricted);
     globals.set("package", LuaValue.NIL);
-    for (String name : BASE_REMOVED) {
-      globals.set(name, LuaValue.NIL);
-    }
+    Blocked.install(globals);
+    Lua54Library.install(globals);
     globals.set("load", new TextOnlyLoad(globals));
     globals.set("print", new LogPrint(globals, tracker));
     BoundedBaseLib.install(globals);
@@ -81,7 +81,7 @@ final class Sandbox {
     scratch.set("package", LuaValue.tableOf(
         new LuaValue[] {LuaValue.valueOf("loaded"), new LuaTable()}));
     LuaTable string = (LuaTable) new StringLib().call(LuaValue.valueOf("string"), scratch);
-    string.set("dump", LuaValue.NIL);
+    string.set("dump", Blocked.function("string.dump"));
     BoundedStringLib.install(string);
     return string;
   }

@@ -116,7 +116,7 @@ class KumoModuleTest {
         + "end)\n")) {
       assertThatThrownBy(() -> engine.invoke(Hook.GET_EGRESS_SOURCE, "x", Policies.NO_LOOKUP))
           .hasMessage("policy.lua:2: kumo.define_egress_source may only be called while the"
-              + " policy loads (at its top level), not from within the event handler"
+              + " policy loads (at its top level, or in init), not from within the event handler"
               + " 'get_egress_source'");
       assertThat(engine.definedSources()).isEmpty();
     }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicyUsage;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ class LuaKumoLibraryTest {
   private PolicyUsage load(String text) {
     Path script = Policies.write(dir, "policy.lua", text);
     PolicyUsage usage = new PolicyUsage();
-    LuaInterpreter.load(LuaInterpreter.compile(script, "policy.lua"), "policy.lua",
-        PolicyFolder.of(script), Duration.ofSeconds(10), usage);
+    LuaInterpreter.load(LuaCompiler.compile(script, "policy.lua"), "policy.lua",
+        PolicyFiles.of(script), new PolicySettings(1, Duration.ofSeconds(10)), usage);
     return usage;
   }
 
@@ -162,7 +163,7 @@ class LuaKumoLibraryTest {
   void validationFailedIsRecorded() {
     PolicyUsage usage = load("\nkumo.validation_failed()\n");
     assertThat(usage.validationFailures()).singleElement()
-        .satisfies(at -> assertThat(at.line()).isEqualTo(2));
+        .satisfies(failure -> assertThat(failure.where().line()).isEqualTo(2));
   }
 
   @Test
@@ -171,8 +172,9 @@ class LuaKumoLibraryTest {
         local re = kumo.regex.compile '^(a+)+\\\\1b$'
         re:is_match(string.rep('a', 40))
         """);
-    assertThatThrownBy(() -> LuaInterpreter.load(LuaInterpreter.compile(script, "policy.lua"),
-        "policy.lua", PolicyFolder.of(script), Duration.ofMillis(300), new PolicyUsage()))
+    assertThatThrownBy(() -> LuaInterpreter.load(LuaCompiler.compile(script, "policy.lua"),
+        "policy.lua", PolicyFiles.of(script), new PolicySettings(1, Duration.ofMillis(300)),
+        new PolicyUsage()))
         .isInstanceOf(PolicyException.class)
         .hasMessageContaining("stopped at the policy handler deadline");
   }

@@ -117,7 +117,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     }
     Io io = parent.root.io();
     AssembledRun session = parent.root.run();
-    PolicyEngine engine = session.loadPolicy(policy.policy);
+    PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
     SourceResolver resolver = session.resolver(engine, policy.cache);
     List<EgressSource> resolved = new ArrayList<>();
     for (String name : sources) {

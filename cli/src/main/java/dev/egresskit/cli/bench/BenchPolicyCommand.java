@@ -1,5 +1,6 @@
 package dev.egresskit.cli.bench;
 
+import dev.egresskit.cli.options.FileAccessOptions;
 import dev.egresskit.cli.output.BadInputException;
 import dev.egresskit.cli.output.ExitCodes;
 import dev.egresskit.cli.output.Io;
@@ -26,6 +27,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -53,6 +55,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       description = "A policy to measure (.lua, .js, ...). Repeatable; give two or more to"
           + " compare.")
   List<Path> policies;
+
+  @Mixin FileAccessOptions files = new FileAccessOptions();
 
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Source names to resolve.")
   List<String> names = new ArrayList<>();
@@ -120,7 +124,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     PolicyEngine engine = null;
     for (int i = 0; i < loads; i++) {
       long t0 = System.nanoTime();
-      PolicyEngine loaded = session.loadPolicy(policy);
+      PolicyEngine loaded = session.loadPolicy(policy, files.access());
       loadMillis[i] = (System.nanoTime() - t0) / 1e6;
       if (loaded instanceof PooledPolicyEngine<?> pooled) {
         long t1 = System.nanoTime();

@@ -18,6 +18,8 @@ import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.support.KumoApiException;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.resolve.ResolutionException;
 import dev.egresskit.core.resolve.SourceResolver;
 import dev.egresskit.core.resolve.SourceViews;
@@ -44,10 +46,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "check",
     description = {
-      "Load a policy, run its handlers for the given names (or, without names, for every source"
-          + " it defines with kumo.define_egress_source and every source and pool in the data"
-          + " files it loads by literal name with kumo.json_load/toml_load, in the sources-helper"
-          + " layout {source = {...}, pool = {...}}), and report every problem as script:line.",
+      "Load a policy as kumod --validate does (_VALIDATING_CONFIG is true; init and the"
+          + " validate_config handlers run, and kumo.validation_failed() fails the check), run"
+          + " its handlers for the given names (or, without names, for every source it defines"
+          + " with kumo.define_egress_source, every name a data helper such as"
+          + " policy-extras.sources knows, and every source and pool in the data files it loads"
+          + " by literal name with kumo.json_load/toml_load, in the sources-helper layout"
+          + " {source = {...}, pool = {...}}), and report every problem as script:line.",
+      "Ends with what it accepted and ignored: events registered but never called, and inert"
+          + " kumo calls with counts.",
       "Also warns, without running anything, about kumo.make_egress_source/make_egress_pool"
           + " calls whose value is discarded (a missing 'return': KumoMTA's own examples have"
           + " this bug). Warnings do not change the exit code.",
@@ -97,19 +104,25 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     PolicyEngine engine = null;
     try {
-      engine = session.loadPolicy(script);
+      engine = session.loadPolicyForValidation(script, policy.access());
     } catch (PolicyException | ResolutionException
         | dev.egresskit.core.spec.InvalidSpecException e) {
       loadProblems.addAll(Failures.lines(e));
     }
 
     if (engine != null) {
+      for (var failure : engine.usage().validationFailures()) {
+        loadProblems.addAll(Failures.lines(new PolicyException(failure.message(),
+            failure.where())));
+      }
       Set<String> sourceNames = new LinkedHashSet<>(names);
       Set<String> poolNames = new LinkedHashSet<>(pools);
       if (names.isEmpty() && pools.isEmpty()) {
         sourceNames.addAll(engine.definedSources().keySet());
-        discoverFromDataFiles(script, lint.dataFiles(), sourceNames, poolNames, notes,
-            loadProblems);
+        sourceNames.addAll(engine.usage().knownSources());
+        poolNames.addAll(engine.usage().knownPools());
+        discoverFromDataFiles(PolicyFiles.of(script, policy.access()), lint.dataFiles(),
+            sourceNames, poolNames, notes, loadProblems);
         if (sourceNames.isEmpty() && poolNames.isEmpty()) {
           notes.add("no names given, and the policy defines none statically or in data files it"
               + " loads by literal name: only loading was checked (give NAME... or --pool NAME)");
@@ -140,32 +153,36 @@ public final class CheckCommand implements Callable<Integer> {
         .toList()));
     int problems = loadProblems.size()
         + checked.stream().mapToInt(c -> c.problems().size()).sum();
+    CheckAccepted accepted = engine == null ? null : CheckAccepted.of(engine);
     if (json) {
-      Json.print(io.out(), jsonView(script, language, engine != null, checked, loadProblems,
-          warnings, notes));
+      Map<String, Object> view = jsonView(script, language, engine != null, checked,
+          loadProblems, warnings, notes);
+      view.put("accepted", accepted == null ? null : accepted.view());
+      Json.print(io.out(), view);
     } else {
       printText(io, scriptName, language, engine != null, checked, loadProblems,
-          warnings, notes, problems);
+          warnings, notes, problems, accepted);
     }
     return problems == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
   }
 
-  private static void discoverFromDataFiles(Path script, List<PolicyLint.DataFile> files,
+  /** Names in the data files the policy loads by literal name, read under the policy's rule. */
+  private static void discoverFromDataFiles(PolicyFiles rule, List<PolicyLint.DataFile> files,
       Set<String> sourceNames, Set<String> poolNames, List<String> notes,
       List<Failures.Line> problems) {
-    Path folder = script.toAbsolutePath().getParent();
     for (PolicyLint.DataFile file : files) {
-      Path path = folder.resolve(file.name()).normalize();
-      if (!path.startsWith(folder)) {
-        notes.add(file.location() + ": data file " + file.name()
-            + " is outside the policy folder; not read");
+      String text;
+      try {
+        text = rule.readText("data file", file.name());
+      } catch (KumoApiException e) {
+        notes.add(file.location() + ": " + e.getMessage() + "; not read");
         continue;
       }
       JsonNode tree;
       try {
         ObjectMapper mapper = file.name().toLowerCase(Locale.ROOT).endsWith(".toml")
             ? new TomlMapper() : new ObjectMapper();
-        tree = mapper.readTree(path.toFile());
+        tree = mapper.readTree(text);
       } catch (IOException e) {
         problems.add(new Failures.Line(java.util.Optional.of(file.location()),
             "data file " + file.name() + " cannot be read: " + e.getMessage()));
@@ -186,7 +203,7 @@ public final class CheckCommand implements Callable<Integer> {
 
   private static void printText(Io io, String scriptName, String language, boolean loaded,
       List<Checked> checked, List<Failures.Line> loadProblems, List<PolicyLint.Warning> warnings,
-      List<String> notes, int problems) {
+      List<String> notes, int problems, CheckAccepted accepted) {
     Style style = io.style();
     io.out().println(style.bold(Printable.escape(scriptName)) + " (" + language + "): "
         + (loaded ? "loaded" : style.red("does not load")));
@@ -211,13 +228,17 @@ public final class CheckCommand implements Callable<Integer> {
     for (String note : notes) {
       io.out().println("  note     " + note);
     }
+    if (accepted != null) {
+      accepted.lines().forEach(io.out()::println);
+    }
     long failedNames = checked.stream().filter(c -> !c.problems().isEmpty()).count();
     io.out().println(problems == 0
         ? style.green("no problems") + " (" + checked.size() + " checked, " + warnings.size()
             + (warnings.size() == 1 ? " warning)" : " warnings)")
         : style.red(problems + (problems == 1 ? " problem" : " problems")) + " ("
             + failedNames + " of " + checked.size() + " names failed"
-            + (loadProblems.isEmpty() ? "" : ", the policy does not load") + ", "
+            + (loadProblems.isEmpty() ? "" : loaded ? ", validation failed"
+                : ", the policy does not load") + ", "
             + warnings.size() + (warnings.size() == 1 ? " warning)" : " warnings)"));
     io.out().flush();
   }

@@ -67,7 +67,7 @@ public final class ResolveCommand implements Callable<Integer> {
     }
     Io io = root.io();
     AssembledRun session = root.run();
-    PolicyEngine engine = session.loadPolicy(policy.policy);
+    PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
     SourceResolver resolver = session.resolver(engine, policy.cache);
 
     List<EgressSource> sources = new ArrayList<>();

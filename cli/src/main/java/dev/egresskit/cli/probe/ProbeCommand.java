@@ -81,7 +81,7 @@ public final class ProbeCommand implements Callable<Integer> {
       throw new BadInputException("DEST " + e.getMessage(), e);
     }
     AssembledRun session = root.run();
-    PolicyEngine engine = session.loadPolicy(policy.policy);
+    PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
     SourceResolver resolver = session.resolver(engine, policy.cache);
     EgressSource egress = resolver.resolve(source);
     SmtpProbe probe = session.get(SmtpProbe.class);

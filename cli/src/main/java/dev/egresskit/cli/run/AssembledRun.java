@@ -9,6 +9,7 @@ import dev.egresskit.core.cache.CacheSettings;
 import dev.egresskit.core.health.SourceHealthTracker;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
+import dev.egresskit.core.policy.FileAccess;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.resolve.SourceResolver;
 import dev.egresskit.embed.assembly.Assembly;
@@ -115,6 +116,32 @@ public final class AssembledRun implements AutoCloseable {
   public PolicyEngine loadPolicy(Path script) {
     try {
       return get(PolicyLoader.class).load(script);
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads {@code --policy script}, reading what {@code files} allows beyond its folder.
+   *
+   * @throws BadInputException if the file is missing or no engine handles it
+   */
+  public PolicyEngine loadPolicy(Path script, FileAccess files) {
+    try {
+      return get(PolicyLoader.class).load(script, files);
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads {@code --policy script} as {@code kumod --validate} does ({@code egresskit check}).
+   *
+   * @throws BadInputException if the file is missing or no engine handles it
+   */
+  public PolicyEngine loadPolicyForValidation(Path script, FileAccess files) {
+    try {
+      return get(PolicyLoader.class).loadForValidation(script, files);
     } catch (SetupException e) {
       throw new BadInputException("--policy " + e.getMessage(), e);
     }

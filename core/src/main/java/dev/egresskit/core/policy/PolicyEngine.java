@@ -6,6 +6,13 @@ import java.util.Map;
 /**
  * A loaded policy. Implementations are thread-safe (typically a pool of interpreters) and release
  * their interpreters on {@link #close()}.
+ *
+ * <p>Loading follows KumoMTA's start-up ({@link PolicyEngineProvider#load}): the top level runs,
+ * then the {@code pre_init} handlers and the {@code init} handler run once (what they define with
+ * {@code kumo.define_egress_source} is in {@link #definedSources()}, whichever interpreter later
+ * serves a call), then, when {@link PolicySettings#validating()}, the {@code validate_config}
+ * handlers, whose failures are in {@link #usage()}. Handlers of every other event are accepted
+ * ({@link #registeredEvents()}) and never called.
  */
 public interface PolicyEngine extends AutoCloseable {
 
@@ -31,6 +38,23 @@ public interface PolicyEngine extends AutoCloseable {
    * twice holds the latest definition.
    */
   Map<String, Made<EgressSource>> definedSources();
+
+  /**
+   * The events the policy registered with {@code kumo.on}, in first-registration order, with
+   * where each handler is defined. Engines that do not track them return an empty list.
+   */
+  default java.util.List<RegisteredEvent> registeredEvents() {
+    return java.util.List.of();
+  }
+
+  /**
+   * What {@code egresskit check} reports beyond sources: inert {@code kumo} calls,
+   * {@code validate_config} failures (when loaded with {@link PolicySettings#validating()}) and
+   * names data helpers know. Engines that record nothing return an empty record.
+   */
+  default PolicyUsage usage() {
+    return new PolicyUsage();
+  }
 
   @Override
   void close();

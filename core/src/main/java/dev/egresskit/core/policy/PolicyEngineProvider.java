@@ -17,7 +17,10 @@ public interface PolicyEngineProvider {
   Set<String> extensions();
 
   /**
-   * Loads and runs the policy's top level (registering handlers and static definitions).
+   * Loads and runs the policy's top level (registering handlers and static definitions), then
+   * KumoMTA's start-up events ({@code pre_init}, {@code init}, and {@code validate_config} when
+   * {@link PolicySettings#validating()}), reading files only as {@link PolicySettings#files()}
+   * allows.
    *
    * @throws PolicyException if the script does not compile or its top level fails
    * @throws java.io.UncheckedIOException if the script cannot be read

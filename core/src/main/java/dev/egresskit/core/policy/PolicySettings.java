@@ -9,8 +9,14 @@ import java.util.Objects;
  * @param poolSize        how many independently loaded interpreters an engine may keep, so
  *                        concurrent misses for different names run in parallel (at least 1)
  * @param handlerDeadline the longest a single handler call may run before it is stopped
+ * @param files           which files beyond the policy's folder the policy may make EgressKit
+ *                        read ({@code --allow-read}, {@code --path-map})
+ * @param validating      load as {@code kumod --validate} does: the global
+ *                        {@code _VALIDATING_CONFIG} is {@code true} and the
+ *                        {@code validate_config} handlers run after {@code init}
  */
-public record PolicySettings(int poolSize, Duration handlerDeadline) {
+public record PolicySettings(int poolSize, Duration handlerDeadline, FileAccess files,
+    boolean validating) {
 
   /** Pool size = available processors, 5 s handler deadline. */
   public static final PolicySettings DEFAULTS =
@@ -18,11 +24,27 @@ public record PolicySettings(int poolSize, Duration handlerDeadline) {
 
   public PolicySettings {
     Objects.requireNonNull(handlerDeadline, "handlerDeadline");
+    Objects.requireNonNull(files, "files");
     if (poolSize < 1) {
       throw new IllegalArgumentException("poolSize must be at least 1: " + poolSize);
     }
     if (handlerDeadline.isZero() || handlerDeadline.isNegative()) {
       throw new IllegalArgumentException("handlerDeadline must be positive: " + handlerDeadline);
     }
+  }
+
+  /** Reads only the policy's folder; not validating. */
+  public PolicySettings(int poolSize, Duration handlerDeadline) {
+    this(poolSize, handlerDeadline, FileAccess.POLICY_FOLDER_ONLY, false);
+  }
+
+  /** These settings with other read permissions. */
+  public PolicySettings withFiles(FileAccess files) {
+    return new PolicySettings(poolSize, handlerDeadline, files, validating);
+  }
+
+  /** These settings, loading for validation ({@code egresskit check}) or not. */
+  public PolicySettings withValidating(boolean validating) {
+    return new PolicySettings(poolSize, handlerDeadline, files, validating);
   }
 }

@@ -1,15 +1,25 @@
 package dev.egresskit.core.policy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * What a policy asked of KumoMTA's API that EgressKit accepts without acting on it: calls of the
- * functions that configure the rest of an MTA (listeners, spools, queues, DKIM, ...), by name,
- * with how often and where first. {@code egresskit check} lists them so that an operator sees
- * nothing was skipped silently.
+ * What {@code egresskit check} reports about a loaded policy beyond its sources:
+ * <ul>
+ *   <li>what a policy asked of KumoMTA's API that EgressKit accepts without acting on it: calls
+ *       of the functions that configure the rest of an MTA (listeners, spools, queues, DKIM, ...),
+ *       by name, with how often and where first, so that an operator sees nothing was skipped
+ *       silently;</li>
+ *   <li>how the {@code validate_config} handlers failed ({@code kumo.validation_failed()}, or an
+ *       error raised);</li>
+ *   <li>the source and pool names a data helper (such as {@code policy-extras.sources}) knows,
+ *       so that {@code check} can resolve each of them.</li>
+ * </ul>
  *
  * <p>One instance belongs to one loaded policy engine and is shared by its interpreters, so it is
  * thread-safe.
@@ -30,8 +40,23 @@ public final class PolicyUsage {
     }
   }
 
+  /**
+   * One way the {@code validate_config} handlers failed.
+   *
+   * @param message what failed, as the script or EgressKit worded it
+   * @param where   the script line
+   */
+  public record ValidationFailure(String message, ScriptLocation where) {
+    public ValidationFailure {
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(where, "where");
+    }
+  }
+
   private final Map<String, InertCall> inert = new LinkedHashMap<>();
-  private final java.util.List<ScriptLocation> validationFailures = new java.util.ArrayList<>();
+  private final List<ValidationFailure> validation = new ArrayList<>();
+  private final Set<String> sources = new LinkedHashSet<>();
+  private final Set<String> pools = new LinkedHashSet<>();
 
   /** Records one call of an inert function. */
   public synchronized void inertCall(String function, ScriptLocation where) {
@@ -46,13 +71,33 @@ public final class PolicyUsage {
     return List.copyOf(inert.values());
   }
 
-  /** Records a call of {@code kumo.validation_failed()}: validation must report failure. */
-  public synchronized void validationFailed(ScriptLocation where) {
-    validationFailures.add(Objects.requireNonNull(where, "where"));
+  /** Records a failure of the {@code validate_config} handlers. */
+  public synchronized void validationFailed(String message, ScriptLocation where) {
+    validation.add(new ValidationFailure(message, where));
   }
 
-  /** Where {@code kumo.validation_failed()} was called, in call order. */
-  public synchronized List<ScriptLocation> validationFailures() {
-    return List.copyOf(validationFailures);
+  /** Every validation failure, in the order they happened. */
+  public synchronized List<ValidationFailure> validationFailures() {
+    return List.copyOf(validation);
+  }
+
+  /** Records a source name a data helper defines (for {@code check} to resolve). */
+  public synchronized void knownSource(String name) {
+    sources.add(Objects.requireNonNull(name, "name"));
+  }
+
+  /** Records a pool name a data helper defines (for {@code check} to resolve). */
+  public synchronized void knownPool(String name) {
+    pools.add(Objects.requireNonNull(name, "name"));
+  }
+
+  /** The source names data helpers reported, in first-report order. */
+  public synchronized List<String> knownSources() {
+    return List.copyOf(sources);
+  }
+
+  /** The pool names data helpers reported, in first-report order. */
+  public synchronized List<String> knownPools() {
+    return List.copyOf(pools);
   }
 }

@@ -1,5 +1,6 @@
 package dev.egresskit.embed.assembly;
 
+import dev.egresskit.core.policy.FileAccess;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
@@ -72,10 +73,25 @@ public final class PolicyLoader {
    *
    * @throws SetupException if the file is missing or no engine handles it
    * @throws dev.egresskit.core.policy.PolicyException if the script fails to load
-   * @throws dev.egresskit.core.spec.InvalidSpecException if a source it defines fails a validator
    */
   public PolicyEngine load(Path script) {
     return load(script, settings);
+  }
+
+  /**
+   * As {@link #load(Path)}, reading what {@code files} allows beyond the policy's folder
+   * ({@code --allow-read}, {@code --path-map}).
+   */
+  public PolicyEngine load(Path script, FileAccess files) {
+    return load(script, settings.withFiles(files));
+  }
+
+  /**
+   * Loads {@code script} as {@code kumod --validate} does: {@code _VALIDATING_CONFIG} is set and
+   * the {@code validate_config} handlers run (their failures are in the engine's usage).
+   */
+  public PolicyEngine loadForValidation(Path script, FileAccess files) {
+    return load(script, settings.withFiles(files).withValidating(true));
   }
 
   /** As {@link #load(Path)}, with other settings (e.g. a command's own handler deadline). */
@@ -84,6 +100,11 @@ public final class PolicyLoader {
       throw new SetupException(script + ": no such file");
     }
     PolicyEngineProvider provider = providerFor(script);
-    return closer.register(provider.load(script, loadSettings));
+    try {
+      return closer.register(provider.load(script, loadSettings));
+    } catch (IllegalArgumentException e) {
+      // An --allow-read or --path-map directory that vanished since the options were read.
+      throw new SetupException(script + ": " + e.getMessage());
+    }
   }
 }

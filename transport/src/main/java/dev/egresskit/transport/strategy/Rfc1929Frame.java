@@ -37,8 +37,11 @@ final class Rfc1929Frame {
     try {
       password = credentials.password().reveal();
     } catch (Exception e) {
+      // The reader's own words (the policy's read rule says why a file is refused); they name
+      // the file, never its content.
       throw new Unusable(FailureKind.SECRET_UNAVAILABLE, "failed to retrieve socks5 password: "
-          + e.getClass().getSimpleName() + " for " + credentials.password(), e);
+          + (e instanceof java.io.IOException && e.getMessage() != null ? e.getMessage()
+              : e.getClass().getSimpleName() + " for " + credentials.password()), e);
     }
     byte[] user = credentials.username().getBytes(StandardCharsets.UTF_8);
     byte[] pass = password.getBytes(StandardCharsets.UTF_8);

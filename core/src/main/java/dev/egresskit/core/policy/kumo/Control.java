@@ -21,7 +21,7 @@ final class Control {
     b.real("memoize", (args, ctx) -> memoize.wrap(args.function(0, "FUNCTION"),
         Memoize.params(args.table(1, "PARAMS")), ctx));
     b.real("validation_failed", (args, ctx) -> {
-      ctx.usage().validationFailed(ctx.here());
+      ctx.usage().validationFailed("kumo.validation_failed() was called", ctx.here());
       return null;
     });
     b.real("traceback", (args, ctx) -> traceback(ctx.here()));

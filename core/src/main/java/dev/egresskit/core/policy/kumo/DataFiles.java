@@ -10,7 +10,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import java.io.IOException;
 import java.util.Map;
 
@@ -26,7 +26,7 @@ import java.util.Map;
  *   <li>YAML.</li>
  * </ul>
  * Errors read {@code parsing <name> as json: <message>}, KumoMTA's form. Files are read through
- * the policy's read rule ({@link PolicyFolder}) on every call.
+ * the policy's read rule ({@link PolicyFiles}) on every call.
  */
 public final class DataFiles {
   /** The formats. */
@@ -66,8 +66,8 @@ public final class DataFiles {
    * @param path     the path as the script wrote it
    * @throws KumoApiException if the read rule refuses the path or the text does not parse
    */
-  public static Object load(PolicyFolder folder, String function, String path, Format format) {
-    return parse(folder.read(function, path), path, format);
+  public static Object load(PolicyFiles files, String function, String path, Format format) {
+    return parse(files.readText(function, path), path, format);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.policy.PolicyUsage;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.ScriptLocation;
 
 /**
@@ -16,8 +16,8 @@ public interface KumoContext {
   /** The record of inert calls and validation failures of the loaded policy. */
   PolicyUsage usage();
 
-  /** Where data files may be read from (the policy's read rule). */
-  PolicyFolder folder();
+  /** The policy's read rule: where data files may be read from. */
+  PolicyFiles files();
 
   /**
    * The {@link System#nanoTime()} value at which the running handler must stop, or
@@ -33,9 +33,9 @@ public interface KumoContext {
    * @param deadline the running handler's deadline, asked at each call
    */
   static KumoContext of(java.util.function.Supplier<ScriptLocation> here, PolicyUsage usage,
-      PolicyFolder folder, java.util.function.LongSupplier deadline) {
+      PolicyFiles files, java.util.function.LongSupplier deadline) {
     java.util.Objects.requireNonNull(usage, "usage");
-    java.util.Objects.requireNonNull(folder, "folder");
+    java.util.Objects.requireNonNull(files, "files");
     return new KumoContext() {
       @Override
       public ScriptLocation here() {
@@ -48,8 +48,8 @@ public interface KumoContext {
       }
 
       @Override
-      public PolicyFolder folder() {
-        return folder;
+      public PolicyFiles files() {
+        return files;
       }
 
       @Override

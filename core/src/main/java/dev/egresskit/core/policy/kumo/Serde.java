@@ -38,7 +38,7 @@ final class Serde {
   static void register(KumoLibrary.Builder b) {
     for (DataFiles.Format format : DataFiles.Format.values()) {
       String f = format.label();
-      KumoFunction load = (args, ctx) -> DataFiles.load(ctx.folder(),
+      KumoFunction load = (args, ctx) -> DataFiles.load(ctx.files(),
           args.function().substring("kumo.".length()),
           args.string(0, "PATH"), format);
       KumoFunction parse = (args, ctx) -> {

@@ -40,7 +40,7 @@ final class SourcesHelper {
         throw a.wrong(0, "FILES", "a list of file names and inline tables, such as"
             + " {'sources.toml'}", files);
       }
-      String key = c.folder() + "\n" + Serde.json(list);
+      String key = c.files().folder() + "\n" + Serde.json(list);
       return memoize.get(CACHE, key, () -> load(list, c), c);
     });
   }
@@ -55,7 +55,7 @@ final class SourcesHelper {
       Object data;
       if (item instanceof String path) {
         file = path;
-        data = DataFiles.load(context.folder(), "sources:setup", path, path.endsWith(".toml")
+        data = DataFiles.load(context.files(), "sources:setup", path, path.endsWith(".toml")
             ? DataFiles.Format.TOML : DataFiles.Format.JSON);
       } else if (item instanceof Map<?, ?> || item instanceof List<?> l && l.isEmpty()) {
         file = "(inline table #" + (++inline) + ")";

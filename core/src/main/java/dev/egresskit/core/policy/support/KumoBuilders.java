@@ -2,6 +2,9 @@ package dev.egresskit.core.policy.support;
 
 import dev.egresskit.core.model.EgressPool;
 import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.model.Route;
+import dev.egresskit.core.model.Secret;
+import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
@@ -10,6 +13,7 @@ import dev.egresskit.core.spec.RawSpec;
 import dev.egresskit.core.validate.EgressSpecs;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code kumo.make_egress_source{}} / {@code kumo.make_egress_pool{}} step shared by every
@@ -23,12 +27,33 @@ public final class KumoBuilders {
   private KumoBuilders() {}
 
   /**
-   * Checks a {@code make_egress_source} table, field by field ({@link EgressSpecs#makeSource}).
+   * Checks a {@code make_egress_source} table, field by field ({@link EgressSpecs#makeSource}:
+   * the rules that need several fields run when resolution returns the source). A
+   * {@code socks5_proxy_password} file is bound to {@code files}, the policy's read rule, so
+   * each handshake reads it under that rule.
    *
    * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
    */
-  public static Made<EgressSource> makeSource(Map<String, Object> fields, ScriptLocation where) {
-    return EgressSpecs.makeSource(new RawSpec(fields, where));
+  public static Made<EgressSource> makeSource(Map<String, Object> fields, ScriptLocation where,
+      PolicyFiles files) {
+    Objects.requireNonNull(files, "files");
+    Made<EgressSource> made = EgressSpecs.makeSource(new RawSpec(fields, where));
+    return new Made<>(readingWith(made.value(), files), made.location(), made.fields());
+  }
+
+  /** {@code source} with its password file, if any, read by {@code reader}. */
+  static EgressSource readingWith(EgressSource source, Secret.FileReader reader) {
+    if (!(source.route() instanceof Route.Socks5 socks)
+        || socks.credentials().isEmpty()
+        || !(socks.credentials().get().password() instanceof Secret.FileRef file)) {
+      return source;
+    }
+    Socks5Credentials credentials = new Socks5Credentials(socks.credentials().get().username(),
+        file.readWith(reader));
+    Route route = new Route.Socks5(socks.server(), socks.sourceAddress(),
+        Optional.of(credentials), socks.bindAddress());
+    return new EgressSource(source.name(), source.ehloDomain(), source.remotePort(),
+        source.ttl(), source.health(), route);
   }
 
   /**
@@ -38,20 +63,6 @@ public final class KumoBuilders {
    */
   public static Made<EgressPool> makePool(Map<String, Object> fields, ScriptLocation where) {
     return EgressSpecs.makePool(new RawSpec(fields, where));
-  }
-
-  /**
-   * Validates the table a script handed to {@code hook}'s builder function
-   * ({@link Hook#builderName()}).
-   *
-   * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
-   */
-  public static <T> Made<T> make(Hook<T> hook, Map<String, Object> fields, ScriptLocation where) {
-    Made<?> made = hook == Hook.GET_EGRESS_SOURCE ? makeSource(fields, where)
-        : makePool(fields, where);
-    @SuppressWarnings("unchecked") // the hook's result type is the made value's type
-    Made<T> typed = (Made<T>) made;
-    return typed;
   }
 
   /**

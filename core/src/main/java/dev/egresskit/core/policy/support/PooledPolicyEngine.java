@@ -5,8 +5,12 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
+import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.RegisteredEvent;
 import dev.egresskit.core.policy.SourceLookup;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -41,6 +45,16 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     <T> Made<T> invoke(Hook<T> hook, String argument, SourceLookup lookup);
 
     /**
+     * Calls the handlers of {@code event} with no arguments, in registration order, until one
+     * returns a value (KumoMTA's rule for multiple-handler events). A handler that fails is
+     * passed to {@code failures} and the next one still runs.
+     */
+    void fire(String event, java.util.function.Consumer<PolicyException> failures);
+
+    /** The record of inert calls, validation failures and known names this interpreter feeds. */
+    PolicyUsage usage();
+
+    /**
      * Whether this interpreter's state can no longer be trusted and it must not be reused (it
      * was stopped at the deadline, overflowed the stack or ran out of memory).
      */
@@ -52,14 +66,18 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   private final InterpreterPool<I> pool;
   private final Set<Hook<?>> handled;
   private final Map<String, Made<EgressSource>> defined;
+  private final List<RegisteredEvent> events;
+  private final PolicyUsage usage;
 
   private PooledPolicyEngine(String scriptName, String language, InterpreterPool<I> pool,
-      Set<Hook<?>> handled, Map<String, Made<EgressSource>> defined) {
+      Set<Hook<?>> handled, Interpreter first) {
     this.scriptName = scriptName;
     this.language = language;
     this.pool = pool;
     this.handled = handled;
-    this.defined = defined;
+    this.defined = first.definedSources();
+    this.events = first.handlers().registered();
+    this.usage = first.usage();
   }
 
   /**
@@ -77,7 +95,7 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
         .collect(Collectors.toUnmodifiableSet());
     InterpreterPool<I> pool = new InterpreterPool<>(settings.poolSize(),
         settings.handlerDeadline().multipliedBy(2), first, loader, interpreter -> { });
-    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first.definedSources());
+    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first);
   }
 
   @Override
@@ -106,6 +124,16 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   @Override
   public Map<String, Made<EgressSource>> definedSources() {
     return defined;
+  }
+
+  @Override
+  public List<RegisteredEvent> registeredEvents() {
+    return events;
+  }
+
+  @Override
+  public PolicyUsage usage() {
+    return usage;
   }
 
   /**

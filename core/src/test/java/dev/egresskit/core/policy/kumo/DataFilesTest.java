@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,10 +71,10 @@ class DataFilesTest {
     Path policy = Files.createDirectories(dir.resolve("policy"));
     Files.writeString(policy.resolve("d.json"), "{\"v\": 1} # note");
     Files.writeString(dir.resolve("outside.json"), "{}");
-    PolicyFolder folder = PolicyFolder.of(policy.resolve("init.lua"));
+    PolicyFiles folder = PolicyFiles.of(policy.resolve("init.lua"));
     assertThat(DataFiles.load(folder, "json_load", "d.json", DataFiles.Format.JSON))
         .isEqualTo(Map.of("v", 1L));
     assertThatThrownBy(() -> DataFiles.load(folder, "json_load", "../outside.json",
-        DataFiles.Format.JSON)).hasMessageContaining("leaves the policy folder");
+        DataFiles.Format.JSON)).hasMessageContaining("is outside the policy folder");
   }
 }

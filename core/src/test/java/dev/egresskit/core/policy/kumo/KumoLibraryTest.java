@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.policy.support.PolicyFolder;
+import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.ScriptLocation;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,7 +33,7 @@ class KumoLibraryTest {
     }
 
     @Override
-    public PolicyFolder folder() {
+    public PolicyFiles files() {
       throw new AssertionError("no files");
     }
 

@@ -51,6 +51,18 @@ kumo.on('validate_config', function()
     return
   end
   local data = mod.CONFIGURED.get_data()
+  -- Tell `egresskit check` which names the data defines, so it resolves each of them.
+  local function sorted_keys(t)
+    local names = {}
+    for name in pairs(t) do
+      names[#names + 1] = name
+    end
+    table.sort(names)
+    return names
+  end
+  local egresskit = require 'egresskit'
+  egresskit.known_sources(sorted_keys(data.sources))
+  egresskit.known_pools(sorted_keys(data.pools))
   for _, params in pairs(data.sources) do
     local ok, err = pcall(kumo.make_egress_source, params)
     if not ok then

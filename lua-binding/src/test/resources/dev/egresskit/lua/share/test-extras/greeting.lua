@@ -1,0 +1,3 @@
+-- A built-in module for the tests of package.path: it stands where KumoMTA installs its helpers.
+local name, file = ...
+return { origin = 'built-in', name = name, file = file }
