@@ -1,6 +1,7 @@
 package dev.egresskit.embed;
 
 import dev.egresskit.core.cache.CacheSettings;
+import dev.egresskit.core.policy.FileAccess;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.spec.SourceValidator;
 import dev.egresskit.embed.assembly.KitOptions;
@@ -155,8 +156,7 @@ public final class EgressKitBuilder {
    *
    * @throws IllegalStateException if no policy was given
    * @throws SetupException if the policy file is missing, no engine handles it, the cache
-   *     implementation does not exist, or read roots are given to engines that cannot honour
-   *     them
+   *     implementation does not exist, or a read root is not a directory
    * @throws dev.egresskit.core.policy.PolicyException if the policy fails to load
    * @throws dev.egresskit.core.spec.InvalidSpecException if a source it defines is invalid
    */
@@ -164,14 +164,9 @@ public final class EgressKitBuilder {
     if (policy == null) {
       throw new IllegalStateException("no policy: call policy(Path) before build()");
     }
-    if (!readRoots.isEmpty()) {
-      // The policy engines of this build read only inside the policy's folder; refusing is
-      // better than a policy that silently cannot read what the application allowed.
-      throw new SetupException("allowRead " + readRoots + ": this build of the policy engines"
-          + " reads files only inside the policy's own folder");
-    }
     KitOptions options = new KitOptions(
-        new PolicySettings(poolSize, handlerDeadline), cacheSettings, clock,
+        new PolicySettings(poolSize, handlerDeadline)
+            .withFiles(new FileAccess(List.copyOf(readRoots), List.of())), cacheSettings, clock,
         meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), validators,
         pluginLoader, readRoots, eventLoopThreads);
     return EgressKit.assemble(options, policy, connectTimeout);

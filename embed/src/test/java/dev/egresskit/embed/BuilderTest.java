@@ -112,10 +112,30 @@ class BuilderTest {
         .cache("nope").build())
         .isInstanceOf(SetupException.class)
         .hasMessageContaining("nope: no such cache implementation (available: lruttl, uncached)");
-    assertThatThrownBy(() -> EgressKit.builder().policy(TestPolicy.write(dir, null))
-        .allowRead(dir).build())
-        .isInstanceOf(SetupException.class).hasMessageContaining("allowRead");
     assertThat(Optional.of(EgressKitBuilder.DEFAULT_CONNECT_TIMEOUT))
         .contains(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void aReadRootLetsThePolicyReadDataOutsideItsOwnFolderAndNothingElseDoes() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("sources.json"), """
+        { "ip-9": { "source_address": "127.0.0.9", "ehlo_domain": "mta9.example.com" } }
+        """);
+    Path policy = Files.createDirectories(dir.resolve("policy")).resolve("policy.lua");
+    Files.writeString(policy, """
+        local sources = kumo.json_load('%s')
+        kumo.on('get_egress_source', function(name)
+          local fields = sources[name]
+          fields.name = name
+          return kumo.make_egress_source(fields)
+        end)
+        """.formatted(data.resolve("sources.json").toAbsolutePath()));
+
+    assertThatThrownBy(() -> EgressKit.builder().policy(policy).build())
+        .hasMessageContaining("is outside the policy folder");
+    try (EgressKit kit = EgressKit.builder().policy(policy).allowRead(data).build()) {
+      assertThat(kit.source("ip-9").ehloDomain()).contains("mta9.example.com");
+    }
   }
 }

@@ -14,8 +14,8 @@ class LuaErrorTextTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      kumo.memoize(function() end)                  | attempt to call a nil value (field 'memoize')
-      local cache = kumo.memoize(print)             | attempt to call a nil value (field 'memoize')
+      local m = {}; m.memoize(function() end)       | attempt to call a nil value (field 'memoize')
+      local cache = string.memoize(print)           | attempt to call a nil value (field 'memoize')
       undefined_function()                          | attempt to call a nil value (global 'undefined_function')
       local f; f()                                  | attempt to call a nil value (local 'f')
       local t = {}; t:method()                      | attempt to call a nil value (method 'method')
