@@ -3,22 +3,12 @@ package dev.egresskit.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
-import dev.egresskit.core.model.HealthRules;
-import dev.egresskit.core.model.ProxyServer;
-import dev.egresskit.core.model.Route;
-import dev.egresskit.core.model.Secret;
-import dev.egresskit.core.model.Socks5Credentials;
-import dev.egresskit.proxy.ProxyCredentials;
-import dev.egresskit.proxy.Socks5ProxyServer;
-import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.testkit.await.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,42 +23,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SocksFlightsThroughProjectProxyTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private SmtpSink sink;
-  private Socks5ProxyServer proxy;
-  private EgressConnector connector;
-  private SmtpProbe probe;
+  private ProjectProxyLab lab;
 
   private void start(boolean lockstep) {
-    sink = SmtpSink.builder().build().start();
-    ProxyCredentials users = ProxyCredentials.parse("test users",
-        List.of(ProxyCredentials.hashLine("kumo", "s3cret".toCharArray(), 1000)));
-    proxy = Socks5ProxyServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
-        .credentials(users).requireAuth(true).build().start();
-    connector = EgressConnector.builder().lockstepHandshakes(lockstep).build();
-    probe = SmtpProbe.create(connector);
+    lab = new ProjectProxyLab(lockstep);
   }
 
   @AfterEach
   void stop() {
-    connector.close();
-    proxy.close();
-    sink.close();
-  }
-
-  private EgressSource source(String sourceAddress, String password) throws Exception {
-    Optional<InetAddress> bound = sourceAddress == null ? Optional.empty()
-        : Optional.of(InetAddress.getByName(sourceAddress));
-    Route route = new Route.Socks5(
-        new ProxyServer.IpLiteral(proxy.address().getAddress(), proxy.address().getPort()),
-        bound, Optional.ofNullable(password)
-            .map(p -> new Socks5Credentials("kumo", new Secret.Inline(p))),
-        Optional.empty());
-    return new EgressSource("via-proxy", Optional.of("mta.example.com"), OptionalInt.empty(),
-        EgressSource.DEFAULT_TTL, HealthRules.NONE, route);
+    if (lab != null) {
+      lab.close();
+    }
   }
 
   private EgressConnectException failure(EgressSource source, InetSocketAddress destination) {
-    Throwable t = Await.failure(probe.probe(source, destination, Optional.empty(), TIMEOUT));
+    Throwable t = Await.failure(lab.probe.probe(source, destination, Optional.empty(), TIMEOUT));
     assertThat(t).isInstanceOf(EgressConnectException.class);
     return (EgressConnectException) t;
   }
@@ -77,16 +46,16 @@ class SocksFlightsThroughProjectProxyTest {
   @ValueSource(booleans = {false, true})
   void bindThenConnectAndPlainConnectSucceed(boolean lockstep) throws Exception {
     start(lockstep);
-    ProbeResult bound = Await.result(probe.probe(source("127.0.0.6", "s3cret"), sink.address(),
+    ProbeResult bound = Await.result(lab.probe.probe(lab.source("127.0.0.6", "s3cret"), lab.sink.address(),
         Optional.empty(), TIMEOUT));
-    ProbeResult plain = Await.result(probe.probe(source(null, "s3cret"), sink.address(),
+    ProbeResult plain = Await.result(lab.probe.probe(lab.source(null, "s3cret"), lab.sink.address(),
         Optional.empty(), TIMEOUT));
 
     assertThat(bound.reportedSource().address().getAddress().getHostAddress())
         .isEqualTo("127.0.0.6");
     assertThat(bound.banner()).isNotEmpty();
     assertThat(plain.ehloReply()).isNotEmpty();
-    assertThat(sink.awaitSessions(2, TIMEOUT)).extracting(s -> s.peer().getAddress()
+    assertThat(lab.sink.awaitSessions(2, TIMEOUT)).extracting(s -> s.peer().getAddress()
         .getHostAddress()).containsExactlyInAnyOrder("127.0.0.6", "127.0.0.1");
   }
 
@@ -94,7 +63,7 @@ class SocksFlightsThroughProjectProxyTest {
   @ValueSource(booleans = {false, true})
   void aRefusedMethodIsAnAuthRejection(boolean lockstep) throws Exception {
     start(lockstep);
-    EgressConnectException e = failure(source("127.0.0.6", null), sink.address());
+    EgressConnectException e = failure(lab.source("127.0.0.6", null), lab.sink.address());
     assertThat(e.kind()).isEqualTo(FailureKind.PROXY_AUTH_REJECTED);
     assertThat(e.reason()).isEqualTo("incompatible SOCKS5 authentication NoAcceptableMethod");
   }
@@ -103,7 +72,7 @@ class SocksFlightsThroughProjectProxyTest {
   @ValueSource(booleans = {false, true})
   void refusedCredentialsAreAnAuthRejection(boolean lockstep) throws Exception {
     start(lockstep);
-    EgressConnectException e = failure(source("127.0.0.6", "wrong"), sink.address());
+    EgressConnectException e = failure(lab.source("127.0.0.6", "wrong"), lab.sink.address());
     assertThat(e.kind()).isEqualTo(FailureKind.PROXY_AUTH_REJECTED);
     assertThat(e.reason()).isEqualTo("SOCKS5 username/password was incorrect");
   }
@@ -112,7 +81,7 @@ class SocksFlightsThroughProjectProxyTest {
   @ValueSource(booleans = {false, true})
   void aRefusedBindIsABindRejection(boolean lockstep) throws Exception {
     start(lockstep);
-    EgressConnectException e = failure(source("192.0.2.1", "s3cret"), sink.address());
+    EgressConnectException e = failure(lab.source("192.0.2.1", "s3cret"), lab.sink.address());
     assertThat(e.kind()).isEqualTo(FailureKind.PROXY_BIND_REJECTED);
     assertThat(e.reason()).startsWith("The proxy server failed to bind 192.0.2.1");
   }
@@ -125,7 +94,7 @@ class SocksFlightsThroughProjectProxyTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closed = new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
     }
-    EgressConnectException e = failure(source("127.0.0.6", "s3cret"), closed);
+    EgressConnectException e = failure(lab.source("127.0.0.6", "s3cret"), closed);
     assertThat(e.kind()).isEqualTo(FailureKind.DESTINATION_FAILED);
     assertThat(e.reason()).startsWith("failed to connect 127.0.0.6 -> " + "127.0.0.1:"
         + closed.getPort() + " via socks5 proxy");
