@@ -1,6 +1,7 @@
 package dev.egresskit.sink;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -281,7 +282,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       case "QUIT" -> {
         endReason = "QUIT";
         ctx.writeAndFlush("221 2.0.0 " + settings.hostname() + " closing\r\n")
-            .addListener(f -> ctx.close());
+            .addListener(recordWriteFailure).addListener(f -> ctx.close());
       }
       default -> error(ctx, "500 5.5.2 command not recognized");
     }
@@ -360,9 +361,20 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     return p;
   }
 
-  private static void reply(ChannelHandlerContext ctx, String text) {
-    ctx.writeAndFlush(text + "\r\n");
+  private void reply(ChannelHandlerContext ctx, String text) {
+    ctx.writeAndFlush(text + "\r\n").addListener(recordWriteFailure);
   }
+
+  /**
+   * A reset that arrives while a reply is in flight shows up as a failed write, not a failed read;
+   * Netty then closes the channel without {@link #exceptionCaught}, so record it here.
+   */
+  private final ChannelFutureListener recordWriteFailure = f -> {
+    if (!f.isSuccess() && f.cause() instanceof IOException failed) {
+      reject(SinkRejection.CONNECTION_RESET,
+          "connection error: " + failed.getClass().getSimpleName() + ": " + failed.getMessage());
+    }
+  };
 
   /** A rejected command: counts toward the error limit, which ends the session with 421. */
   private void error(ChannelHandlerContext ctx, String text) {
