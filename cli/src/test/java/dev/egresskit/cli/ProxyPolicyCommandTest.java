@@ -191,7 +191,8 @@ class ProxyPolicyCommandTest {
       // Plain SOCKS5 bytes to the TLS listener: a failed TLS handshake.
       try (Socket socket = new Socket(tls.getAddress(), tls.getPort())) {
         socket.setSoTimeout(10_000);
-        socket.getOutputStream().write(new byte[] {5, 1, 2});
+        // More than a TLS record header, so the server can tell it is not TLS.
+        socket.getOutputStream().write(new byte[] {5, 1, 2, 1, 1, 'x', 1, 'y'});
         assertThat(socket.getInputStream().read(new byte[64])).isLessThan(3);
       }
 

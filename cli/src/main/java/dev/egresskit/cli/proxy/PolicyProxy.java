@@ -6,6 +6,7 @@ import dev.egresskit.cli.output.Io;
 import dev.egresskit.cli.output.JobFailedException;
 import dev.egresskit.cli.run.AssembledRun;
 import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.policy.proxy.HttpListenerSpec;
 import dev.egresskit.core.policy.proxy.ProxyListenerSpec;
 import dev.egresskit.core.text.Printable;
@@ -51,6 +52,12 @@ final class PolicyProxy {
           + (engine.handles("proxy_init") ? "" : " (the policy has no proxy_init handler)"));
     }
     boolean scripted = engine.handles(PolicyAuthenticator.EVENT);
+    if (scripted && engine instanceof PooledPolicyEngine<?> pooled) {
+      // Load the whole pool now: the first clients must not wait for interpreters to load.
+      while (pooled.preloadInterpreter()) {
+        // one more loaded
+      }
+    }
     for (ProxyListenerSpec spec : listeners) {
       if (spec.requireAuth() && !scripted) {
         throw new BadInputException(spec.where() + ": proxy.start_proxy_listener: require_auth"
