@@ -1,6 +1,6 @@
 package dev.egresskit.proxy;
 
-import dev.egresskit.core.policy.proxy.ProxyListenerSpec;
+import dev.egresskit.core.policy.ProxyListenerSpec;
 import java.util.Objects;
 
 /**

@@ -13,7 +13,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
-import dev.egresskit.core.policy.proxy.TcpKeepalive;
+import dev.egresskit.core.policy.TcpKeepalive;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.egresskit.proxy;
 
-import dev.egresskit.core.policy.proxy.TlsIdentity;
+import dev.egresskit.core.policy.TlsIdentity;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;

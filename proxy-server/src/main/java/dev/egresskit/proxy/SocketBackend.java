@@ -1,6 +1,6 @@
 package dev.egresskit.proxy;
 
-import dev.egresskit.core.policy.proxy.TcpKeepalive;
+import dev.egresskit.core.policy.TcpKeepalive;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;

@@ -1,6 +1,6 @@
 package dev.egresskit.proxy;
 
-import dev.egresskit.core.policy.proxy.TcpKeepalive;
+import dev.egresskit.core.policy.TcpKeepalive;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.NetUtil;

@@ -3,8 +3,8 @@ package dev.egresskit.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.egresskit.core.policy.proxy.TcpKeepalive;
-import dev.egresskit.core.policy.proxy.TlsIdentity;
+import dev.egresskit.core.policy.TcpKeepalive;
+import dev.egresskit.core.policy.TlsIdentity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.NetUtil;
 import java.io.DataInputStream;

@@ -4,7 +4,7 @@ import dev.egresskit.cli.options.DurationConverter;
 import dev.egresskit.cli.options.FileAccessOptions;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
-import dev.egresskit.core.policy.proxy.ProxyListenerSpec;
+import dev.egresskit.core.policy.ProxyListenerSpec;
 import dev.egresskit.proxy.ProxyListenerSetup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;

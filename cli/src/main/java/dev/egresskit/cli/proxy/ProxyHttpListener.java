@@ -1,7 +1,7 @@
 package dev.egresskit.cli.proxy;
 
 import dev.egresskit.cli.run.MetricsEndpoint;
-import dev.egresskit.core.policy.proxy.HttpListenerSpec;
+import dev.egresskit.core.policy.HttpListenerSpec;
 import dev.egresskit.http.HttpAnswer;
 import dev.egresskit.http.HttpEndpointServer;
 import dev.egresskit.proxy.Cidr;

@@ -1,7 +1,5 @@
 package dev.egresskit.core.policy.kumo;
 
-import dev.egresskit.core.policy.proxy.ProxyPolicyFields;
-
 /**
  * KumoProxy's listener functions: {@code proxy.start_proxy_listener} and
  * {@code proxy.start_http_listener} (Lua's {@code require 'proxy'}, JavaScript's

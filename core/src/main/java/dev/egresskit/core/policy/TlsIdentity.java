@@ -1,4 +1,4 @@
-package dev.egresskit.core.policy.proxy;
+package dev.egresskit.core.policy;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.egresskit.core.policy.proxy;
+package dev.egresskit.core.policy;
 
 import dev.egresskit.core.grammar.Durations;
 import java.time.Duration;

@@ -1,14 +1,16 @@
-package dev.egresskit.core.policy.proxy;
+package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.grammar.IpLiterals;
+import dev.egresskit.core.policy.HttpListenerSpec;
+import dev.egresskit.core.policy.ProxyListenerSpec;
 import dev.egresskit.core.policy.ScriptLocation;
-import dev.egresskit.core.policy.kumo.Values;
+import dev.egresskit.core.policy.TcpKeepalive;
+import dev.egresskit.core.policy.TlsIdentity;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +46,6 @@ public final class ProxyPolicyFields {
   /** KumoMTA's default HTTP listen address. */
   public static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:8000";
 
-  private static volatile String hostname;
-
   private ProxyPolicyFields() {}
 
   /**
@@ -61,7 +61,7 @@ public final class ProxyPolicyFields {
       PolicyFiles files) {
     unknownKeys(PROXY_FUNCTION, "", fields, PROXY_KEYS, List.of());
     InetSocketAddress listen = listen(PROXY_FUNCTION, required(PROXY_FUNCTION, fields, "listen"));
-    String host = fields.get("hostname") == null ? systemHostname()
+    String host = fields.get("hostname") == null ? ProxyListenerSpec.systemHostname()
         : string(PROXY_FUNCTION, "hostname", fields.get("hostname"));
     if (host.isBlank()) {
       throw new KumoApiException(PROXY_FUNCTION + ": hostname is empty: expected a host name");
@@ -151,21 +151,6 @@ public final class ProxyPolicyFields {
     } catch (IllegalArgumentException e) {
       throw new KumoApiException(function + ": listen \"" + text + "\": " + e.getMessage() + form);
     }
-  }
-
-  /** The machine's host name (KumoProxy's default {@code hostname}), looked up once. */
-  public static String systemHostname() {
-    String known = hostname;
-    if (known == null) {
-      String env = System.getenv("HOSTNAME");
-      try {
-        known = env != null && !env.isBlank() ? env : InetAddress.getLocalHost().getHostName();
-      } catch (UnknownHostException e) {
-        known = "localhost";
-      }
-      hostname = known;
-    }
-    return known;
   }
 
   private static void unknownKeys(String function, String prefix, Map<String, Object> fields,

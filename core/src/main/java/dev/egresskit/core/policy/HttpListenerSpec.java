@@ -1,7 +1,6 @@
-package dev.egresskit.core.policy.proxy;
+package dev.egresskit.core.policy;
 
 import dev.egresskit.core.grammar.IpLiterals;
-import dev.egresskit.core.policy.ScriptLocation;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;

@@ -1,8 +1,7 @@
-package dev.egresskit.core.policy.proxy;
+package dev.egresskit.core.policy;
 
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.grammar.IpLiterals;
-import dev.egresskit.core.policy.ScriptLocation;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -51,8 +50,31 @@ public record ProxyListenerSpec(
    * @return the spec
    */
   public static ProxyListenerSpec defaults(InetSocketAddress listen) {
-    return new ProxyListenerSpec(listen, ProxyPolicyFields.systemHostname(), DEFAULT_TIMEOUT,
+    return new ProxyListenerSpec(listen, systemHostname(), DEFAULT_TIMEOUT,
         true, false, false, null, TcpKeepalive.DEFAULTS, null);
+  }
+
+  private static volatile String machineHostname;
+
+  /**
+   * The machine's host name (KumoProxy's default {@code hostname}): {@code $HOSTNAME}, else the
+   * JDK's local host name, looked up once.
+   *
+   * @return the host name
+   */
+  public static String systemHostname() {
+    String known = machineHostname;
+    if (known == null) {
+      String env = System.getenv("HOSTNAME");
+      try {
+        known = env != null && !env.isBlank() ? env
+            : java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        known = "localhost";
+      }
+      machineHostname = known;
+    }
+    return known;
   }
 
   /**
