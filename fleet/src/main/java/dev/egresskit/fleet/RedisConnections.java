@@ -51,7 +51,9 @@ final class RedisConnections implements AutoCloseable {
           + ": not a usable Redis URL (" + e.getClass().getSimpleName() + ")", null);
     }
     this.uri = parsed;
-    uri.setTimeout(settings.bound());
+    // The handshake (HELLO, AUTH, SELECT, TLS) is part of connecting: the connect timeout bounds
+    // it; every command after that is bounded by TimeoutOptions below.
+    uri.setTimeout(settings.connectTimeout());
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(1)
         .computationThreadPoolSize(1)
@@ -135,6 +137,26 @@ final class RedisConnections implements AutoCloseable {
 
   RedisAsyncCommands<String, String> async() {
     return commands.async();
+  }
+
+  /**
+   * For a {@code rediss://} URL whose TLS handshake got no answer: whether the server answers a
+   * plain-text PING instead (a Redis without TLS on that port), within the connect timeout.
+   */
+  boolean plainRedisBehindTlsUrl() {
+    if (!uri.isSsl()) {
+      return false;
+    }
+    try (java.net.Socket socket = new java.net.Socket()) {
+      int timeout = (int) settings.connectTimeout().toMillis();
+      socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), timeout);
+      socket.setSoTimeout(timeout);
+      socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      int first = socket.getInputStream().read();
+      return first == '+' || first == '-';
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /**

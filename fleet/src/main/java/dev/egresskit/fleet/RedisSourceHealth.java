@@ -182,6 +182,12 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
       health.resync().toCompletableFuture()
           .get(settings.bound().multipliedBy(8).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
+      if (RedisConnections.unreachable(e) && health.redis.plainRedisBehindTlsUrl()) {
+        health.close();
+        throw new FleetHealthException("shared health " + settings.redactedUrl()
+            + ": the TLS handshake got no answer, and the server answers plain Redis: use"
+            + " redis:// for a server without TLS", e);
+      }
       if (!RedisConnections.unreachable(e)) {
         health.close();
         throw new FleetHealthException("shared health " + settings.redactedUrl()
