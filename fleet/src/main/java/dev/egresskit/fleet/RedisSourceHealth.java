@@ -179,6 +179,10 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     try {
       health.redis.connect(health.keys.channel(), health.messages, health.states);
       health.link.up();
+      // One no-op run of the failure script: proves Redis runs scripts, and loads Lettuce's
+      // script path now rather than on the first failure.
+      health.redis.async().eval(SCRIPT, ScriptOutputType.MULTI, new String[] {"w", "w"}, "W")
+          .toCompletableFuture().get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
       health.resync().toCompletableFuture()
           .get(settings.bound().multipliedBy(8).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
@@ -195,8 +199,16 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
             + " (check the password, the database number and redis:// vs rediss://)", e);
       }
       health.link.down(RedisConnections.describe(e));
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      health.link.down("reading the fleet's suspensions: " + RedisConnections.describe(e));
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!RedisConnections.unreachable(e.getCause())) {
+        health.close();
+        throw new FleetHealthException("shared health " + settings.redactedUrl()
+            + ": Redis cannot run the fleet's script: " + RedisConnections.describe(e.getCause()),
+            e.getCause());
+      }
+      health.link.down(RedisConnections.describe(e.getCause()));
+    } catch (java.util.concurrent.TimeoutException e) {
+      health.link.down("no answer at start within " + settings.connectTimeout());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       health.close();
@@ -250,14 +262,32 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
       return;
     }
     Instant now = clock.instant();
+    // Everything Redis is done on this node's own thread: the caller (a connect path, often an
+    // event loop) only enqueues, and never runs Lettuce code.
     if (rule.get().trigger() instanceof Trigger.Threshold) {
       PendingFailures.Pending failure = new PendingFailures.Pending(
           nodeId() + ':' + sequence.incrementAndGet(), source.name(), event.get(), rule.get(),
           now);
-      share(failure, now, tripped.isPresent());
+      boolean trippedHere = tripped.isPresent();
+      if (!dispatch(() -> share(failure, now, trippedHere))) {
+        keep(failure);
+      }
     } else {
       // Immediate: the local tracker has suspended it; tell the fleet.
-      tripped.ifPresent(this::announce);
+      tripped.ifPresent(s -> dispatch(() -> announce(s)));
+    }
+  }
+
+  /** Runs {@code task} on this node's thread; false if it is closing. */
+  private boolean dispatch(Runnable task) {
+    if (closed) {
+      return false;
+    }
+    try {
+      scheduler.execute(task);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return false;
     }
   }
 
@@ -484,13 +514,7 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
   }
 
   private void schedule(Runnable task) {
-    if (!closed) {
-      try {
-        scheduler.execute(task);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
-      }
-    }
+    dispatch(task);
   }
 
   /** Stops the heartbeat and closes the Redis connections; the local copy stays readable. */

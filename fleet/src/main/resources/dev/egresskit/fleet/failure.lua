@@ -2,11 +2,14 @@
 -- KEYS[1] the window of (source, health event, window shape): a sorted set, member = failure id
 --         (node:sequence, so a replayed failure counts once), score = bucket index
 -- KEYS[2] the suspension of the source: "REASON UNTIL_MS ORIGIN SOURCE", expiring at UNTIL_MS
--- ARGV: mode ('T' count, 'C' count and suspend whatever the sum, 'A' announce only), bucket
+-- ARGV: mode ('T' count, 'C' count and suspend whatever the sum, 'A' announce only, 'W' nothing), bucket
 --       to count in, head bucket (the window ends there), bucket count, window TTL in ms, limit,
 --       until (epoch ms), reason, origin node, channel, source name, failure id
 -- Returns { sum over the window (0 for 'A'), the suspension now in force or '' }.
 local mode = ARGV[1]
+if mode == 'W' then
+  return { 0, '' } -- warm-up at start: proves scripting works, touches nothing
+end
 local sum = 0
 local trip = mode ~= 'T'
 if mode == 'T' or mode == 'C' then
