@@ -309,4 +309,19 @@ class FleetHealthIT {
         .hasMessageContaining("rediss://127.0.0.1:" + server.port())
         .hasMessageContaining("use redis://");
   }
+
+  @Test
+  void plainRedisAgainstATlsOnlyRedisFailsAtStart() {
+    var certificate = dev.egresskit.testkit.tls.TestCertificate.generate(dir);
+    Path cert = dir.resolve("redis-cert.pem");
+    Path key = dir.resolve("redis-key.pem");
+    certificate.writePem(cert, key);
+    RedisServer server = RedisServer.startTls(dir.resolve("tls-redis"), cert, key);
+    open.add(server);
+
+    assertThatThrownBy(() -> node("a", server.url()))
+        .isInstanceOf(FleetHealthException.class)
+        .hasMessageContaining(server.url())
+        .hasMessageContaining("redis:// vs rediss://");
+  }
 }

@@ -29,18 +29,32 @@ public final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final List<String> extraArgs;
+  private final boolean tls;
   private Process process;
   private int starts;
 
-  private RedisServer(Path dir, int port, List<String> extraArgs) {
+  private RedisServer(Path dir, int port, List<String> extraArgs, boolean tls) {
     this.dir = dir;
     this.port = port;
     this.extraArgs = List.copyOf(extraArgs);
+    this.tls = tls;
   }
 
   /** Starts one in {@code dir} with {@code extraArgs} (e.g. {@code --requirepass x}). */
   public static RedisServer start(Path dir, String... extraArgs) {
-    RedisServer server = new RedisServer(dir, freePort(), List.of(extraArgs));
+    RedisServer server = new RedisServer(dir, freePort(), List.of(extraArgs), false);
+    server.launch();
+    return server;
+  }
+
+  /**
+   * Starts one that speaks only TLS on its port, with the PEM {@code certificate} and {@code
+   * key}; clients are not asked for certificates.
+   */
+  public static RedisServer startTls(Path dir, Path certificate, Path key) {
+    RedisServer server = new RedisServer(dir, freePort(), List.of("--tls-cert-file",
+        certificate.toString(), "--tls-key-file", key.toString(), "--tls-auth-clients", "no"),
+        true);
     server.launch();
     return server;
   }
@@ -57,7 +71,7 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts one on a given {@code port}. */
   public static RedisServer startOn(Path dir, int port, String... extraArgs) {
-    RedisServer server = new RedisServer(dir, port, List.of(extraArgs));
+    RedisServer server = new RedisServer(dir, port, List.of(extraArgs), false);
     server.launch();
     return server;
   }
@@ -134,9 +148,12 @@ public final class RedisServer implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path log = dir.resolve("redis-" + port + "-" + starts + ".log");
-      List<String> command = new ArrayList<>(List.of(executable(), "--port",
-          Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+      List<String> command = new ArrayList<>(List.of(executable(),
+          "--port", tls ? "0" : Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
           "--dir", dir.toString(), "--daemonize", "no"));
+      if (tls) {
+        command.addAll(List.of("--tls-port", Integer.toString(port)));
+      }
       command.addAll(extraArgs);
       process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
@@ -160,10 +177,16 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  /** One PING: any reply (PONG, or NOAUTH when a password is required) means it is serving. */
+  /**
+   * One PING: any reply (PONG, or NOAUTH when a password is required) means it is serving; a TLS
+   * port only has to accept the connection.
+   */
   private boolean answers() {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      if (tls) {
+        return true;
+      }
       socket.setSoTimeout(500);
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
