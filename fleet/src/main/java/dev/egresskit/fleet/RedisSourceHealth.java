@@ -106,6 +106,8 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
   private final Semaphore inFlight;
   private final Map<String, Suspension> own = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Counter publishFailures;
   private final Counter dropped;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -269,7 +271,14 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
           nodeId() + ':' + sequence.incrementAndGet(), source.name(), event.get(), rule.get(),
           now);
       boolean trippedHere = tripped.isPresent();
-      if (!dispatch(() -> share(failure, now, trippedHere))) {
+      // The hand-off queue is bounded too: past maxInFlight waiting, failures go straight to
+      // the pending queue (sent at the next heartbeat).
+      if (queued.incrementAndGet() > settings.maxInFlight()
+          || !dispatch(() -> {
+            queued.decrementAndGet();
+            share(failure, now, trippedHere);
+          })) {
+        queued.decrementAndGet();
         keep(failure);
       }
     } else {
