@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -131,7 +132,9 @@ public final class EgressConnection implements AutoCloseable {
    * caller, who closes it. Use either this or {@link #attach}, once.
    *
    * <p>Only NIO connections can be detached: build the connector with {@link
-   * EgressConnector.Builder#nativeTransport nativeTransport(false)}.
+   * EgressConnector.Builder#nativeTransport nativeTransport(false)}. A connection through a
+   * SOCKS5 proxy reached over TLS ({@code socks5_proxy_tls}) cannot be detached: its TLS session
+   * lives in the Netty pipeline.
    *
    * @return the channel and the bytes that arrived with the handshake; fails with an {@link
    *     IllegalStateException} for an Epoll connection or one already attached or detached, and
@@ -150,6 +153,12 @@ public final class EgressConnection implements AutoCloseable {
       if (handoff.isAttached()) {
         result.completeExceptionally(
             new IllegalStateException("attach() or detach() was already called for " + this));
+        return;
+      }
+      if (channel.pipeline().get(SslHandler.class) != null) {
+        // The TLS session to the proxy lives in the pipeline: a raw socket would bypass it.
+        result.completeExceptionally(new IllegalStateException("a connection with TLS to its"
+            + " SOCKS5 proxy (socks5_proxy_tls) cannot be detached; use attach(): " + this));
         return;
       }
       handoff.markAttached();

@@ -29,7 +29,7 @@ public enum FailureKind {
   FAMILY_MISMATCH(null),
   /** The proxy host name could not be resolved to a usable address. */
   RESOLUTION_FAILED(null),
-  /** The SOCKS5 password could not be read. */
+  /** The SOCKS5 password, or the {@code socks5_proxy_tls_ca} certificates, could not be read. */
   SECRET_UNAVAILABLE(null),
   /** The source is auto-suspended; nothing was attempted. */
   SOURCE_SUSPENDED(null),

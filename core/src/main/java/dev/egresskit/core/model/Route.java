@@ -63,18 +63,29 @@ public sealed interface Route permits Route.Direct, Route.HaProxy, Route.Socks5 
    * @param sourceAddress {@code socks5_proxy_source_address}
    * @param credentials   RFC 1929 username and password, when both are configured
    * @param bindAddress   {@code source_address}, the local address used to reach the proxy
+   * @param tls           {@code socks5_proxy_tls} (and {@code socks5_proxy_tls_ca}): TLS to the
+   *                      proxy before the SOCKS5 greeting; empty for plain TCP (KumoMTA's only
+   *                      form)
    */
   record Socks5(
       ProxyServer server,
       Optional<InetAddress> sourceAddress,
       Optional<Socks5Credentials> credentials,
-      Optional<InetAddress> bindAddress)
+      Optional<InetAddress> bindAddress,
+      Optional<Socks5Tls> tls)
       implements Route {
     public Socks5 {
       Objects.requireNonNull(server, "server");
       Objects.requireNonNull(sourceAddress, "sourceAddress");
       Objects.requireNonNull(credentials, "credentials");
       Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A SOCKS5 route over plain TCP, as KumoMTA makes it. */
+    public Socks5(ProxyServer server, Optional<InetAddress> sourceAddress,
+        Optional<Socks5Credentials> credentials, Optional<InetAddress> bindAddress) {
+      this(server, sourceAddress, credentials, bindAddress, Optional.empty());
     }
 
     @Override

@@ -44,7 +44,8 @@ public final class SourceViews {
    * {@code ha_proxy_source_address}, {@code socks5_proxy_server},
    * {@code socks5_proxy_source_address}, {@code socks5_proxy_username},
    * {@code socks5_proxy_password}, {@code suspend_when_unplumbed},
-   * {@code suspend_when_proxy_unhealthy}, {@code ttl}.
+   * {@code suspend_when_proxy_unhealthy}, {@code ttl}, then EgressKit's own
+   * {@code socks5_proxy_tls} (only when true) and {@code socks5_proxy_tls_ca}.
    */
   public static Map<String, Object> sourceView(EgressSource source) {
     Map<String, Object> view = new LinkedHashMap<>();
@@ -70,6 +71,11 @@ public final class SourceViews {
     health.whenProxyUnhealthy()
         .ifPresent(rule -> view.put("suspend_when_proxy_unhealthy", ruleView(rule)));
     view.put("ttl", Durations.format(source.ttl()));
+    if (route instanceof Route.Socks5 socks && socks.tls().isPresent()) {
+      view.put("socks5_proxy_tls", true);
+      socks.tls().get().caFile()
+          .ifPresent(path -> view.put("socks5_proxy_tls_ca", path.toString()));
+    }
     return Collections.unmodifiableMap(view);
   }
 

@@ -40,6 +40,8 @@ import java.util.Optional;
  *   <li>{@code socks5_proxy_username} without {@code socks5_proxy_password}, or the reverse, and
  *       SOCKS5 credentials without {@code socks5_proxy_server};</li>
  *   <li>a complete HAProxy config together with {@code socks5_proxy_server};</li>
+ *   <li>{@code socks5_proxy_tls} without {@code socks5_proxy_server}, and
+ *       {@code socks5_proxy_tls_ca} without {@code socks5_proxy_tls = true};</li>
  *   <li><b>address family:</b> a {@code source_address} whose family differs from a proxy server
  *       given as an IP literal ({@code source_address} is the local bind used to reach the proxy,
  *       so such a bind could never reach it). This is the part of "HAProxy source and
@@ -67,11 +69,15 @@ import java.util.Optional;
  * everything.
  */
 public final class EgressSpecs {
-  /** The fields of {@code make_egress_source}, in KumoMTA's declaration order. */
+  /**
+   * The fields of {@code make_egress_source}, in KumoMTA's declaration order, then EgressKit's own
+   * ({@code socks5_proxy_tls}, {@code socks5_proxy_tls_ca}; KumoMTA has no such fields).
+   */
   static final List<String> SOURCE_FIELDS = List.of("name", "ehlo_domain", "source_address",
       "remote_port", "ha_proxy_server", "ha_proxy_source_address", "socks5_proxy_server",
       "socks5_proxy_source_address", "socks5_proxy_username", "socks5_proxy_password",
-      "suspend_when_unplumbed", "suspend_when_proxy_unhealthy", "ttl");
+      "suspend_when_unplumbed", "suspend_when_proxy_unhealthy", "ttl", "socks5_proxy_tls",
+      "socks5_proxy_tls_ca");
   static final List<String> POOL_FIELDS = List.of("name", "entries", "ttl");
   static final List<String> ENTRY_FIELDS = List.of("name", "weight");
 

@@ -49,6 +49,11 @@ final class FieldReader {
       + " (units are case-sensitive: m = minute, M = month)";
   static final String PASSWORD_ALLOWED = "a file path string (the file is read at every"
       + " handshake) or {key_data = \"...\"}; Vault and event key sources are not supported";
+  static final String TLS_ALLOWED = "true or false (default false): TLS to socks5_proxy_server"
+      + " before the SOCKS5 greeting (EgressKit field; KumoMTA has none)";
+  static final String TLS_CA_ALLOWED = "a file path string: a PEM file of the CA or proxy"
+      + " certificates to trust instead of the JDK's trust store (EgressKit field; read under the"
+      + " policy's read rule at every connection; needs socks5_proxy_tls = true)";
   static final String SUSPEND_ALLOWED = "a table {duration = <duration>, trigger = \"Immediate\""
       + " or {Threshold = \"N/period\"}} (trigger defaults to \"Immediate\")";
   static final String TRIGGER_ALLOWED = "\"Immediate\" or {Threshold = \"N/period\"}, e.g."
@@ -262,6 +267,35 @@ final class FieldReader {
       return Durations.fromValue(raw);
     } catch (IllegalArgumentException e) {
       problem(field, raw, e.getMessage(), DURATION_ALLOWED);
+      return null;
+    }
+  }
+
+  Boolean bool(String field, Object raw, String allowed) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw instanceof Boolean b) {
+      return b;
+    }
+    wrongType(field, raw, "a boolean", allowed);
+    return null;
+  }
+
+  /** {@code socks5_proxy_tls_ca}: a non-empty path string; read later, at each connection. */
+  Path path(String field, Object raw, String allowed) {
+    String text = string(field, raw, allowed);
+    if (text == null) {
+      return null;
+    }
+    if (text.isEmpty()) {
+      problem(field, raw, "an empty string is not a file path (EgressKit rule)", allowed);
+      return null;
+    }
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      problem(field, raw, "not a usable file path", allowed);
       return null;
     }
   }

@@ -62,6 +62,20 @@ final class RouteRules {
           "SOCKS5 credentials are set but socks5_proxy_server is not; they would never be used"
               + " (EgressKit rule)", "set socks5_proxy_server, or remove the credentials");
     }
+    boolean tls = raw.containsKey("socks5_proxy_tls");
+    boolean tlsCa = raw.containsKey("socks5_proxy_tls_ca");
+    if (tls && !s5S) {
+      in.problem("socks5_proxy_tls", shown(raw, "socks5_proxy_tls"),
+          "socks5_proxy_tls is set but socks5_proxy_server is not; there is no proxy connection"
+              + " to protect (EgressKit rule)",
+          "set socks5_proxy_server too, or remove socks5_proxy_tls");
+    }
+    if (tlsCa && !Boolean.TRUE.equals(raw.get("socks5_proxy_tls"))) {
+      in.problem("socks5_proxy_tls_ca", shown(raw, "socks5_proxy_tls_ca"),
+          "socks5_proxy_tls_ca is set but socks5_proxy_tls is not true; the certificates would"
+              + " never be used (EgressKit rule)",
+          "set socks5_proxy_tls = true, or remove socks5_proxy_tls_ca");
+    }
     if (haS && haA && s5S) {
       in.problem("", Optional.empty(),
           "both a complete HAProxy config (ha_proxy_server, ha_proxy_source_address) and a SOCKS5"

@@ -41,6 +41,8 @@ public final class SourceFields {
       case "socks5_proxy_password" -> in.secret(field, value);
       case "suspend_when_unplumbed", "suspend_when_proxy_unhealthy" -> in.suspend(field, value);
       case "ttl" -> in.duration(field, value);
+      case "socks5_proxy_tls" -> in.bool(field, value, FieldReader.TLS_ALLOWED);
+      case "socks5_proxy_tls_ca" -> in.path(field, value, FieldReader.TLS_CA_ALLOWED);
       default -> throw new IllegalArgumentException("not a make_egress_source field: " + field);
     }
     return in.problems();

@@ -6,11 +6,13 @@ import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
+import dev.egresskit.core.model.Socks5Tls;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.Problem;
 import dev.egresskit.core.spec.RawSpec;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -68,6 +70,9 @@ record SourceReading(EgressSource source, List<Problem> fieldProblems,
     SuspendOnFailure proxyUnhealthy =
         in.suspend("suspend_when_proxy_unhealthy", raw.get("suspend_when_proxy_unhealthy"));
     Duration ttl = in.duration("ttl", raw.get("ttl"));
+    Boolean tls = in.bool("socks5_proxy_tls", raw.get("socks5_proxy_tls"), FieldReader.TLS_ALLOWED);
+    Path tlsCa = in.path("socks5_proxy_tls_ca", raw.get("socks5_proxy_tls_ca"),
+        FieldReader.TLS_CA_ALLOWED);
     in.unknownKeys("", raw, EgressSpecs.SOURCE_FIELDS);
     List<Problem> fieldProblems = List.copyOf(in.problems());
 
@@ -81,7 +86,11 @@ record SourceReading(EgressSource source, List<Problem> fieldProblems,
     } else if (usable && socksServer != null) {
       Optional<Socks5Credentials> credentials = username == null ? Optional.empty()
           : Optional.of(new Socks5Credentials(username, password));
-      route = new Route.Socks5(socksServer, Optional.ofNullable(socksSource), credentials, bind);
+      Optional<Socks5Tls> socksTls = Boolean.TRUE.equals(tls)
+          ? Optional.of(tlsCa == null ? Socks5Tls.JDK_TRUST : Socks5Tls.trusting(tlsCa))
+          : Optional.empty();
+      route = new Route.Socks5(socksServer, Optional.ofNullable(socksSource), credentials, bind,
+          socksTls);
     } else {
       route = new Route.Direct(bind);
     }

@@ -55,7 +55,7 @@ class ConformanceCasesTest {
         + " `ehlo_domain`, `source_address`, `remote_port`, `ha_proxy_server`,"
         + " `ha_proxy_source_address`, `socks5_proxy_server`, `socks5_proxy_source_address`,"
         + " `socks5_proxy_username`, `socks5_proxy_password`, `suspend_when_unplumbed`,"
-        + " `suspend_when_proxy_unhealthy`, `ttl`");
+        + " `suspend_when_proxy_unhealthy`, `ttl`, `socks5_proxy_tls`, `socks5_proxy_tls_ca`");
   }
 
   @Test

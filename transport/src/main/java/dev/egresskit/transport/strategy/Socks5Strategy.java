@@ -9,7 +9,10 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
-/** SOCKS5 route (spec §2.5); the exchange itself is {@link Socks5Handshake}. */
+/**
+ * SOCKS5 route (spec §2.5); the exchange itself is {@link Socks5Handshake}, preceded by
+ * {@link Socks5TlsStep} when the source asks for TLS to the proxy.
+ */
 final class Socks5Strategy implements ConnectStrategy {
   private final Route.Socks5 route;
 
@@ -35,6 +38,11 @@ final class Socks5Strategy implements ConnectStrategy {
 
   @Override
   public void startHandshake(Channel channel, HandshakeContext context) {
-    Socks5Handshake.install(channel, context, route);
+    if (route.tls().isPresent()) {
+      Socks5TlsStep.install(channel, context, route.server(), route.tls().get(),
+          () -> Socks5Handshake.install(channel, context, route));
+    } else {
+      Socks5Handshake.install(channel, context, route);
+    }
   }
 }

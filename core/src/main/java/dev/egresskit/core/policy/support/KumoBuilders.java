@@ -5,6 +5,7 @@ import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
+import dev.egresskit.core.model.Socks5Tls;
 import dev.egresskit.core.policy.Hook;
 import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.PolicyException;
@@ -29,8 +30,8 @@ public final class KumoBuilders {
   /**
    * Checks a {@code make_egress_source} table, field by field ({@link EgressSpecs#makeSource}:
    * the rules that need several fields run when resolution returns the source). A
-   * {@code socks5_proxy_password} file is bound to {@code files}, the policy's read rule, so
-   * each handshake reads it under that rule.
+   * {@code socks5_proxy_password} file and a {@code socks5_proxy_tls_ca} file are bound to
+   * {@code files}, the policy's read rule, so each handshake reads them under that rule.
    *
    * @throws dev.egresskit.core.spec.InvalidSpecException listing every problem
    */
@@ -38,20 +39,28 @@ public final class KumoBuilders {
       PolicyFiles files) {
     Objects.requireNonNull(files, "files");
     Made<EgressSource> made = EgressSpecs.makeSource(new RawSpec(fields, where));
-    return new Made<>(readingWith(made.value(), files), made.location(), made.fields());
+    return new Made<>(readingWith(made.value(), files, files.reader("socks5_proxy_tls_ca")),
+        made.location(), made.fields());
   }
 
-  /** {@code source} with its password file, if any, read by {@code reader}. */
-  static EgressSource readingWith(EgressSource source, Secret.FileReader reader) {
-    if (!(source.route() instanceof Route.Socks5 socks)
-        || socks.credentials().isEmpty()
-        || !(socks.credentials().get().password() instanceof Secret.FileRef file)) {
+  /**
+   * {@code source} with its password file, if any, read by {@code reader}, and its
+   * {@code socks5_proxy_tls_ca} file, if any, read by {@code caReader}.
+   */
+  static EgressSource readingWith(EgressSource source, Secret.FileReader reader,
+      Secret.FileReader caReader) {
+    if (!(source.route() instanceof Route.Socks5 socks)) {
       return source;
     }
-    Socks5Credentials credentials = new Socks5Credentials(socks.credentials().get().username(),
-        file.readWith(reader));
-    Route route = new Route.Socks5(socks.server(), socks.sourceAddress(),
-        Optional.of(credentials), socks.bindAddress());
+    Optional<Socks5Credentials> credentials = socks.credentials();
+    if (credentials.isPresent()
+        && credentials.get().password() instanceof Secret.FileRef file) {
+      credentials = Optional.of(
+          new Socks5Credentials(credentials.get().username(), file.readWith(reader)));
+    }
+    Optional<Socks5Tls> tls = socks.tls().map(settings -> settings.readWith(caReader));
+    Route route = new Route.Socks5(socks.server(), socks.sourceAddress(), credentials,
+        socks.bindAddress(), tls);
     return new EgressSource(source.name(), source.ehloDomain(), source.remotePort(),
         source.ttl(), source.health(), route);
   }

@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * The one rule for every file a policy can make EgressKit read: data files
  * ({@code kumo.json_load}, {@code toml_load}, the serde loads), modules ({@code require}), the
- * {@code socks5_proxy_password} file read at each handshake, and anything added later.
+ * {@code socks5_proxy_password} file read at each handshake, the {@code socks5_proxy_tls_ca}
+ * file read at each connection, and anything added later.
  *
  * <p>A relative path is relative to the policy's folder. An absolute path is first rewritten by
  * the most specific {@code --path-map FROM=TO}. The result is read only if, after resolving
@@ -219,6 +220,21 @@ public final class PolicyFiles implements Secret.FileReader {
     } catch (KumoApiException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * A reader of files under this rule whose errors name {@code field}, e.g.
+   * {@code socks5_proxy_tls_ca}.
+   */
+  public Secret.FileReader reader(String field) {
+    Objects.requireNonNull(field, "field");
+    return path -> {
+      try {
+        return read(field, path.toString());
+      } catch (KumoApiException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    };
   }
 
   private String allowed() {
