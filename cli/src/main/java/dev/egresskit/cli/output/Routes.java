@@ -23,7 +23,8 @@ public final class Routes {
 
   /**
    * Where the route goes and as whom: {@code via 127.0.0.1:5000 as 127.0.0.3} for HAProxy,
-   * {@code via 127.0.0.1:1080 bind 127.0.0.4 user alice} for SOCKS5, {@code -} for direct.
+   * {@code via 127.0.0.1:1080 bind 127.0.0.4 user alice} for SOCKS5 (then {@code tls} and
+   * {@code ca FILE} with {@code socks5_proxy_tls}), {@code -} for direct.
    * Built from the serialised view so the text matches {@code --json} (and never has secrets).
    */
   public static String via(EgressSource source) {
@@ -41,6 +42,10 @@ public final class Routes {
       Object user = view.get("socks5_proxy_username");
       if (user != null) {
         out.append(" user ").append(user);
+      }
+      if (Boolean.TRUE.equals(view.get("socks5_proxy_tls"))) {
+        Object ca = view.get("socks5_proxy_tls_ca");
+        out.append(" tls").append(ca == null ? "" : " ca " + ca);
       }
       return out.toString();
     }
