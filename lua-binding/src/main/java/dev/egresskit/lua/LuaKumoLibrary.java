@@ -4,6 +4,7 @@ import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.kumo.KumoMethod;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.kumo.ScriptFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,42 @@ final class LuaKumoLibrary {
   static void install(LuaTable kumo, KumoLibrary library, KumoContext context,
       Function<Supplier<LuaValue>, LuaValue> guard) {
     new LuaKumoLibrary(library, context, guard).installInto(kumo);
+  }
+
+  /**
+   * The table {@code require '<name>'} returns for a policy module: its functions, read-only;
+   * reading a name the module does not have is an error that lists the ones it has.
+   */
+  static LuaValue policyModule(String name, PolicyModules modules, KumoContext context,
+      Function<Supplier<LuaValue>, LuaValue> guard) {
+    LuaKumoLibrary converter = new LuaKumoLibrary(null, context, guard);
+    LuaTable table = new LuaTable();
+    for (String function : new java.util.TreeSet<>(modules.functions(name).keySet())) {
+      table.rawset(function, new VarArgFunction() {
+        @Override
+        public Varargs invoke(Varargs args) {
+          return guard.apply(() -> converter.toLua(
+              modules.call(name, function, converter.toNeutral(args, 1), context)));
+        }
+
+        @Override
+        public String tojstring() {
+          return "function: " + name + "." + function;
+        }
+      });
+    }
+    String known = String.join(", ", new java.util.TreeSet<>(modules.functions(name).keySet()));
+    LuaTable meta = new LuaTable();
+    meta.set(LuaValue.INDEX, new TwoArgFunction() {
+      @Override
+      public LuaValue call(LuaValue self, LuaValue key) {
+        throw new LuaError(name + "." + key.tojstring() + " does not exist (the " + name
+            + " module has: " + known + ")");
+      }
+    });
+    LuaValue module = readOnly(name, table);
+    table.setmetatable(meta); // after readOnly: its "not part of kumo" text does not fit here
+    return module;
   }
 
   private void installInto(LuaTable kumo) {

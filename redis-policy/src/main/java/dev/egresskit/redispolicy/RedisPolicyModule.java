@@ -1,0 +1,105 @@
+package dev.egresskit.redispolicy;
+
+import dev.egresskit.core.policy.kumo.Args;
+import dev.egresskit.core.policy.kumo.KumoContext;
+import dev.egresskit.core.policy.kumo.KumoFunction;
+import dev.egresskit.core.policy.kumo.KumoMethod;
+import dev.egresskit.core.policy.kumo.PolicyModule;
+import dev.egresskit.core.policy.support.KumoApiException;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One policy's {@code redis} module: {@code open{...}} validates its options (it does not
+ * connect, as in KumoMTA) and returns a connection object whose {@code query} method runs a
+ * command. Connections are shared by option set across the policy's interpreters; the Lettuce
+ * threads are started on the first {@code open} and stopped by {@link #close()}.
+ */
+final class RedisPolicyModule implements PolicyModule {
+  private final Map<RedisOptions, RedisEndpoint> endpoints = new ConcurrentHashMap<>();
+  private ClientResources resources;
+  private boolean closed;
+
+  @Override
+  public Map<String, KumoFunction> functions() {
+    return Map.of("open", this::open);
+  }
+
+  private Object open(Args args, KumoContext context) {
+    RedisOptions options = RedisOptions.parse("redis.open", args.table(0, "PARAMS"));
+    endpoint(options); // made now, so a closed engine fails here rather than at the query
+    ScriptQuery query = new ScriptQuery(options, context);
+    return Map.of("query", new KumoMethod(query::call));
+  }
+
+  /** The shared endpoint for {@code options}. */
+  RedisEndpoint endpoint(RedisOptions options) {
+    RedisEndpoint found = endpoints.get(options);
+    if (found != null) {
+      return found;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new KumoApiException("redis.open: the policy engine is closed");
+      }
+      if (resources == null) {
+        // Two I/O threads serve every connection of this policy (Lettuce multiplexes).
+        resources = DefaultClientResources.builder().ioThreadPoolSize(2)
+            .computationThreadPoolSize(2).build();
+      }
+      return endpoints.computeIfAbsent(options, o -> new RedisEndpoint(o, resources));
+    }
+  }
+
+  /** How many distinct option sets have a connection (for tests). */
+  int endpointCount() {
+    return endpoints.size();
+  }
+
+  @Override
+  public void close() {
+    List<RedisEndpoint> toClose;
+    ClientResources toShutdown;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(endpoints.values());
+      endpoints.clear();
+      toShutdown = resources;
+    }
+    toClose.forEach(RedisEndpoint::close);
+    if (toShutdown != null) {
+      try {
+        toShutdown.shutdown(0, 2, TimeUnit.SECONDS).get(4, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(RedisPolicyModule.class)
+            .warn("redis: stopping the client threads did not finish cleanly: {}", e.toString());
+      }
+    }
+  }
+
+  /** The {@code query} method of one connection object, on its interpreter's context. */
+  private final class ScriptQuery {
+    private final RedisOptions options;
+    private final KumoContext context;
+
+    ScriptQuery(RedisOptions options, KumoContext context) {
+      this.options = options;
+      this.context = context;
+    }
+
+    Object call(List<Object> args) {
+      List<byte[]> words = RedisArgs.words("redis query", args);
+      return endpoint(options).query(words, context.deadlineNanos());
+    }
+  }
+}
