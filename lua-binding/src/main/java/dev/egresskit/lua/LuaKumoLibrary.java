@@ -59,18 +59,7 @@ final class LuaKumoLibrary {
     LuaKumoLibrary converter = new LuaKumoLibrary(null, context, guard);
     LuaTable table = new LuaTable();
     for (String function : new java.util.TreeSet<>(modules.functions(name).keySet())) {
-      table.rawset(function, new VarArgFunction() {
-        @Override
-        public Varargs invoke(Varargs args) {
-          return guard.apply(() -> converter.toLua(
-              modules.call(name, function, converter.toNeutral(args, 1), context)));
-        }
-
-        @Override
-        public String tojstring() {
-          return "function: " + name + "." + function;
-        }
-      });
+      table.rawset(function, moduleFunction(name, function, modules, converter));
     }
     String known = String.join(", ", new java.util.TreeSet<>(modules.functions(name).keySet()));
     LuaTable meta = new LuaTable();
@@ -84,6 +73,24 @@ final class LuaKumoLibrary {
     LuaValue module = readOnly(name, table);
     table.setmetatable(meta); // after readOnly: its "not part of kumo" text does not fit here
     return module;
+  }
+
+  /** One function of a policy module. */
+  private static LuaFunction moduleFunction(String module, String function,
+      PolicyModules modules, LuaKumoLibrary converter) {
+    // (LuaJ's LibFunction has a field `name`, which would shadow a captured `name`.)
+    return new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        return converter.guard.apply(() -> converter.toLua(
+            modules.call(module, function, converter.toNeutral(args, 1), converter.context)));
+      }
+
+      @Override
+      public String tojstring() {
+        return "function: " + module + "." + function;
+      }
+    };
   }
 
   private void installInto(LuaTable kumo) {

@@ -57,12 +57,14 @@ final class RedisEndpoint implements AutoCloseable {
   }
 
   private final RedisOptions options;
+  private final ClientResources resources;
   private final AbstractRedisClient client;
   private final AtomicReference<CompletableFuture<Link>> link = new AtomicReference<>();
   private volatile boolean closed;
 
   RedisEndpoint(RedisOptions options, ClientResources resources) {
     this.options = options;
+    this.resources = resources;
     Duration connectTimeout = options.connectTimeout().orElse(WaitBound.KUMO_DEFAULT);
     Duration responseTimeout = options.responseTimeout().orElse(WaitBound.KUMO_DEFAULT);
     SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
@@ -187,7 +189,16 @@ final class RedisEndpoint implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts connecting on a Lettuce thread: starting a connection may block (a cold JVM loads
+   * classes, a host name is resolved), and the policy thread only ever waits a bounded time.
+   */
   private CompletableFuture<Link> connect() {
+    return CompletableFuture.supplyAsync(this::startConnect, resources.eventExecutorGroup())
+        .thenCompose(started -> started);
+  }
+
+  private CompletableFuture<Link> startConnect() {
     try {
       if (client instanceof RedisClusterClient cluster) {
         return cluster.connectAsync(ByteArrayCodec.INSTANCE).thenApply(this::clusterLink);
