@@ -76,12 +76,14 @@ final class RedisEndpoint implements AutoCloseable {
       List<RedisURI> uris = new ArrayList<>();
       options.nodes().forEach(node -> uris.add(uri(node, responseTimeout)));
       RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
+      // Node connections open on first use: commands wait for them (bounded by our waits).
       cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket)
-          .timeoutOptions(timeouts).protocolVersion(protocol)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+          .timeoutOptions(timeouts).protocolVersion(protocol).build());
       this.client = cluster;
     } else {
       RedisClient single = RedisClient.create(resources);
+      // Connected before its first command; while a lost connection is re-made, a query fails
+      // at once ("not connected") rather than waiting out its bound.
       single.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
           .protocolVersion(protocol)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -114,7 +116,8 @@ final class RedisEndpoint implements AutoCloseable {
         args.add(words.get(i));
       }
     }
-    RedisFuture<Object> reply = current.dispatch(keyword(name), new ReplyOutput(), args);
+    RedisFuture<Object> reply = current.dispatch(keyword(name),
+        new ReplyOutput(!StoredValueCommands.mayReturnStoredText(words)), args);
     try {
       return reply.get(bound.nanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -201,7 +204,10 @@ final class RedisEndpoint implements AutoCloseable {
   private CompletableFuture<Link> startConnect() {
     try {
       if (client instanceof RedisClusterClient cluster) {
-        return cluster.connectAsync(ByteArrayCodec.INSTANCE).thenApply(this::clusterLink);
+        // The topology is read first: Lettuce's asynchronous connect needs it.
+        return cluster.refreshPartitionsAsync().toCompletableFuture()
+            .thenCompose(loaded -> cluster.connectAsync(ByteArrayCodec.INSTANCE))
+            .thenApply(this::clusterLink);
       }
       RedisNode node = options.nodes().get(0);
       return ((RedisClient) client).connectAsync(ByteArrayCodec.INSTANCE,

@@ -15,11 +15,16 @@ import java.util.Map;
 /**
  * Builds a Redis reply as the language-neutral value a policy gets, mapped as KumoMTA maps it:
  * nil → {@code null}; integer → {@link Long}; bulk and status strings → {@link String} (text,
- * decoded as UTF-8) except the status {@code OK} → {@code true}; double → {@link Double};
+ * decoded as UTF-8) except {@code OK} → {@code true}; double → {@link Double};
  * boolean → {@link Boolean}; big number → its digits as a {@link String}; array, set and push →
  * {@code List}; map (RESP3) → {@code Map} keyed by the keys' text. An error reply, anywhere in
  * the reply, fails the command (Lettuce raises it as a
  * {@link io.lettuce.core.RedisCommandExecutionException}).
+ *
+ * <p>KumoMTA turns only the <em>status</em> reply {@code +OK} into {@code true}; Lettuce's
+ * decoder hands status and bulk strings over alike, so a whole reply that reads {@code OK} is
+ * taken as the status unless the command returns stored text ({@link StoredValueCommands}),
+ * where a stored value {@code "OK"} stays a string. {@code OK} inside an array stays a string.
  *
  * <p>Aggregates are assembled by counting: each announces its size, and is complete when that
  * many elements (a nested aggregate counting as one) have arrived.
@@ -39,20 +44,28 @@ final class ReplyOutput extends CommandOutput<byte[], byte[], Object> {
   }
 
   private final Deque<Open> open = new ArrayDeque<>();
+  private final boolean okIsStatus;
 
-  ReplyOutput() {
+  /**
+   * @param okIsStatus whether a whole reply {@code OK} is the status reply (→ {@code true});
+   *                   false for commands that return stored text
+   */
+  ReplyOutput(boolean okIsStatus) {
     super(ByteArrayCodec.INSTANCE, null);
+    this.okIsStatus = okIsStatus;
   }
 
   @Override
   public void set(ByteBuffer bytes) {
-    add(bytes == null ? null : text(bytes));
+    String text = bytes == null ? null : text(bytes);
+    add(okIsStatus && open.isEmpty() && "OK".equals(text) ? Boolean.TRUE : text);
   }
 
   @Override
   public void setSingle(ByteBuffer bytes) {
+    // Only status replies come here (if a Lettuce version routes them apart).
     String status = bytes == null ? null : text(bytes);
-    add("OK".equals(status) ? Boolean.TRUE : status);
+    add(open.isEmpty() && "OK".equals(status) ? Boolean.TRUE : status);
   }
 
   @Override

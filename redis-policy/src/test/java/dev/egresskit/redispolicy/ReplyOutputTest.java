@@ -18,26 +18,49 @@ class ReplyOutputTest {
 
   @Test
   void scalarsMapAsKumoMtaMapsThem() {
-    ReplyOutput ok = new ReplyOutput();
+    ReplyOutput ok = new ReplyOutput(true);
     ok.setSingle(bytes("OK"));
     assertThat(ok.get()).isEqualTo(true);
-    ReplyOutput pong = new ReplyOutput();
+    ReplyOutput pong = new ReplyOutput(true);
     pong.setSingle(bytes("PONG"));
     assertThat(pong.get()).isEqualTo("PONG");
-    ReplyOutput nil = new ReplyOutput();
+    ReplyOutput nil = new ReplyOutput(true);
     nil.set((ByteBuffer) null);
     assertThat(nil.get()).isNull();
-    ReplyOutput integer = new ReplyOutput();
+    ReplyOutput integer = new ReplyOutput(true);
     integer.set(42L);
     assertThat(integer.get()).isEqualTo(42L);
-    ReplyOutput big = new ReplyOutput();
+    ReplyOutput big = new ReplyOutput(true);
     big.setBigNumber(bytes("123456789012345678901234567890"));
     assertThat(big.get()).isEqualTo("123456789012345678901234567890");
   }
 
   @Test
+  void okIsTrueAsAWholeStatusReplyButStaysTextForStoredValuesAndInsideArrays() {
+    ReplyOutput status = new ReplyOutput(true);
+    status.set(bytes("OK"));
+    assertThat(status.get()).isEqualTo(true);
+    ReplyOutput stored = new ReplyOutput(false);
+    stored.set(bytes("OK"));
+    assertThat(stored.get()).isEqualTo("OK");
+    ReplyOutput nested = new ReplyOutput(true);
+    nested.multiArray(1);
+    nested.set(bytes("OK"));
+    assertThat(nested.get()).isEqualTo(List.of("OK"));
+    assertThat(StoredValueCommands.mayReturnStoredText(words("get", "k"))).isTrue();
+    assertThat(StoredValueCommands.mayReturnStoredText(words("SET", "k", "v", "GET"))).isTrue();
+    assertThat(StoredValueCommands.mayReturnStoredText(words("SET", "k", "v", "EX", "5")))
+        .isFalse();
+    assertThat(StoredValueCommands.mayReturnStoredText(words("FLUSHDB"))).isFalse();
+  }
+
+  private static List<byte[]> words(String... words) {
+    return Arrays.stream(words).map(w -> w.getBytes(StandardCharsets.UTF_8)).toList();
+  }
+
+  @Test
   void nestedArraysKeepTheirShapeAndNilPositions() {
-    ReplyOutput out = new ReplyOutput();
+    ReplyOutput out = new ReplyOutput(true);
     out.multiArray(3);
     out.set(bytes("a"));
     out.multiArray(2);
@@ -49,13 +72,13 @@ class ReplyOutputTest {
 
   @Test
   void emptyAndNullArrays() {
-    ReplyOutput empty = new ReplyOutput();
+    ReplyOutput empty = new ReplyOutput(true);
     empty.multiArray(0);
     assertThat(empty.get()).isEqualTo(List.of());
-    ReplyOutput none = new ReplyOutput();
+    ReplyOutput none = new ReplyOutput(true);
     none.multiArray(-1);
     assertThat(none.get()).isNull();
-    ReplyOutput nestedEmpty = new ReplyOutput();
+    ReplyOutput nestedEmpty = new ReplyOutput(true);
     nestedEmpty.multiArray(2);
     nestedEmpty.multiArray(0);
     nestedEmpty.set(bytes("x"));
@@ -64,7 +87,7 @@ class ReplyOutputTest {
 
   @Test
   void aResp3MapIsKeyedByText() {
-    ReplyOutput out = new ReplyOutput();
+    ReplyOutput out = new ReplyOutput(true);
     out.multiMap(2);
     out.set(bytes("weight"));
     out.set(bytes("5"));
