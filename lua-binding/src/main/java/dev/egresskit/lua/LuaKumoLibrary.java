@@ -62,12 +62,13 @@ final class LuaKumoLibrary {
       table.rawset(function, moduleFunction(name, function, modules, converter));
     }
     String known = String.join(", ", new java.util.TreeSet<>(modules.functions(name).keySet()));
+    String moduleName = name; // (LuaJ's LibFunction has a field `name` that would shadow it)
     LuaTable meta = new LuaTable();
     meta.set(LuaValue.INDEX, new TwoArgFunction() {
       @Override
       public LuaValue call(LuaValue self, LuaValue key) {
-        throw new LuaError(name + "." + key.tojstring() + " does not exist (the " + name
-            + " module has: " + known + ")");
+        throw new LuaError(moduleName + "." + key.tojstring() + " does not exist (the "
+            + moduleName + " module has: " + known + ")");
       }
     });
     LuaValue module = readOnly(name, table);
