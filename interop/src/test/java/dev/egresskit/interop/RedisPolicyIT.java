@@ -96,6 +96,33 @@ class RedisPolicyIT {
   }
 
   @Test
+  void resp3MapsAreKeyedTablesAndNestedArraysKeepTheirShape(Peers peers) throws IOException {
+    RedisServerPeer redis = RedisServerPeer.start(peers);
+    try (PolicyEngine engine = load("policy.lua", """
+        local redis = require 'redis'
+        local resp3 = redis.open { node = '%1$s/0?protocol=resp3' }
+        local resp2 = redis.open { node = '%1$s' }
+        local function check(ok, what)
+          if not ok then error('check failed: ' .. what, 2) end
+        end
+        kumo.on('get_egress_source', function(name)
+          resp2:query('HSET', 'source:' .. name, 'ehlo_domain', 'resp3.example', 'ttl', '30s')
+          local map = resp3:query('HGETALL', 'source:' .. name)
+          check(map.ehlo_domain == 'resp3.example' and map.ttl == '30s', 'a RESP3 map is keyed')
+          local scan = resp2:query('SCAN', 0, 'MATCH', 'source:*', 'COUNT', 100)
+          check(type(scan[1]) == 'string' and type(scan[2]) == 'table', 'SCAN gives {cursor, {keys}}')
+          check(scan[2][1] == 'source:' .. name, 'the nested array holds the key')
+          map.name = name
+          return kumo.make_egress_source(map)
+        end)
+        """.formatted(redis.url()))) {
+      EgressSource source = source(engine, "ip-1");
+      assertThat(source.ehloDomain()).contains("resp3.example");
+      assertThat(source.ttl()).isEqualTo(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void anErrorReplyIsAHandlerErrorAtThePolicyLine(Peers peers) throws IOException {
     RedisServerPeer redis = RedisServerPeer.start(peers);
     try (PolicyEngine engine = load("policy.lua", """
