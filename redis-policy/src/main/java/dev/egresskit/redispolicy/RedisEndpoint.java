@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection behind one set of {@link RedisOptions}, shared by every {@code redis.open} with
  * those options in one policy: a Lettuce client (single node or cluster) and one multiplexed
- * connection, made on the first query (as KumoMTA's {@code open} does not connect either) and
- * made again after a failed attempt. Every wait (for the connection, for a reply) is bounded
+ * connection, started in the background by {@code open} (which, as in KumoMTA, never waits for
+ * Redis) and made again by the next query after a failed attempt. Every wait (for the connection, for a reply) is bounded
  * by {@link WaitBound}; a reply that does not come in time is cancelled.
  */
 final class RedisEndpoint implements AutoCloseable {
@@ -163,6 +163,16 @@ final class RedisEndpoint implements AutoCloseable {
   private Link failNoConnection(String name, WaitBound bound) {
     throw new KumoApiException("redis query " + name + ": no connection to "
         + options.display() + " within " + bound.text() + " (" + bound.reason() + ")");
+  }
+
+  /**
+   * Starts connecting unless a connection is made or under way; returns at once. A failure is
+   * reported by the first query (which tries again).
+   */
+  void connectInBackground() {
+    if (!closed) {
+      linkFuture();
+    }
   }
 
   /** The connection, or the attempt under way; a failed attempt is replaced by a new one. */

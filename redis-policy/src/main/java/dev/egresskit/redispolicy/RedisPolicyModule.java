@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One policy's {@code redis} module: {@code open{...}} validates its options (it does not
- * connect, as in KumoMTA) and returns a connection object whose {@code query} method runs a
+ * One policy's {@code redis} module: {@code open{...}} validates its options (it never waits
+ * for Redis, as in KumoMTA; connecting starts in the background) and returns a connection object whose {@code query} method runs a
  * command. Connections are shared by option set across the policy's interpreters; the Lettuce
  * threads are started on the first {@code open} and stopped by {@link #close()}.
  */
@@ -32,7 +32,9 @@ final class RedisPolicyModule implements PolicyModule {
 
   private Object open(Args args, KumoContext context) {
     RedisOptions options = RedisOptions.parse("redis.open", args.table(0, "PARAMS"));
-    endpoint(options); // made now, so a closed engine fails here rather than at the query
+    // Connecting starts now, in the background (open itself never waits for Redis, as in
+    // KumoMTA): the first handler then usually finds the connection made.
+    endpoint(options).connectInBackground();
     ScriptQuery query = new ScriptQuery(options, context);
     return Map.of("query", new KumoMethod(query::call));
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The module as policies find it ({@code require 'redis'}, {@code kumo.redis}) and its
- * connection sharing; nothing here connects (KumoMTA's {@code open} does not connect either).
+ * connection sharing; no Redis is needed (KumoMTA's {@code open} never waits for one either).
  */
 class RedisModuleTest {
   private static final Duration DEADLINE = Duration.ofSeconds(5);
@@ -105,7 +105,7 @@ class RedisModuleTest {
   }
 
   @Test
-  void aLuaConnectionObjectHasTheQueryMethodAndOpenDoesNotConnect() {
+  void aLuaConnectionObjectHasTheQueryMethodAndLoadsWithoutAServer() {
     try (PolicyEngine engine = PolicyRun.load(dir, "policy.lua", """
         local conn = require('redis').open { node = { 'redis://127.0.0.1:1', 'redis://127.0.0.1:2' } }
         assert(type(conn.query) == 'function', 'query is a function')
