@@ -193,9 +193,10 @@ final class RedisEndpoint implements AutoCloseable {
             LOG.debug("redis: connecting to {} failed: {}", options.display(),
                 describe(failure));
             mine.completeExceptionally(failure);
-          } else if (closed || !mine.complete(made)) {
+          } else if (!mine.complete(made)) {
             made.connection().closeAsync();
           }
+          // A connection made after close() is closed by the client's shutdown.
         });
         return mine;
       }
@@ -339,14 +340,11 @@ final class RedisEndpoint implements AutoCloseable {
     return out;
   }
 
-  /** Closes the connection and the client, waiting a bounded time. */
+  /** Closes the client and with it its connection, waiting a bounded time. */
   @Override
   public void close() {
     closed = true;
-    CompletableFuture<Link> current = link.getAndSet(null);
-    if (current != null) {
-      current.thenAccept(made -> made.connection().closeAsync());
-    }
+    link.set(null);
     try {
       client.shutdownAsync(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
           .get(CLOSE_WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);

@@ -12,18 +12,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One policy's {@code redis} module: {@code open{...}} validates its options (it never waits
  * for Redis, as in KumoMTA; connecting starts in the background) and returns a connection object whose {@code query} method runs a
- * command. Connections are shared by option set across the policy's interpreters; the Lettuce
- * threads are started on the first {@code open} and stopped by {@link #close()}.
+ * command. Connections are shared by option set across the policy's interpreters and closed by
+ * {@link #close()}. Lettuce's threads (two for I/O, two for its own work, daemon threads) are
+ * started on the first {@code open} in the process and shared by every policy, so loading one
+ * more policy (or interpreter pool) costs no thread start-up.
  */
 final class RedisPolicyModule implements PolicyModule {
   private final Map<RedisOptions, RedisEndpoint> endpoints = new ConcurrentHashMap<>();
-  private ClientResources resources;
   private boolean closed;
+
+  /** The process's Lettuce threads, made on first use and never shut down (daemon threads). */
+  private static final class SharedResources {
+    static final ClientResources INSTANCE = DefaultClientResources.builder()
+        .ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+  }
 
   @Override
   public Map<String, KumoFunction> functions() {
@@ -49,12 +55,8 @@ final class RedisPolicyModule implements PolicyModule {
       if (closed) {
         throw new KumoApiException("redis.open: the policy engine is closed");
       }
-      if (resources == null) {
-        // Two I/O threads serve every connection of this policy (Lettuce multiplexes).
-        resources = DefaultClientResources.builder().ioThreadPoolSize(2)
-            .computationThreadPoolSize(2).build();
-      }
-      return endpoints.computeIfAbsent(options, o -> new RedisEndpoint(o, resources));
+      return endpoints.computeIfAbsent(options,
+          o -> new RedisEndpoint(o, SharedResources.INSTANCE));
     }
   }
 
@@ -66,7 +68,6 @@ final class RedisPolicyModule implements PolicyModule {
   @Override
   public void close() {
     List<RedisEndpoint> toClose;
-    ClientResources toShutdown;
     synchronized (this) {
       if (closed) {
         return;
@@ -74,19 +75,8 @@ final class RedisPolicyModule implements PolicyModule {
       closed = true;
       toClose = new ArrayList<>(endpoints.values());
       endpoints.clear();
-      toShutdown = resources;
     }
     toClose.forEach(RedisEndpoint::close);
-    if (toShutdown != null) {
-      try {
-        toShutdown.shutdown(0, 2, TimeUnit.SECONDS).get(4, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(RedisPolicyModule.class)
-            .warn("redis: stopping the client threads did not finish cleanly: {}", e.toString());
-      }
-    }
   }
 
   /** The {@code query} method of one connection object, on its interpreter's context. */
