@@ -57,14 +57,12 @@ final class RedisEndpoint implements AutoCloseable {
   }
 
   private final RedisOptions options;
-  private final ClientResources resources;
   private final AbstractRedisClient client;
   private final AtomicReference<CompletableFuture<Link>> link = new AtomicReference<>();
   private volatile boolean closed;
 
   RedisEndpoint(RedisOptions options, ClientResources resources) {
     this.options = options;
-    this.resources = resources;
     Duration connectTimeout = options.connectTimeout().orElse(WaitBound.KUMO_DEFAULT);
     Duration responseTimeout = options.responseTimeout().orElse(WaitBound.KUMO_DEFAULT);
     SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
@@ -204,13 +202,22 @@ final class RedisEndpoint implements AutoCloseable {
   }
 
   /**
-   * Starts connecting on a Lettuce thread: starting a connection may block (a cold JVM loads
-   * classes, a host name is resolved), and the policy thread only ever waits a bounded time.
+   * Starts connecting on a thread of its own: starting a connection may block (a cold JVM loads
+   * classes, a host name is resolved), the policy thread only ever waits a bounded time, and
+   * Lettuce's own threads must never wait for it.
    */
   private CompletableFuture<Link> connect() {
-    return CompletableFuture.supplyAsync(this::startConnect, resources.eventExecutorGroup())
+    return CompletableFuture.supplyAsync(this::startConnect, CONNECTING)
         .thenCompose(started -> started);
   }
+
+  /** Where connection attempts start: daemon threads, made as needed, gone when idle. */
+  private static final java.util.concurrent.Executor CONNECTING =
+      java.util.concurrent.Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "egresskit-redis-connect");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   private CompletableFuture<Link> startConnect() {
     try {
