@@ -55,7 +55,8 @@ final class JsSandbox {
     try {
       Object install = runtime.bootstrap().eval(context);
       Object installLibrary = runtime.library().eval(context);
-      ((ScriptObjectMirror) install).call(null, global, bridge, deadline, installLibrary);
+      ((ScriptObjectMirror) install).call(null, global, bridge, deadline, installLibrary,
+          new RegExpGuard(deadline));
     } catch (ScriptException | RuntimeException e) {
       throw new IllegalStateException("the JavaScript sandbox could not be set up: " + e, e);
     }

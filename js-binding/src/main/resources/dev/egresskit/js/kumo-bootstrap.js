@@ -17,8 +17,13 @@
  * only every 256th time, `late` every time. Both throw once the handler's deadline has passed.
  * `eval` and the `Function` constructor are refused: code made at run time would carry no
  * checks.
+ *
+ * One regular-expression match runs inside Java, where no check placed in the script can reach
+ * it: every function that matches (RegExp.prototype.exec and test, String.prototype.match,
+ * search, replace and split) first hands its RegExp to `guardRegExp` (RegExpGuard.java), which
+ * makes it match on an engine that checks the deadline itself.
  */
-(function (global, bridge, deadline, installLibrary) {
+(function (global, bridge, deadline, installLibrary, guardRegExp) {
   'use strict';
 
   var FAILED = bridge.FAILED;
@@ -210,6 +215,52 @@
       return applyFunction(stringify, JSON, arguments);
     },
     writable: true, enumerable: false, configurable: true
+  });
+
+  // Regular expressions: the originals are captured here, before any policy code runs, and
+  // called only through invokers bound now (a policy that replaces Function.prototype.call
+  // never sees them, so it cannot match with an unguarded RegExp later).
+  var invoker = Function.prototype.call.bind(Function.prototype.call);
+  function guarded(holder, name, makeWrapper) {
+    var original = holder[name];
+    var call = invoker.bind(null, original);
+    var wrapper = makeWrapper(call);
+    defineProperty(wrapper, 'name', { value: name });
+    defineProperty(holder, name, {
+      value: wrapper, writable: true, enumerable: false, configurable: true
+    });
+  }
+  var RegExpPrototype = RegExp.prototype;
+  var StringPrototype = String.prototype;
+  guarded(RegExpPrototype, 'exec', function (call) {
+    return function exec(string) {
+      return call(guardRegExp(this, 'keep'), string);
+    };
+  });
+  guarded(RegExpPrototype, 'test', function (call) {
+    return function test(string) {
+      return call(guardRegExp(this, 'keep'), string);
+    };
+  });
+  guarded(StringPrototype, 'match', function (call) {
+    return function match(regexp) {
+      return call(this, guardRegExp(regexp));
+    };
+  });
+  guarded(StringPrototype, 'search', function (call) {
+    return function search(regexp) {
+      return call(this, guardRegExp(regexp));
+    };
+  });
+  guarded(StringPrototype, 'replace', function (call) {
+    return function replace(searchValue, replaceValue) {
+      return call(this, guardRegExp(searchValue, 'flat'), replaceValue);
+    };
+  });
+  guarded(StringPrototype, 'split', function (call) {
+    return function split(separator, limit) {
+      return call(this, guardRegExp(separator, 'keep'), limit);
+    };
   });
 
   defineProperty(global, 'kumo', {
