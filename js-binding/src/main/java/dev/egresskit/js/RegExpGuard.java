@@ -2,6 +2,8 @@ package dev.egresskit.js;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.openjdk.nashorn.api.scripting.AbstractJSObject;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 import org.openjdk.nashorn.internal.objects.NativeRegExp;
@@ -30,6 +32,8 @@ final class RegExpGuard extends AbstractJSObject {
   private static final VarHandle ENGINE = engineField();
 
   private final Deadline deadline;
+  /** Bounded engines by Nashorn's engine, which its own cache shares between equal patterns. */
+  private final Map<RegExp, BoundedRegExp> known = new WeakHashMap<>();
 
   RegExpGuard(Deadline deadline) {
     this.deadline = deadline;
@@ -63,16 +67,22 @@ final class RegExpGuard extends AbstractJSObject {
   /** Puts the bounded engine into {@code regexp} unless it has it already. */
   void bound(NativeRegExp regexp) {
     RegExp engine = (RegExp) ENGINE.get(regexp);
-    if (engine != null && !BoundedRegExp.isBounded(engine, deadline)) {
-      BoundedRegExp bounded;
+    if (engine == null || BoundedRegExp.isBounded(engine, deadline)) {
+      return;
+    }
+    // A literal makes a new RegExp object each time it is evaluated, all sharing Nashorn's
+    // compiled engine: they share the bounded one too (it keeps no state of a match).
+    BoundedRegExp bounded = known.get(engine);
+    if (bounded == null) {
       try {
         bounded = BoundedRegExp.of(engine, deadline);
       } catch (ParserException e) {
         e.throwAsEcmaException();
         throw e;
       }
-      ENGINE.set(regexp, bounded);
+      known.put(engine, bounded);
     }
+    ENGINE.set(regexp, bounded);
   }
 
   /** A pattern that matches {@code text} as it is: its pattern characters escaped. */

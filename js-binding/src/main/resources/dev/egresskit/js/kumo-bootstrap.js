@@ -185,14 +185,33 @@
     bounded(Array.prototype, 'Array.prototype', arrayMethods[m], false);
   }
   bounded(Array.prototype, 'Array.prototype', 'concat', true);
-  var repeat = String.prototype.repeat;
+  // Nashorn (ES6 mode) has no String.prototype.repeat: EgressKit's follows ES2015 21.1.3.13,
+  // bounded like the rest (at most 25 doublings, each checked against the limit first).
   defineProperty(String.prototype, 'repeat', {
-    value: function (count) {
-      var length = String(this).length * Math.floor(+count);
+    value: function repeat(count) {
+      if (this === null || this === undefined) {
+        throw new TypeErrorType('String.prototype.repeat called on ' + this);
+      }
+      var text = String(this);
+      var n = Math.floor(+count) || 0;
+      if (n < 0 || n === Infinity) {
+        throw new RangeErrorType('Invalid count value: ' + count);
+      }
+      var length = text.length * n;
       if (length > MAX_ELEMENTS) {
         throw tooLong('String.prototype.repeat', length, 'characters');
       }
-      return applyFunction(repeat, this, arguments);
+      var out = '';
+      while (n > 0) {
+        if (n % 2 === 1) {
+          out += text;
+        }
+        n = Math.floor(n / 2);
+        if (n > 0) {
+          text += text;
+        }
+      }
+      return out;
     },
     writable: true, enumerable: false, configurable: true
   });
@@ -220,10 +239,10 @@
   // Regular expressions: the originals are captured here, before any policy code runs, and
   // called only through invokers bound now (a policy that replaces Function.prototype.call
   // never sees them, so it cannot match with an unguarded RegExp later).
-  var invoker = Function.prototype.call.bind(Function.prototype.call);
+  var nativeCall = Function.prototype.call;
   function guarded(holder, name, makeWrapper) {
     var original = holder[name];
-    var call = invoker.bind(null, original);
+    var call = nativeCall.bind(original);
     var wrapper = makeWrapper(call);
     defineProperty(wrapper, 'name', { value: name });
     defineProperty(holder, name, {
