@@ -57,7 +57,7 @@ final class RegExpGuard extends AbstractJSObject {
     } else if (how.equals("flat")) {
       regexp = NativeRegExp.newRegExp(literal(JSType.toString(value)), ScriptRuntime.UNDEFINED);
     } else {
-      regexp = NativeRegExp.newRegExp(value == null || value == ScriptRuntime.UNDEFINED ? ""
+      regexp = NativeRegExp.newRegExp(value == ScriptRuntime.UNDEFINED ? ""
           : JSType.toString(value), ScriptRuntime.UNDEFINED);
     }
     bound(regexp);

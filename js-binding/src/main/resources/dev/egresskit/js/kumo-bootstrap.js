@@ -263,17 +263,19 @@
   });
   guarded(StringPrototype, 'match', function (call) {
     return function match(regexp) {
-      return call(this, guardRegExp(regexp));
+      return call(this, guardRegExp(regexp === undefined ? '' : regexp));
     };
   });
   guarded(StringPrototype, 'search', function (call) {
     return function search(regexp) {
-      return call(this, guardRegExp(regexp));
+      return call(this, guardRegExp(regexp === undefined ? '' : regexp));
     };
   });
   guarded(StringPrototype, 'replace', function (call) {
     return function replace(searchValue, replaceValue) {
-      return call(this, guardRegExp(searchValue, 'flat'), replaceValue);
+      var pattern = searchValue !== null && typeof searchValue === 'object' ? searchValue
+          : String(searchValue);
+      return call(this, guardRegExp(pattern, 'flat'), replaceValue);
     };
   });
   guarded(StringPrototype, 'split', function (call) {
