@@ -35,7 +35,7 @@ final class ProxyRuntime {
   /** What a server was built with. */
   record Settings(InetSocketAddress listen, ProxyConfig config, MeterRegistry registry,
       String listenerName, int ioThreads, boolean preferNative, AuthLimits authLimits,
-      Consumer<String> connectionLog, LongSupplier nanoTime) {}
+      Consumer<String> connectionLog, LongSupplier nanoTime, boolean splice) {}
 
   private final Settings settings;
   private final SocketBackend backend;
@@ -109,6 +109,7 @@ final class ProxyRuntime {
     ProxyMetrics metrics = new ProxyMetrics(settings.registry(), listener, active);
     context = new ServerContext(config, backend, metrics, active, authGate, channels, listener,
         settings.connectionLog());
+    context.splice(settings.splice());
     serverChannel.config().setAutoRead(true);
   }
 

@@ -28,6 +28,7 @@ final class ServerContext {
   private final AtomicInteger active;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean closing;
+  private boolean splice;
 
   ServerContext(
       ProxyConfig config,
@@ -54,6 +55,15 @@ final class ServerContext {
 
   SocketBackend backend() {
     return backend;
+  }
+
+  /** Relays use splice(2) where they can; set before the first connection is accepted. */
+  void splice(boolean enabled) {
+    splice = enabled;
+  }
+
+  boolean splice() {
+    return splice;
   }
 
   ProxyMetrics metrics() {
@@ -162,6 +172,7 @@ final class ServerContext {
     field(line, "requested_source", text(session.requestedSource()));
     field(line, "outbound_local", text(session.outboundLocal()));
     field(line, "destination", text(session.destination()));
+    field(line, "relay", session.relaying() ? (session.isSpliced() ? "splice" : "copy") : null);
     field(line, "bytes_client_to_dest", session.bytesUp());
     field(line, "bytes_dest_to_client", session.bytesDown());
     field(line, "duration_ms", session.elapsedMillis());

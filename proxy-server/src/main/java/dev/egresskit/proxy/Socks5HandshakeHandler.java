@@ -182,7 +182,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
   void startRelay(io.netty.channel.Channel outbound) {
     phase = HandshakePhase.RELAY;
     RelayStart.start(ctx, record, outbound, staging.takePending(), inputShutdown,
-        config.timeouts().idle(), this);
+        config.timeouts().idle(), this, server.splice());
   }
 
   // ---- phases and timers ----
