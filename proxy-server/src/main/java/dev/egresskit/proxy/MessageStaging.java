@@ -10,13 +10,17 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * Feeds the handshake one message at a time. Netty's SOCKS5 decoders each decode exactly one
  * message: this installs the decoder for the message expected next, removes it when the message
  * arrives, and holds the bytes that follow (a pipelined next request, or early data after
- * {@code CONNECT}) until the handshake is ready for them. Confined to the channel's event loop.
+ * {@code CONNECT}) until the handshake is ready for them. Reading stays on between messages
+ * (toggling it costs an {@code epoll_ctl} each way) and pauses only while more than
+ * {@link #PAUSE_READING} bytes are held. Confined to the channel's event loop.
  */
 final class MessageStaging {
 
   static final String DECODER = "socks5-decoder";
   // Bytes a client may send ahead of the server's reply before it is cut off.
   static final int MAX_PENDING = 256 * 1024;
+  // Held bytes beyond which reading pauses until the next message is expected (back-pressure).
+  static final int PAUSE_READING = 64 * 1024;
 
   private final ChannelHandlerContext ctx;
   private final String handlerName;
@@ -48,14 +52,13 @@ final class MessageStaging {
     return ctx.channel() instanceof DuplexChannel duplex && duplex.isInputShutdown();
   }
 
-  /** A message arrived: remove its decoder and stop reading until the next is expected. */
+  /** A message arrived: remove its decoder. */
   void arrived() {
     awaiting = false;
     if (ctx.pipeline().get(DECODER) != null) {
       // Removing a decoder from inside its own decode is safe: Netty forwards its leftover bytes.
       ctx.pipeline().remove(DECODER);
     }
-    ctx.channel().config().setAutoRead(false);
   }
 
   /** Whether a decoder is waiting for bytes. */
@@ -88,6 +91,9 @@ final class MessageStaging {
     }
     pending = pending == null ? buf
         : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), pending, buf);
+    if (pending.readableBytes() > PAUSE_READING) {
+      ctx.channel().config().setAutoRead(false);
+    }
     return pending.readableBytes() <= MAX_PENDING;
   }
 

@@ -113,6 +113,7 @@ final class SpliceRelay {
   static void start(ChannelHandlerContext ctx, ConnectionRecord record, Channel outboundChannel,
       ByteBuf early, boolean inputShutdown, Duration idle) {
     Channel clientChannel = ctx.channel();
+    clientChannel.config().setAutoRead(false); // from here on bytes should stay in the kernel
     record.spliced();
     SpliceRelay relay = new SpliceRelay(record, (AbstractEpollStreamChannel) clientChannel,
         (AbstractEpollStreamChannel) outboundChannel, idle);
