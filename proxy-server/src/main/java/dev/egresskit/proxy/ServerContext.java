@@ -23,7 +23,7 @@ final class ServerContext {
   private final ProxyMetrics metrics;
   private final AuthGate authGate;
   private final ChannelGroup channels;
-  private final String listener;
+  private final String listenerText;
   private final Consumer<String> connectionLog;
   private final AtomicInteger active;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -45,7 +45,7 @@ final class ServerContext {
     this.active = active;
     this.authGate = authGate;
     this.channels = channels;
-    this.listener = listener;
+    this.listenerText = Printable.escape(listener);
     this.connectionLog = connectionLog;
   }
 
@@ -156,8 +156,8 @@ final class ServerContext {
     // One line per connection, key=value so it greps and parses. Text a client or a script
     // chose is quoted and escaped, so it cannot forge a field or a line; the password is never
     // known here, and a refused username is shown only when it names a known user.
-    StringBuilder line = new StringBuilder("socks5 connection ended");
-    field(line, "listener", Printable.escape(listener));
+    StringBuilder line = new StringBuilder(256).append("socks5 connection ended");
+    field(line, "listener", listenerText);
     field(line, "client", text(session.clientAddress()));
     AuthVerdict verdict = session.verdict();
     if (verdict != null) {
