@@ -156,8 +156,12 @@ final class SpliceRelay {
       if (b.isSuccess()) {
         outbound.registration = (IoRegistration) b.getNow();
       }
-      if (!a.isSuccess() || !b.isSuccess()) {
-        fail(a.isSuccess() ? b.cause() : a.cause());
+      if (closed || !a.isSuccess() || !b.isSuccess()) {
+        if (closed) {
+          cancelRegistrations(); // a channel closed while the sockets were being registered
+        } else {
+          fail(a.isSuccess() ? b.cause() : a.cause());
+        }
         return;
       }
       clientChannel.pipeline().remove(HANDOFF);
@@ -417,17 +421,21 @@ final class SpliceRelay {
     if (idleTimer != null) {
       idleTimer.cancel(false);
     }
-    // Off epoll before the sockets close, so a reused descriptor number is never confused.
+    cancelRegistrations();
+    up.release();
+    down.release();
+    clientChannel.close();
+    outboundChannel.close();
+  }
+
+  /** Off epoll before the sockets close, so a reused descriptor number is never confused. */
+  private void cancelRegistrations() {
     if (client.registration != null) {
       client.registration.cancel();
     }
     if (outbound.registration != null) {
       outbound.registration.cancel();
     }
-    up.release();
-    down.release();
-    clientChannel.close();
-    outboundChannel.close();
   }
 
   private static void closeQuietly(FileDescriptor fd) {
