@@ -3,6 +3,7 @@ package dev.egresskit.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -43,8 +44,24 @@ final class MessageStaging {
     }
     ByteBuf early = takePending();
     if (early != null) {
-      // The pipeline starts at the encoder (outbound only), so this reaches the new decoder.
-      ctx.pipeline().fireChannelRead(early);
+      feedDecoder(early);
+    }
+  }
+
+  /**
+   * Hands bytes already read (and decrypted, under TLS) to the installed decoder directly:
+   * firing them from the pipeline's head would pass them through a TLS handler again.
+   */
+  private void feedDecoder(ByteBuf buf) {
+    ChannelHandlerContext decoder = ctx.pipeline().context(DECODER);
+    if (decoder == null) {
+      buf.release();
+      return;
+    }
+    try {
+      ((ChannelInboundHandler) decoder.handler()).channelRead(decoder, buf);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
     }
   }
 
@@ -86,7 +103,7 @@ final class MessageStaging {
     if (awaiting) {
       // Leftovers of the decoder just removed arrive after the next one was installed: they
       // belong to it, ahead of anything read later.
-      ctx.pipeline().fireChannelRead(buf);
+      feedDecoder(buf);
       return true;
     }
     pending = pending == null ? buf

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.epoll.Epoll;
+import java.io.DataInputStream;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +54,47 @@ class SpliceRelayTest extends RelayTest {
         .contains(" bytes_client_to_dest=100000 ")
         .contains(" bytes_dest_to_client=1048576 ")
         .contains(" outcome=completed");
+  }
+
+  /** Also: a pipelined greeting + CONNECT over TLS reaches the decoders decrypted, once. */
+  @Test
+  void aTlsListenerCopiesBecauseTheBytesMustBeDecrypted() throws Exception {
+    ProxyTls tls = ProxyTls.selfSigned("localhost");
+    byte[] down = payload(200_000, 8);
+    try (BulkPeer peer = new BulkPeer(down, true);
+        Socks5ProxyServer proxy = loopback().tls(tls).build().start()) {
+      assertThat(proxy.transport()).isEqualTo("epoll");
+      try (SSLSocket socket = (SSLSocket) trusting(tls.generatedCertificate()).getSocketFactory()
+          .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
+        socket.setSoTimeout(10_000);
+        byte[] ip = peer.address().getAddress().getAddress();
+        int port = peer.address().getPort();
+        socket.getOutputStream().write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
+            (byte) (port >> 8), (byte) port});
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] replies = new byte[2 + 10];
+        in.readFully(replies);
+        assertThat(replies[3]).as("CONNECT reply code").isZero();
+        byte[] back = new byte[down.length];
+        in.readFully(back);
+        assertThat(back).isEqualTo(down);
+      }
+    }
+    assertThat(lines).singleElement().asString()
+        .contains(" relay=copy ")
+        .contains(" bytes_dest_to_client=200000 ");
+  }
+
+  private static SSLContext trusting(X509Certificate certificate) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("proxy", certificate);
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
   }
 
   @Test
