@@ -11,6 +11,7 @@ import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
@@ -51,15 +52,16 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   private boolean broken;
 
   private JsInterpreter(JsRuntime runtime, String scriptName, PolicyFiles files,
-      Duration deadlineLimit, PolicyUsage usage) {
+      Duration deadlineLimit, PolicyUsage usage, PolicyModules modules) {
     this.scriptName = scriptName;
     this.files = files;
     this.usage = usage;
     this.deadlineLimit = deadlineLimit;
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
-    JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), KumoContext.of(bridge::callerLocation,
-        usage, files, deadline::deadlineNanos, handlers::runningHandler));
+    JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), modules,
+        KumoContext.of(bridge::callerLocation, usage, files, deadline::deadlineNanos,
+            handlers::runningHandler));
     this.sandbox = JsSandbox.create(runtime, bridge, deadline);
   }
 
@@ -74,7 +76,19 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
    */
   static JsInterpreter load(JsRuntime runtime, CompiledScript policy, String scriptName,
       PolicyFiles files, Duration deadline, boolean validating, PolicyUsage usage) {
-    JsInterpreter interpreter = new JsInterpreter(runtime, scriptName, files, deadline, usage);
+    return load(runtime, policy, scriptName, files, deadline, validating, usage,
+        PolicyModules.none());
+  }
+
+  /**
+   * Like {@link #load(JsRuntime, CompiledScript, String, PolicyFiles, Duration, boolean,
+   * PolicyUsage)}, with {@code modules} as members of {@code kumo} ({@code kumo.redis}).
+   */
+  static JsInterpreter load(JsRuntime runtime, CompiledScript policy, String scriptName,
+      PolicyFiles files, Duration deadline, boolean validating, PolicyUsage usage,
+      PolicyModules modules) {
+    JsInterpreter interpreter =
+        new JsInterpreter(runtime, scriptName, files, deadline, usage, modules);
     if (validating) {
       interpreter.run("validation mode", () -> interpreter.sandbox.eval("<validating>",
           "var _VALIDATING_CONFIG = true;"));

@@ -3,6 +3,7 @@ package dev.egresskit.js;
 import dev.egresskit.core.policy.kumo.DataFiles;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.kumo.ScriptFunction;
 import dev.egresskit.core.policy.support.KumoApiException;
 import java.util.ArrayList;
@@ -23,12 +24,32 @@ final class JsKumoLibrary {
 
   /** Adds {@code library_names}, {@code library_call} and {@code library_invoke} to the bridge. */
   static void addTo(KumoBridge bridge, KumoLibrary library, KumoContext context) {
+    addTo(bridge, library, PolicyModules.none(), context);
+  }
+
+  /**
+   * Adds the bridge functions; the functions of {@code modules} appear as {@code kumo.<module>.*}
+   * ({@code kumo.redis.open}), beside the library's names.
+   */
+  static void addTo(KumoBridge bridge, KumoLibrary library, PolicyModules modules,
+      KumoContext context) {
     Map<String, Object> names = new LinkedHashMap<>();
     library.entries().forEach((name, entry) -> names.put(name, entry.kind().name()));
+    for (String module : modules.names()) {
+      modules.functions(module).keySet().forEach(f -> names.put(module + "." + f, "REAL"));
+    }
     String namesJson = DataFilesJson.encode(names);
     bridge.addFunction("library_names", (args, at) -> namesJson);
-    bridge.addFunction("library_call", (args, at) -> result(library.call(
-        String.valueOf(args[0]), neutral(args.length > 1 ? args[1] : null), context)));
+    bridge.addFunction("library_call", (args, at) -> {
+      String name = String.valueOf(args[0]);
+      List<Object> values = neutral(args.length > 1 ? args[1] : null);
+      int dot = name.indexOf('.');
+      if (dot > 0 && modules.names().contains(name.substring(0, dot))) {
+        return result(modules.call(name.substring(0, dot), name.substring(dot + 1), values,
+            context));
+      }
+      return result(library.call(name, values, context));
+    });
     bridge.addFunction("library_invoke", (args, at) -> {
       if (!(args.length > 0 && args[0] instanceof Callable callable)) {
         throw new KumoApiException("not a kumo library function");

@@ -3,6 +3,7 @@ package dev.egresskit.js;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.PolicyUsage;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.policy.support.StartupEvents;
@@ -44,12 +45,19 @@ final class JsPolicyEngine {
     Duration deadline = settings.handlerDeadline();
     PolicyUsage usage = new PolicyUsage();
     boolean validating = settings.validating();
-    JsInterpreter first =
-        JsInterpreter.load(runtime, compiled, scriptName, files, deadline, validating, usage);
-    StartupEvents.run(first, validating, usage);
-    return PooledPolicyEngine.create(scriptName, "js", settings, first,
-        () -> JsInterpreter.load(runtime, compiled, scriptName, files, deadline, validating,
-            usage));
+    // One set of modules (kumo.redis, ...) per policy: its interpreters share their connections.
+    PolicyModules modules = PolicyModules.load();
+    try {
+      JsInterpreter first = JsInterpreter.load(runtime, compiled, scriptName, files, deadline,
+          validating, usage, modules);
+      StartupEvents.run(first, validating, usage);
+      return PooledPolicyEngine.create(scriptName, "js", settings, first,
+          () -> JsInterpreter.load(runtime, compiled, scriptName, files, deadline, validating,
+              usage, modules), modules);
+    } catch (RuntimeException | Error e) {
+      modules.close();
+      throw e;
+    }
   }
 
   /**

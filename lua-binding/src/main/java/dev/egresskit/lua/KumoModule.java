@@ -3,6 +3,7 @@ package dev.egresskit.lua;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.spec.InvalidSpecException;
@@ -53,6 +54,20 @@ final class KumoModule {
     return readOnly(t);
   }
 
+  /**
+   * A top-level module from the class path ({@code require 'redis'}): a read-only table of its
+   * functions, on the same context and error handling as {@code kumo}'s.
+   */
+  static LuaValue policyModule(LuaInterpreter interpreter, String name, PolicyModules modules) {
+    KumoModule module = new KumoModule(interpreter);
+    return LuaKumoLibrary.policyModule(name, modules, module.context(), module::guard);
+  }
+
+  private KumoContext context() {
+    return KumoContext.of(this::here, interpreter.usage(), interpreter.files(),
+        interpreter::deadlineNanos, () -> interpreter.handlers().runningHandler());
+  }
+
   // ---------------------------------------------------------------- the kumo functions
 
   private LuaTable functions() {
@@ -78,9 +93,7 @@ final class KumoModule {
             .invokeGetEgressPool(name.isnil() ? "unspecified" : name.checkjstring()))));
     // The rest of KumoMTA's kumo API (real and inert functions, kumo.json_load, ...,
     // kumo.validation_failed), implemented once in core for both languages.
-    LuaKumoLibrary.install(t, KumoLibrary.standard(), KumoContext.of(this::here,
-        interpreter.usage(), interpreter.files(), interpreter::deadlineNanos,
-        () -> interpreter.handlers().runningHandler()), this::guard);
+    LuaKumoLibrary.install(t, KumoLibrary.standard(), context(), this::guard);
     return t;
   }
 

@@ -11,6 +11,7 @@ import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.HandlerRegistry;
 import dev.egresskit.core.policy.support.KumoApiException;
@@ -55,7 +56,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
   private boolean broken;
 
   private LuaInterpreter(String scriptName, PolicyFiles files, PolicySettings settings,
-      PolicyUsage usage) {
+      PolicyUsage usage, PolicyModules modules) {
     this.scriptName = scriptName;
     this.files = files;
     this.deadline = settings.handlerDeadline();
@@ -65,10 +66,14 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     globals.running.errorfunc = new ErrorMessage();
     LuaValue kumo = KumoModule.create(this);
     globals.set("kumo", kumo);
-    LuaPackage lua = LuaPackage.install(globals, files, kumo);
-    lua.preloaded("egresskit", KumoModule.helperModule(this));
+    LuaPackage lib = LuaPackage.install(globals, files, kumo);
+    lib.preloaded("egresskit", KumoModule.helperModule(this));
     // KumoProxy's `require 'proxy'`: the same functions as kumo.proxy.
-    lua.preloaded("proxy", kumo.get("proxy"));
+    lib.preloaded("proxy", kumo.get("proxy"));
+    // KumoMTA's top-level modules (require 'redis'), from the class path's providers.
+    for (String name : modules.names()) {
+      lib.preloaded(name, KumoModule.policyModule(this, name, modules));
+    }
     if (settings.validating()) {
       globals.set("_VALIDATING_CONFIG", LuaValue.TRUE);
     }
@@ -81,7 +86,18 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
    */
   static LuaInterpreter load(Prototype policy, String scriptName, PolicyFiles files,
       PolicySettings settings, PolicyUsage usage) {
-    LuaInterpreter interpreter = new LuaInterpreter(scriptName, files, settings, usage);
+    return load(policy, scriptName, files, settings, usage, PolicyModules.none());
+  }
+
+  /**
+   * Creates an interpreter whose {@code package.loaded} holds {@code modules}, and runs the
+   * policy's top level in it.
+   *
+   * @throws PolicyException if the top level fails or runs past the deadline
+   */
+  static LuaInterpreter load(Prototype policy, String scriptName, PolicyFiles files,
+      PolicySettings settings, PolicyUsage usage, PolicyModules modules) {
+    LuaInterpreter interpreter = new LuaInterpreter(scriptName, files, settings, usage, modules);
     LuaClosure main = new LuaClosure(policy, interpreter.globals);
     interpreter.run("loading " + scriptName, "the top level of " + scriptName, main::call);
     return interpreter;

@@ -4,6 +4,7 @@ import dev.egresskit.core.policy.Made;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.kumo.KumoMethod;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.kumo.ScriptFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,50 @@ final class LuaKumoLibrary {
   static void install(LuaTable kumo, KumoLibrary library, KumoContext context,
       Function<Supplier<LuaValue>, LuaValue> guard) {
     new LuaKumoLibrary(library, context, guard).installInto(kumo);
+  }
+
+  /**
+   * The table {@code require '<name>'} returns for a policy module: its functions, read-only;
+   * reading a name the module does not have is an error that lists the ones it has.
+   */
+  static LuaValue policyModule(String name, PolicyModules modules, KumoContext context,
+      Function<Supplier<LuaValue>, LuaValue> guard) {
+    LuaKumoLibrary converter = new LuaKumoLibrary(null, context, guard);
+    LuaTable table = new LuaTable();
+    for (String function : new java.util.TreeSet<>(modules.functions(name).keySet())) {
+      table.rawset(function, moduleFunction(name, function, modules, converter));
+    }
+    String known = String.join(", ", new java.util.TreeSet<>(modules.functions(name).keySet()));
+    String moduleName = name; // (LuaJ's LibFunction has a field `name` that would shadow it)
+    LuaTable meta = new LuaTable();
+    meta.set(LuaValue.INDEX, new TwoArgFunction() {
+      @Override
+      public LuaValue call(LuaValue self, LuaValue key) {
+        throw new LuaError(moduleName + "." + key.tojstring() + " does not exist (the "
+            + moduleName + " module has: " + known + ")");
+      }
+    });
+    LuaValue module = readOnly(name, table);
+    table.setmetatable(meta); // after readOnly: its "not part of kumo" text does not fit here
+    return module;
+  }
+
+  /** One function of a policy module. */
+  private static LuaFunction moduleFunction(String module, String function,
+      PolicyModules modules, LuaKumoLibrary converter) {
+    // (LuaJ's LibFunction has a field `name`, which would shadow a captured `name`.)
+    return new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        return converter.guard.apply(() -> converter.toLua(
+            modules.call(module, function, converter.toNeutral(args, 1), converter.context)));
+      }
+
+      @Override
+      public String tojstring() {
+        return "function: " + module + "." + function;
+      }
+    };
   }
 
   private void installInto(LuaTable kumo) {

@@ -5,6 +5,8 @@
  * inert (recorded in {@link dev.egresskit.core.policy.PolicyUsage}), and
  * {@link dev.egresskit.core.policy.kumo.DataFiles} parses data files as KumoMTA does. A binding
  * converts its values to and from the neutral ones and supplies a
- * {@link dev.egresskit.core.policy.kumo.KumoContext}.
+ * {@link dev.egresskit.core.policy.kumo.KumoContext}. Modules beside {@code kumo} (KumoMTA's
+ * {@code redis}) plug in through {@link dev.egresskit.core.policy.kumo.PolicyModuleProvider};
+ * each loaded policy holds its own {@link dev.egresskit.core.policy.kumo.PolicyModules}.
  */
 package dev.egresskit.core.policy.kumo;

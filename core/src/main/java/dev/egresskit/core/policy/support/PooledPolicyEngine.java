@@ -74,9 +74,11 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
   private final Map<String, Made<EgressSource>> defined;
   private final List<RegisteredEvent> events;
   private final PolicyUsage usage;
+  private final AutoCloseable resources;
 
   private PooledPolicyEngine(String scriptName, String language, InterpreterPool<I> pool,
-      Set<Hook<?>> handled, Interpreter first) {
+      Set<Hook<?>> handled, Interpreter first, AutoCloseable resources) {
+    this.resources = resources;
     this.scriptName = scriptName;
     this.language = language;
     this.pool = pool;
@@ -96,12 +98,24 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
    */
   public static <I extends Interpreter> PooledPolicyEngine<I> create(String scriptName,
       String language, PolicySettings settings, I first, Supplier<I> loader) {
+    return create(scriptName, language, settings, first, loader, () -> { });
+  }
+
+  /**
+   * Like {@link #create(String, String, PolicySettings, Interpreter, Supplier)}, with what the
+   * interpreters share (the policy's {@link dev.egresskit.core.policy.kumo.PolicyModules}),
+   * closed after the interpreters when the engine closes.
+   */
+  public static <I extends Interpreter> PooledPolicyEngine<I> create(String scriptName,
+      String language, PolicySettings settings, I first, Supplier<I> loader,
+      AutoCloseable resources) {
     Set<Hook<?>> handled = Hook.all().stream()
         .filter(h -> first.handlers().handler(h).isPresent())
         .collect(Collectors.toUnmodifiableSet());
     InterpreterPool<I> pool = new InterpreterPool<>(settings.poolSize(),
         settings.handlerDeadline().multipliedBy(2), first, loader, interpreter -> { });
-    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first);
+    return new PooledPolicyEngine<>(scriptName, language, pool, handled, first,
+        java.util.Objects.requireNonNull(resources, "resources"));
   }
 
   @Override
@@ -188,7 +202,15 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
 
   @Override
   public void close() {
-    pool.close();
+    try {
+      pool.close();
+    } finally {
+      try {
+        resources.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the resources of " + scriptName + " failed", e);
+      }
+    }
   }
 
   @Override
