@@ -152,7 +152,7 @@ public final class ProxyCommand implements Callable<Integer> {
     // generate a proxy_init.
     Socks5ProxyServer.Builder builder = ProxyListenerSetup.apply(
         session.get(Socks5ProxyServer.Builder.class),
-        ProxyListenerSpec.defaults(listen).withRequireAuth(requireAuth));
+        ProxyListenerSpec.defaults(listen).withRequireAuth(requireAuth).withUseSplice(splice));
     try {
       if (users != null) {
         ProxyCredentials credentials = ProxyCredentials.load(users);
@@ -162,9 +162,6 @@ public final class ProxyCommand implements Callable<Integer> {
         builder.credentials(credentials);
       }
       restrict(builder);
-      if (splice) {
-        builder.useSplice(true);
-      }
       if (idleTimeout != null) {
         builder.timeouts(ProxyTimeouts.defaults().withIdle(idleTimeout));
       }
