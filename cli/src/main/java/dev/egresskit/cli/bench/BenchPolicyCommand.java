@@ -62,9 +62,15 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   List<String> names = new ArrayList<>();
 
   @Option(names = "-n", paramLabel = "CALLS", defaultValue = "2000",
-      description = "Measured handler calls per policy, after as many warm-up calls"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Measured handler calls per policy, after as many warm-up calls and at"
+          + " least --warm-up seconds of them (default: ${DEFAULT-VALUE}).")
   int calls;
+
+  @Option(names = "--warm-up", paramLabel = "SECONDS", defaultValue = "3",
+      description = "The least time spent on warm-up calls before measuring, as JMH's 3 warm-up"
+          + " iterations of 1 s, so the JIT has compiled the handler path (default:"
+          + " ${DEFAULT-VALUE}).")
+  int warmUpSeconds;
 
   @Option(names = "--loads", paramLabel = "N", defaultValue = "5",
       description = "How many times each policy is loaded; the median is reported"
@@ -94,6 +100,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   public Integer call() throws IOException {
     if (calls < 1 || calls > 10_000_000) {
       throw new BadInputException("-n must be 1..10000000, got " + calls);
+    }
+    if (warmUpSeconds < 0 || warmUpSeconds > 600) {
+      throw new BadInputException("--warm-up must be 0..600 seconds, got " + warmUpSeconds);
     }
     if (loads < 1 || loads > 100) {
       throw new BadInputException("--loads must be 1..100, got " + loads);
@@ -164,7 +173,11 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       double[] micros = new double[handled ? calls : 0];
       double alloc = Double.NaN;
       if (handled && views.values().stream().allMatch(v -> v instanceof Map)) {
-        for (int i = 0; i < calls; i++) { // warm-up: let the JIT see the handler path
+        // Warm-up: as many calls as are measured, and for at least --warm-up, so the JIT
+        // has compiled the interpreter and the handler path before the first measured call
+        // (with a count alone, a short run measured half-compiled code: 5x a JMH figure).
+        long warmUntil = System.nanoTime() + warmUpSeconds * 1_000_000_000L;
+        for (int i = 0; i < calls || System.nanoTime() - warmUntil < 0; i++) {
           kept.invoke(Hook.GET_EGRESS_SOURCE, names.get(i % names.size()), resolver);
         }
         long allocBefore = allocatedByAllThreads();
