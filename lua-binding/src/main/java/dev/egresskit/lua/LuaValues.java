@@ -1,6 +1,7 @@
 package dev.egresskit.lua;
 
 import dev.egresskit.core.policy.support.KumoApiException;
+import dev.egresskit.core.spec.FieldMaps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -158,12 +159,13 @@ final class LuaValues {
       return List.of();
     }
     // Lua does not keep insertion order: sorted keys make every interpreter report alike.
-    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    // Built frozen, so the steps after (RawSpec, the checks, Made) keep it without copying.
+    FieldMaps.Builder map = FieldMaps.builder();
     for (Map.Entry<String, LuaValue> e : named.entrySet()) {
       String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
       map.put(e.getKey(), toJava(function, e.getValue(), child, depth + 1));
     }
-    return Collections.unmodifiableMap(map);
+    return map.build();
   }
 
   /**

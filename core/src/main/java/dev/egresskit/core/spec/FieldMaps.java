@@ -29,6 +29,37 @@ public final class FieldMaps {
     return fields.isEmpty() ? Frozen.EMPTY : new Frozen(new LinkedHashMap<>(fields));
   }
 
+  /** A builder of one frozen map, for a binding converting a script's table (no copy at the end). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects fields in order; {@link #build()} hands them over without copying. */
+  public static final class Builder {
+    private LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Adds (or replaces) a field. */
+    public Builder put(String name, Object value) {
+      if (fields == null) {
+        throw new IllegalStateException("already built");
+      }
+      fields.put(name, value);
+      return this;
+    }
+
+    /** The fields, frozen; the builder cannot be used afterwards. */
+    public Map<String, Object> build() {
+      if (fields == null) {
+        throw new IllegalStateException("already built");
+      }
+      Map<String, Object> frozen = fields.isEmpty() ? Frozen.EMPTY : new Frozen(fields);
+      fields = null;
+      return frozen;
+    }
+  }
+
   /** Whether {@code map} is a copy made by {@link #frozen}, which nobody can change. */
   public static boolean isFrozen(Map<?, ?> map) {
     return map instanceof Frozen;
