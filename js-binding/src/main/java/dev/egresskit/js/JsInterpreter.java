@@ -17,8 +17,6 @@ import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -115,11 +113,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
   /** The sources the top level defined, by name (latest definition), in first-definition order. */
   @Override
   public Map<String, Made<EgressSource>> definedSources() {
-    Map<String, Made<EgressSource>> byName = new LinkedHashMap<>();
-    for (EgressSource source : defined.all()) {
-      defined.definition(source.name()).ifPresent(made -> byName.put(source.name(), made));
-    }
-    return Collections.unmodifiableMap(byName);
+    return defined.definitions();
   }
 
   /**

@@ -19,8 +19,6 @@ import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.policy.DefinedSources;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -114,11 +112,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
   /** The sources the policy defined, by name (latest definition), in first-definition order. */
   @Override
   public Map<String, Made<EgressSource>> definedSources() {
-    Map<String, Made<EgressSource>> byName = new LinkedHashMap<>();
-    for (EgressSource source : defined.all()) {
-      defined.definition(source.name()).ifPresent(made -> byName.put(source.name(), made));
-    }
-    return Collections.unmodifiableMap(byName);
+    return defined.definitions();
   }
 
   /**

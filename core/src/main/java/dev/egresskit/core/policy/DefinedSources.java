@@ -2,6 +2,7 @@ package dev.egresskit.core.policy;
 
 import dev.egresskit.core.model.EgressSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ public final class DefinedSources {
     List<EgressSource> out = new ArrayList<>(byName.size());
     byName.values().forEach(m -> out.add(m.value()));
     return List.copyOf(out);
+  }
+
+  /** Every current definition by name, in order of each name's first definition (a copy). */
+  public synchronized Map<String, Made<EgressSource>> definitions() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(byName));
   }
 
   /** How many distinct names are defined. */
