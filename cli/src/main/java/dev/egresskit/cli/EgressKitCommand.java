@@ -14,6 +14,7 @@ import dev.egresskit.cli.sink.SinkCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -81,9 +82,9 @@ final class EgressKitCommand implements CommandContext, Callable<Integer>, AutoC
   }
 
   @Override
-  public synchronized AssembledRun run() {
+  public synchronized AssembledRun run(Optional<String> sharedHealth) {
     if (session == null) {
-      session = AssembledRun.open(io, pluginDirs);
+      session = AssembledRun.open(io, pluginDirs, sharedHealth);
     }
     return session;
   }

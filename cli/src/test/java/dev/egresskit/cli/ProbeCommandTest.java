@@ -93,4 +93,30 @@ class ProbeCommandTest {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("get_egress_source 'x'").contains("no such source x");
   }
+
+  @Test
+  void withHealthOnAnUnreachableRedisTheProbeStillConnects() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      closed = socket.getLocalPort();
+    }
+    try (SmtpSink sink = SmtpSink.builder().build().start()) {
+      Cli.Result result = Cli.run("probe", "--policy", policy().toString(), "-s", "ip-5",
+          "--health", "redis://127.0.0.1:" + closed, Endpoints.format(sink.address()));
+
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      assertThat(result.out()).endsWith("ok\n");
+    }
+  }
+
+  @Test
+  void aHealthUrlThatIsNotRedisIsBadInputNamingTheOption() {
+    Cli.Result result = Cli.run("probe", "--policy", policy().toString(), "-s", "ip-5",
+        "--health", "http://ops:pw123@cache:6379", "127.0.0.1:25");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("--health shared health URL http://ops:***@cache:6379")
+        .doesNotContain("pw123");
+  }
 }

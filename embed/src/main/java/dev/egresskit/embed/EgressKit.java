@@ -2,7 +2,7 @@ package dev.egresskit.embed;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.pool.PoolSelector;
@@ -60,13 +60,13 @@ import javax.net.SocketFactory;
 public final class EgressKit implements AutoCloseable {
   private final Closer closer;
   private final SourceResolver resolver;
-  private final SourceHealthTracker health;
+  private final SourceHealth health;
   private final Connectors connectors;
   private final Destinations destinations;
   private final Duration connectTimeout;
   private final ConcurrentMap<String, PoolSelector> selectors = new ConcurrentHashMap<>();
 
-  private EgressKit(Closer closer, SourceResolver resolver, SourceHealthTracker health,
+  private EgressKit(Closer closer, SourceResolver resolver, SourceHealth health,
       Connectors connectors, Destinations destinations, Duration connectTimeout) {
     this.closer = closer;
     this.resolver = resolver;
@@ -85,6 +85,8 @@ public final class EgressKit implements AutoCloseable {
     Closer closer = new Closer();
     try {
       Injector injector = Guice.createInjector(Assembly.modules(options, closer));
+      // Started first, so a misconfigured Redis is reported before the policy loads.
+      Assembly.startHealth(injector);
       PolicyEngine engine = injector.getInstance(PolicyLoader.class).load(policy);
       Resolvers resolvers = injector.getInstance(Resolvers.class);
       SourceResolver resolver = resolvers.create(engine);
@@ -272,8 +274,12 @@ public final class EgressKit implements AutoCloseable {
     return new EgressSocketFactory(this, Objects.requireNonNull(picker, "picker"));
   }
 
-  /** The source health every connection of this kit records failures in. */
-  public SourceHealthTracker health() {
+  /**
+   * The source health every connection of this kit records failures in: this process's own, or
+   * (with {@link EgressKitBuilder#sharedHealth}) a {@link dev.egresskit.fleet.RedisSourceHealth}
+   * shared with the fleet.
+   */
+  public SourceHealth health() {
     return health;
   }
 

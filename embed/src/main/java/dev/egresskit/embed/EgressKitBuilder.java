@@ -6,6 +6,7 @@ import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.spec.SourceValidator;
 import dev.egresskit.embed.assembly.KitOptions;
 import dev.egresskit.embed.assembly.SetupException;
+import dev.egresskit.fleet.FleetHealthSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Configures an {@link EgressKit}. Only {@link #policy} is required; every other setting has
@@ -27,6 +29,7 @@ import java.util.Objects;
  *     .validators(new MyNamingRules())            // run on every source the policy builds
  *     .meterRegistry(prometheusRegistry)          // cache, health and connect meters
  *     .connectTimeout(Duration.ofSeconds(30))
+ *     .sharedHealth("redis://redis.internal:6379")  // source health shared by the fleet
  *     .build();
  * }</pre>
  */
@@ -45,6 +48,7 @@ public final class EgressKitBuilder {
   private final List<Path> readRoots = new ArrayList<>();
   private ClassLoader pluginLoader = KitOptions.noPlugins();
   private int eventLoopThreads;
+  private FleetHealthSettings sharedHealth;
 
   EgressKitBuilder() {}
 
@@ -152,11 +156,33 @@ public final class EgressKitBuilder {
   }
 
   /**
+   * Shares source health with every node configured with the same Redis (see {@code
+   * docs/fleet.md}): failures count in fleet-wide windows and a suspension reaches every node at
+   * once, while connects read a local copy and never wait on Redis. A Redis that is unreachable
+   * at {@link #build()} is not an error (the kit runs on its own health and joins when Redis
+   * appears); one that refuses the node is.
+   *
+   * @param url {@code redis://[[user]:password@]host[:port][/database]} or {@code rediss://...}
+   * @throws IllegalArgumentException if the URL is not a Redis URL (the message hides the
+   *     password)
+   */
+  public EgressKitBuilder sharedHealth(String url) {
+    return sharedHealth(FleetHealthSettings.of(Objects.requireNonNull(url, "url")));
+  }
+
+  /** As {@link #sharedHealth(String)}, with every setting (key prefix, node id, bounds). */
+  public EgressKitBuilder sharedHealth(FleetHealthSettings settings) {
+    this.sharedHealth = Objects.requireNonNull(settings, "settings");
+    return this;
+  }
+
+  /**
    * Loads the policy (its top level runs now) and assembles the kit.
    *
    * @throws IllegalStateException if no policy was given
    * @throws SetupException if the policy file is missing, no engine handles it, the cache
-   *     implementation does not exist, or a read root is not a directory
+   *     implementation does not exist, a read root is not a directory, or the shared health's
+   *     Redis refuses this node (wrong password, database or TLS setting)
    * @throws dev.egresskit.core.policy.PolicyException if the policy fails to load
    * @throws dev.egresskit.core.spec.InvalidSpecException if a source it defines is invalid
    */
@@ -168,7 +194,7 @@ public final class EgressKitBuilder {
         new PolicySettings(poolSize, handlerDeadline)
             .withFiles(new FileAccess(List.copyOf(readRoots), List.of())), cacheSettings, clock,
         meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), validators,
-        pluginLoader, readRoots, eventLoopThreads);
+        pluginLoader, readRoots, eventLoopThreads, Optional.ofNullable(sharedHealth));
     return EgressKit.assemble(options, policy, connectTimeout);
   }
 

@@ -1,5 +1,6 @@
 package dev.egresskit.cli.bench;
 
+import dev.egresskit.cli.options.HealthOptions;
 import dev.egresskit.cli.options.DurationConverter;
 import dev.egresskit.cli.options.Endpoints;
 import dev.egresskit.cli.options.PolicyOptions;
@@ -61,6 +62,8 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
 
   @Mixin PolicyOptions policy;
 
+  @Mixin HealthOptions health = new HealthOptions();
+
   @Option(names = {"-s", "--source"}, paramLabel = "NAME", required = true,
       description = "A source to measure. Repeatable.")
   List<String> sources;
@@ -116,7 +119,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       throw new BadInputException("-c must be 1.." + MAX_CONCURRENCY + ", got " + concurrency);
     }
     Io io = parent.root.io();
-    AssembledRun session = parent.root.run();
+    AssembledRun session = parent.root.run(health.url());
     PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
     SourceResolver resolver = session.resolver(engine, policy.cache);
     List<EgressSource> resolved = new ArrayList<>();

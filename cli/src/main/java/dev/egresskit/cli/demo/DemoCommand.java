@@ -1,5 +1,6 @@
 package dev.egresskit.cli.demo;
 
+import dev.egresskit.cli.options.HealthOptions;
 import dev.egresskit.cli.options.DurationConverter;
 import dev.egresskit.cli.output.ExitCodes;
 import dev.egresskit.cli.output.Io;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -54,6 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @ParentCommand CommandContext root;
 
+  @Mixin HealthOptions health = new HealthOptions();
+
   @Option(names = "--lang", paramLabel = "LANG", defaultValue = "lua",
       description = "The bundled policy to run: lua (default) or js. Both define the same"
           + " sources.")
@@ -75,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Io io = root.io();
-    AssembledRun run = root.run();
+    AssembledRun run = root.run(health.url());
     DemoServers servers = DemoServers.start(run);
     Path policyFile = DemoPolicyFolder.write(run, servers, lang.name(), keep);
 

@@ -1,5 +1,6 @@
 package dev.egresskit.cli.probe;
 
+import dev.egresskit.cli.options.HealthOptions;
 import dev.egresskit.cli.options.DurationConverter;
 import dev.egresskit.cli.options.Endpoints;
 import dev.egresskit.cli.options.PolicyOptions;
@@ -50,6 +51,8 @@ public final class ProbeCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin HealthOptions health = new HealthOptions();
+
   @Option(names = {"-s", "--source"}, paramLabel = "NAME", required = true,
       description = "The source to connect from.")
   String source;
@@ -80,7 +83,7 @@ public final class ProbeCommand implements Callable<Integer> {
     } catch (picocli.CommandLine.TypeConversionException e) {
       throw new BadInputException("DEST " + e.getMessage(), e);
     }
-    AssembledRun session = root.run();
+    AssembledRun session = root.run(health.url());
     PolicyEngine engine = session.loadPolicy(policy.policy, policy.access());
     SourceResolver resolver = session.resolver(engine, policy.cache);
     EgressSource egress = resolver.resolve(source);

@@ -6,7 +6,7 @@ import com.google.inject.Module;
 import dev.egresskit.cli.output.BadInputException;
 import dev.egresskit.cli.output.Io;
 import dev.egresskit.core.cache.CacheSettings;
-import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.FileAccess;
@@ -18,11 +18,13 @@ import dev.egresskit.embed.assembly.KitOptions;
 import dev.egresskit.embed.assembly.PolicyLoader;
 import dev.egresskit.embed.assembly.Resolvers;
 import dev.egresskit.embed.assembly.SetupException;
+import dev.egresskit.fleet.FleetHealthSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The assembled parts of one run: the plug-in class path, the Guice injector built from the
@@ -66,6 +68,24 @@ public final class AssembledRun implements AutoCloseable {
    * @throws BadInputException if a plug-in folder is unusable
    */
   public static AssembledRun open(Io io, List<Path> pluginDirs) {
+    return open(io, pluginDirs, Optional.empty());
+  }
+
+  /**
+   * As {@link #open(Io, List)}, with source health shared through the Redis at {@code
+   * sharedHealth} ({@code --health URL}): connected now, so a Redis that refuses this node is
+   * reported before anything runs (an unreachable one is not an error).
+   *
+   * @throws BadInputException if a plug-in folder is unusable, or the {@code --health} URL is
+   *     not a Redis URL or its Redis refuses this node
+   */
+  public static AssembledRun open(Io io, List<Path> pluginDirs, Optional<String> sharedHealth) {
+    Optional<FleetHealthSettings> fleet;
+    try {
+      fleet = sharedHealth.map(FleetHealthSettings::of);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--health " + e.getMessage(), e);
+    }
     Plugins plugins = Plugins.load(pluginDirs);
     Closer closer = new Closer();
     Thread thread = Thread.currentThread();
@@ -76,8 +96,13 @@ public final class AssembledRun implements AutoCloseable {
       closer.register(registry::close);
       KitOptions options = new KitOptions(PolicySettings.DEFAULTS, CacheSettings.DEFAULTS,
           Clock.systemUTC(), registry, List.of(), plugins.loader(), List.of(),
-          EVENT_LOOP_THREADS);
+          EVENT_LOOP_THREADS, fleet);
       Injector injector = Guice.createInjector(modules(options, registry, closer));
+      try {
+        Assembly.startHealth(injector);
+      } catch (SetupException e) {
+        throw new BadInputException("--health " + e.getMessage(), e);
+      }
       return new AssembledRun(plugins, closer, injector, thread, previous);
     } catch (RuntimeException e) {
       thread.setContextClassLoader(previous);
@@ -173,8 +198,8 @@ public final class AssembledRun implements AutoCloseable {
     }
   }
 
-  /** The source health every resolver and connector of this run shares. */
-  public SourceHealthTracker health() {
+  /** The source health every resolver and connector of this run shares (local or a fleet's). */
+  public SourceHealth health() {
     return get(Resolvers.class).health();
   }
 

@@ -1,6 +1,7 @@
 package dev.egresskit.cli.run;
 
 import dev.egresskit.cli.output.Io;
+import java.util.Optional;
 
 /**
  * What every subcommand gets from the root {@code egresskit} command it runs under: picocli
@@ -13,5 +14,13 @@ public interface CommandContext {
   Io io();
 
   /** The parts assembled for this invocation, created on first use (after options are parsed). */
-  AssembledRun run();
+  default AssembledRun run() {
+    return run(Optional.empty());
+  }
+
+  /**
+   * As {@link #run()}, with the source health shared through the Redis at {@code sharedHealth}
+   * ({@code --health}) when given.
+   */
+  AssembledRun run(Optional<String> sharedHealth);
 }

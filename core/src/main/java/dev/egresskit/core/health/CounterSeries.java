@@ -4,23 +4,20 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A sliding-window counter with KumoMTA's {@code CounterSeries} shape (spec §8.2): buckets of
- * {@code ceil(period/60).max(1)} seconds, {@code ceil(period/bucket)} of them clamped to 1..255,
- * aligned to the epoch second. Buckets that fall out of the window are zeroed as time advances.
- * Thread-safe.
+ * A sliding-window counter with KumoMTA's {@code CounterSeries} shape (spec §8.2, see {@link
+ * WindowShape}). Buckets that fall out of the window are zeroed as time advances. Thread-safe.
  */
 final class CounterSeries {
   private final Duration period;
-  private final long bucketSeconds;
+  private final WindowShape shape;
   private final long[] buckets;
   private long head;
   private boolean started;
 
   CounterSeries(Duration period) {
     this.period = period;
-    long seconds = Math.max(1, ceilDiv(period.toNanos(), 1_000_000_000L));
-    this.bucketSeconds = Math.max(1, ceilDiv(seconds, 60));
-    this.buckets = new long[(int) Math.min(255, Math.max(1, ceilDiv(seconds, bucketSeconds)))];
+    this.shape = WindowShape.of(period);
+    this.buckets = new long[shape.bucketCount()];
   }
 
   Duration period() {
@@ -28,7 +25,7 @@ final class CounterSeries {
   }
 
   long bucketSeconds() {
-    return bucketSeconds;
+    return shape.bucketSeconds();
   }
 
   int bucketCount() {
@@ -49,7 +46,7 @@ final class CounterSeries {
   }
 
   private void advance(Instant now) {
-    long bucket = Math.floorDiv(now.getEpochSecond(), bucketSeconds);
+    long bucket = shape.bucketOf(now);
     if (!started) {
       head = bucket;
       started = true;
@@ -79,9 +76,5 @@ final class CounterSeries {
 
   private int slot(long bucket) {
     return (int) Math.floorMod(bucket, (long) buckets.length);
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return -Math.floorDiv(-a, b);
   }
 }

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -122,11 +121,23 @@ public final class SourceHealthTracker implements SourceHealth {
 
   @Override
   public void recordFailure(EgressSource source, FailureKind kind) {
+    record(source, kind);
+  }
+
+  /**
+   * As {@link #recordFailure}, and says what the failure did: the suspension it started or
+   * extended by the source's own rule, if any. A fleet-wide health uses it to tell the other
+   * nodes.
+   *
+   * @return the suspension now in force because of this failure, or empty if it suspended
+   *     nothing (no rule, a threshold not reached, or a kind that does not count)
+   */
+  public Optional<Suspension> record(EgressSource source, FailureKind kind) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(kind, "kind");
     Optional<HealthEvent> classified = kind.healthEvent();
     if (classified.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     HealthEvent event = classified.get();
     String name = source.name();
@@ -137,12 +148,42 @@ public final class SourceHealthTracker implements SourceHealth {
     Optional<SuspendOnFailure> rule = event == HealthEvent.Unplumbed
         ? source.health().whenUnplumbed() : source.health().whenProxyUnhealthy();
     if (rule.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     Instant now = clock.instant();
-    if (triggers(name, event, rule.get().trigger(), now)) {
-      suspend(name, event, rule.get().duration(), now);
+    if (!triggers(name, event, rule.get().trigger(), now)) {
+      return Optional.empty();
     }
+    Suspension next = new Suspension(name, event, now.plus(rule.get().duration()));
+    apply(next, now, Durations.format(rule.get().duration()), null, true);
+    return Optional.of(next);
+  }
+
+  /**
+   * Applies a suspension decided elsewhere (another node of a fleet sharing health). Unlike a
+   * local re-trigger, which replaces the end, an adopted suspension only ever moves the end
+   * later: announcements may arrive in any order, and taking the latest end makes every node
+   * converge on the same state whatever the order. Meters and logs are those of a local
+   * suspension, the log with an {@code origin} key.
+   *
+   * @param suspension the suspension to adopt
+   * @param origin     who decided it (for the log), e.g. a node id
+   * @return true if this tracker's state changed (a new suspension, a later end, or another
+   *     reason); false if it already had that suspension or a later one, or it has ended
+   */
+  public boolean adopt(Suspension suspension, String origin) {
+    Objects.requireNonNull(suspension, "suspension");
+    Objects.requireNonNull(origin, "origin");
+    Instant now = clock.instant();
+    if (!now.isBefore(suspension.until())) {
+      return false;
+    }
+    Suspension current = suspended.get(suspension.source());
+    if (current != null && now.isBefore(current.until())
+        && !suspension.until().isAfter(current.until())) {
+      return false;
+    }
+    return apply(suspension, now, "until " + suspension.until(), origin, false);
   }
 
   private boolean triggers(String name, HealthEvent event, Trigger trigger, Instant now) {
@@ -155,9 +196,14 @@ public final class SourceHealthTracker implements SourceHealth {
     return true;
   }
 
-  private void suspend(String name, HealthEvent reason, Duration duration, Instant now) {
-    Instant until = now.plus(duration);
-    Suspension next = new Suspension(name, reason, until);
+  /**
+   * Puts {@code next} in force. A local re-trigger replaces any active end; an adopted one
+   * ({@code replace} false) only a strictly earlier end, checked again under the map's lock.
+   */
+  private boolean apply(Suspension next, Instant now, String duration, String origin,
+      boolean replace) {
+    String name = next.source();
+    HealthEvent reason = next.reason();
     Transition[] transition = new Transition[1];
     Suspension[] replaced = new Suspension[1];
     suspended.compute(name, (key, old) -> {
@@ -166,6 +212,9 @@ public final class SourceHealthTracker implements SourceHealth {
         transition[0] = Transition.INSERTED;
       } else if (!now.isBefore(old.until())) {
         transition[0] = Transition.INSERTED; // the old one had ended but was not cleared yet
+      } else if (!replace && !next.until().isAfter(old.until())) {
+        transition[0] = null; // a later one won the race
+        return old;
       } else if (old.reason() == reason) {
         transition[0] = Transition.EXTENDED;
       } else {
@@ -173,6 +222,9 @@ public final class SourceHealthTracker implements SourceHealth {
       }
       return next;
     });
+    if (transition[0] == null) {
+      return false;
+    }
     if (replaced[0] == null) {
       suspendedCount.incrementAndGet();
     }
@@ -180,20 +232,25 @@ public final class SourceHealthTracker implements SourceHealth {
       LOG.atDebug()
           .addKeyValue("source", name)
           .addKeyValue("reason", reason)
-          .addKeyValue("duration", Durations.format(duration))
+          .addKeyValue("duration", duration)
+          .addKeyValue("origin", origin == null ? "local" : origin)
           .log("egress source suspension extended");
-      return;
+      return true;
     }
     registerGauge(name, reason);
     Counter.builder(SUSPENSIONS)
         .description("automatic suspensions of egress sources")
         .tag("source", name).tag("reason", reason.name())
         .register(registry).increment();
-    LOG.atWarn()
+    var warn = LOG.atWarn()
         .addKeyValue("source", name)
         .addKeyValue("reason", reason)
-        .addKeyValue("duration", Durations.format(duration))
-        .log("egress source auto-suspended");
+        .addKeyValue("duration", duration);
+    if (origin != null) {
+      warn = warn.addKeyValue("origin", origin);
+    }
+    warn.log("egress source auto-suspended");
+    return true;
   }
 
   private void registerGauge(String name, HealthEvent reason) {

@@ -231,4 +231,63 @@ class SourceHealthTrackerTest {
     assertThat(series.sum(t0.plusSeconds(40))).isZero();
     assertThat(series.incrementAndSum(t0.plusSeconds(500))).isEqualTo(1);
   }
+
+  @Test
+  void recordSaysWhichSuspensionAFailureStarted() {
+    EgressSource proxied = source("proxied", Optional.empty(),
+        threshold(2, Duration.ofMinutes(1), Duration.ofMinutes(10)));
+
+    assertThat(tracker.record(proxied, FailureKind.PROXY_UNREACHABLE)).isEmpty();
+    assertThat(tracker.record(proxied, FailureKind.DESTINATION_FAILED)).isEmpty();
+    assertThat(tracker.record(proxied, FailureKind.PROXY_UNREACHABLE)).contains(
+        new SourceHealthTracker.Suspension("proxied", HealthEvent.ProxyUnhealthy,
+            clock.instant().plus(Duration.ofMinutes(10))));
+  }
+
+  @Test
+  void adoptedSuspensionCountsAndGaugesLikeALocalOne() {
+    Instant until = clock.instant().plusSeconds(60);
+
+    boolean changed = tracker.adopt(
+        new SourceHealthTracker.Suspension("far", HealthEvent.ProxyUnhealthy, until), "node-b");
+
+    assertThat(changed).isTrue();
+    assertThat(tracker.suspendedUntil("far")).contains(until);
+    assertThat(suspendedGauge("far", HealthEvent.ProxyUnhealthy)).isEqualTo(1);
+    assertThat(suspensions("far", HealthEvent.ProxyUnhealthy)).isEqualTo(1);
+  }
+
+  @Test
+  void adoptionOnlyEverMovesTheEndLaterSoAnyOrderConverges() {
+    Instant early = clock.instant().plusSeconds(30);
+    Instant late = clock.instant().plusSeconds(90);
+    var first = new SourceHealthTracker.Suspension("s", HealthEvent.ProxyUnhealthy, late);
+    var second = new SourceHealthTracker.Suspension("s", HealthEvent.ProxyUnhealthy, early);
+
+    assertThat(tracker.adopt(first, "a")).isTrue();
+    assertThat(tracker.adopt(second, "b")).isFalse();
+    assertThat(tracker.adopt(first, "a")).isFalse();
+
+    assertThat(tracker.suspendedUntil("s")).contains(late);
+    assertThat(suspensions("s", HealthEvent.ProxyUnhealthy)).isEqualTo(1);
+  }
+
+  @Test
+  void anAdoptedSuspensionThatHasAlreadyEndedIsIgnored() {
+    Instant past = clock.instant();
+
+    assertThat(tracker.adopt(
+        new SourceHealthTracker.Suspension("old", HealthEvent.Unplumbed, past), "a")).isFalse();
+    assertThat(tracker.suspendedUntil("old")).isEmpty();
+  }
+
+  @Test
+  void windowShapeNamesTheBucketOfAnInstant() {
+    WindowShape shape = WindowShape.of(Duration.ofMinutes(5));
+    Instant t = Instant.parse("2026-01-01T00:00:59Z");
+
+    assertThat(shape.bucketOf(t)).isEqualTo(t.getEpochSecond() / 5);
+    assertThat(shape.span()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(WindowShape.of(Duration.ofSeconds(61)).span()).isEqualTo(Duration.ofSeconds(62));
+  }
 }

@@ -1,6 +1,9 @@
 package dev.egresskit.embed.assembly;
 
+import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
+import dev.egresskit.core.health.SourceHealth;
 import java.util.List;
 
 /**
@@ -20,5 +23,25 @@ public final class Assembly {
         new JsModule(),
         new PluginModule(options.pluginLoader()),
         new TransportModule());
+  }
+
+  /**
+   * Creates the assembly's source health now: with shared health configured, this connects to
+   * Redis (a node whose Redis is unreachable starts on local fallback).
+   *
+   * @throws SetupException if the shared health's Redis refuses this node (password, database,
+   *     TLS); the message names the URL without its password
+   */
+  public static SourceHealth startHealth(Injector injector) {
+    try {
+      return injector.getInstance(SourceHealth.class);
+    } catch (ProvisionException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof SetupException setup) {
+          throw setup;
+        }
+      }
+      throw e;
+    }
   }
 }

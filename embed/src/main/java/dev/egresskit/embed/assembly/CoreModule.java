@@ -7,11 +7,15 @@ import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import dev.egresskit.core.cache.CacheSettings;
 import dev.egresskit.core.cache.SourceCacheFactory;
+import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.health.SourceHealthTracker;
 import dev.egresskit.core.policy.PolicyEngineProvider;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.spec.SourceValidator;
 import dev.egresskit.core.validate.EgressSpecs;
+import dev.egresskit.fleet.FleetHealthException;
+import dev.egresskit.fleet.FleetHealthSettings;
+import dev.egresskit.fleet.RedisSourceHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -23,7 +27,8 @@ import java.util.Set;
 /**
  * Core: the options, the extension points as multibindings (policy engines by language, cache
  * implementations by name, source validators) that the binding modules and plug-ins contribute
- * to, the built-in cache implementations, the shared source health, the validation built from
+ * to, the built-in cache implementations, the source health every resolver and connector shares
+ * (this process's own, or a fleet's through Redis when the options name one), the validation built from
  * the source validators ({@link EgressSpecs}), and the factories of policy
  * engines ({@link PolicyLoader}) and resolvers ({@link Resolvers}).
  */
@@ -73,8 +78,20 @@ public final class CoreModule extends AbstractModule {
 
   @Provides
   @Singleton
-  SourceHealthTracker sourceHealth(Clock clock, MeterRegistry registry) {
-    return SourceHealthTracker.create(clock, registry);
+  SourceHealth sourceHealth(Clock clock, MeterRegistry registry) {
+    if (options.sharedHealth().isEmpty()) {
+      return SourceHealthTracker.create(clock, registry);
+    }
+    return closer.register(startShared(options.sharedHealth().get(), clock, registry));
+  }
+
+  private static RedisSourceHealth startShared(FleetHealthSettings settings, Clock clock,
+      MeterRegistry registry) {
+    try {
+      return RedisSourceHealth.start(settings, clock, registry);
+    } catch (FleetHealthException e) {
+      throw new SetupException(e.getMessage(), e);
+    }
   }
 
   @Provides
@@ -86,7 +103,7 @@ public final class CoreModule extends AbstractModule {
   @Provides
   @Singleton
   Resolvers resolvers(Map<String, SourceCacheFactory> caches, CacheSettings cacheSettings,
-      Clock clock, MeterRegistry registry, SourceHealthTracker health, EgressSpecs specs) {
+      Clock clock, MeterRegistry registry, SourceHealth health, EgressSpecs specs) {
     return new Resolvers(caches, cacheSettings, clock, registry, health, specs);
   }
 }

@@ -3,11 +3,13 @@ package dev.egresskit.embed.assembly;
 import dev.egresskit.core.cache.CacheSettings;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.spec.SourceValidator;
+import dev.egresskit.fleet.FleetHealthSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the feature modules need to know from the outside: the values an application sets
@@ -24,6 +26,8 @@ import java.util.Objects;
  *                         services this loader defines itself count as plug-ins
  * @param readRoots        folders outside the policy's own folder that a policy may read
  * @param eventLoopThreads Netty event-loop threads of the connector; 0 lets Netty choose
+ * @param sharedHealth     source health shared by a fleet through Redis; empty for this
+ *                         process's own health
  */
 public record KitOptions(
     PolicySettings policySettings,
@@ -33,7 +37,8 @@ public record KitOptions(
     List<SourceValidator> validators,
     ClassLoader pluginLoader,
     List<Path> readRoots,
-    int eventLoopThreads) {
+    int eventLoopThreads,
+    Optional<FleetHealthSettings> sharedHealth) {
 
   /** Checks the values and copies the lists. */
   public KitOptions {
@@ -44,6 +49,7 @@ public record KitOptions(
     validators = List.copyOf(validators);
     Objects.requireNonNull(pluginLoader, "pluginLoader");
     readRoots = List.copyOf(readRoots);
+    Objects.requireNonNull(sharedHealth, "sharedHealth");
     if (eventLoopThreads < 0) {
       throw new IllegalArgumentException("eventLoopThreads must be >= 0: " + eventLoopThreads);
     }

@@ -2,7 +2,7 @@ package dev.egresskit.embed.assembly;
 
 import dev.egresskit.core.cache.CacheSettings;
 import dev.egresskit.core.cache.SourceCacheFactory;
-import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.resolve.SourceResolver;
 import dev.egresskit.core.validate.EgressSpecs;
@@ -21,11 +21,11 @@ public final class Resolvers {
   private final CacheSettings defaults;
   private final Clock clock;
   private final MeterRegistry registry;
-  private final SourceHealthTracker health;
+  private final SourceHealth health;
   private final EgressSpecs specs;
 
   Resolvers(Map<String, SourceCacheFactory> caches, CacheSettings defaults, Clock clock,
-      MeterRegistry registry, SourceHealthTracker health, EgressSpecs specs) {
+      MeterRegistry registry, SourceHealth health, EgressSpecs specs) {
     this.caches = new TreeMap<>(caches);
     this.defaults = defaults;
     this.specs = specs;
@@ -34,8 +34,8 @@ public final class Resolvers {
     this.health = health;
   }
 
-  /** The source health every resolver of this assembly shares. */
-  public SourceHealthTracker health() {
+  /** The source health every resolver of this assembly shares (local, or a fleet's). */
+  public SourceHealth health() {
     return health;
   }
 

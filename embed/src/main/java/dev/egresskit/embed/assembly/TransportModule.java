@@ -3,7 +3,7 @@ package dev.egresskit.embed.assembly;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.core.health.SourceHealth;
 import dev.egresskit.transport.EgressConnector;
 import dev.egresskit.transport.SmtpProbe;
 
@@ -15,7 +15,7 @@ public final class TransportModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Connectors connectors(SourceHealthTracker health, KitOptions options, Closer closer) {
+  Connectors connectors(SourceHealth health, KitOptions options, Closer closer) {
     return new Connectors(health, options.pluginLoader(), options.eventLoopThreads(), closer);
   }
 

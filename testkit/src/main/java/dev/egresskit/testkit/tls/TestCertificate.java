@@ -71,6 +71,23 @@ public final class TestCertificate {
     }
   }
 
+  /**
+   * Writes the certificate and its private key (PKCS#8) as PEM files, for servers configured
+   * with files (e.g. {@code redis-server --tls-cert-file --tls-key-file}).
+   */
+  public void writePem(Path certificateFile, Path keyFile) {
+    try {
+      java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+      Files.writeString(certificateFile, "-----BEGIN CERTIFICATE-----\n"
+          + base64.encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+      Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+          + base64.encodeToString(keyStore.getKey("test", PASSWORD).getEncoded())
+          + "\n-----END PRIVATE KEY-----\n");
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot write the test certificate as PEM: " + e, e);
+    }
+  }
+
   /** The certificate. */
   public X509Certificate certificate() {
     return certificate;

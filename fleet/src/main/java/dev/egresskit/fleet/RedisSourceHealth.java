@@ -1,0 +1,556 @@
+package dev.egresskit.fleet;
+
+import dev.egresskit.core.health.FailureKind;
+import dev.egresskit.core.health.HealthEvent;
+import dev.egresskit.core.health.SourceHealth;
+import dev.egresskit.core.health.SourceHealthTracker;
+import dev.egresskit.core.health.SourceHealthTracker.Suspension;
+import dev.egresskit.core.health.WindowShape;
+import dev.egresskit.core.model.EgressSource;
+import dev.egresskit.core.model.SuspendOnFailure;
+import dev.egresskit.core.model.Trigger;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Source health shared by a fleet of nodes through Redis, with the semantics of the per-process
+ * {@link SourceHealthTracker} (Immediate and Threshold "N/period" rules, unplumbed and
+ * proxy-unhealthy classes, the same meters), fleet-wide.
+ *
+ * <ul>
+ *   <li><b>The connect path reads a local copy.</b> {@link #suspendedUntil} is the local
+ *       tracker's answer: no Redis round trip, ever.</li>
+ *   <li><b>Failures count fleet-wide.</b> {@link #recordFailure} applies the failure to the
+ *       local tracker first (so this node alone still suspends as it would without a fleet),
+ *       then, without waiting, runs one atomic script on Redis that adds the failure to the
+ *       shared window of its source and class (same bucket layout as the local window, {@link
+ *       WindowShape}) and, when the window holds the rule's limit, stores the suspension with its
+ *       end and publishes it.</li>
+ *   <li><b>Every node is told at once.</b> Each node subscribes to the suspension channel and
+ *       adopts what it hears into its local copy; ends only move later, so every order of
+ *       announcements converges.</li>
+ *   <li><b>Redis faults lose nothing.</b> Writes are fire-and-forget, at most {@code
+ *       maxInFlight} at once, each bounded by {@code bound}. While Redis is away the node runs on
+ *       its local health (it is always counting locally), keeps the failures it could not share
+ *       (bounded), and when Redis returns it reads the fleet's active suspensions, re-announces
+ *       its own and replays the kept failures (each counts once, by id).</li>
+ *   <li><b>Misconfiguration fails at start</b>: a wrong password, database or TLS setting is a
+ *       {@link FleetHealthException} from {@link #start}; an unreachable Redis is not (the node
+ *       starts on local fallback and joins when Redis appears).</li>
+ * </ul>
+ *
+ * <p>Meters, besides the tracker's: {@code egresskit_fleet_redis_connected} (1 joined, 0 on
+ * local fallback), {@code egresskit_fleet_fallbacks_total}, {@code
+ * egresskit_fleet_publish_failures_total} (writes that failed or timed out), {@code
+ * egresskit_fleet_pending_failures}, {@code egresskit_fleet_dropped_failures_total} and {@code
+ * egresskit_fleet_suspensions_adopted_total{source,reason}}.
+ */
+public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisSourceHealth.class);
+  private static final String SCRIPT = loadScript();
+
+  static final String PUBLISH_FAILURES = "egresskit_fleet_publish_failures_total";
+  static final String PENDING = "egresskit_fleet_pending_failures";
+  static final String DROPPED = "egresskit_fleet_dropped_failures_total";
+  static final String ADOPTED = "egresskit_fleet_suspensions_adopted_total";
+
+  /** Told each time the local copy takes a new or later suspension. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * Called on the thread that applied it (a connect thread or Redis's I/O thread): keep it
+     * short.
+     *
+     * @param suspension the suspension now in force
+     * @param origin     the node that decided it ({@link #nodeId()} for this one)
+     */
+    void suspended(Suspension suspension, String origin);
+  }
+
+  private final FleetHealthSettings settings;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final SourceHealthTracker local;
+  private final Keys keys;
+  private final Link link;
+  private final PendingFailures pending;
+  private final Semaphore inFlight;
+  private final Map<String, Suspension> own = new ConcurrentHashMap<>();
+  private final AtomicLong sequence = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final Counter publishFailures;
+  private final Counter dropped;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean resyncWanted = new AtomicBoolean();
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  private final ScheduledExecutorService scheduler;
+  private final RedisConnections redis;
+  private final RedisPubSubAdapter<String, String> messages;
+  private final RedisConnectionStateListener states;
+  private volatile boolean closed;
+
+  private RedisSourceHealth(FleetHealthSettings settings, Clock clock, MeterRegistry registry) {
+    this.settings = settings;
+    this.clock = clock;
+    this.registry = registry;
+    this.local = SourceHealthTracker.create(clock, registry);
+    this.keys = new Keys(settings.keyPrefix());
+    this.link = new Link(clock, registry, settings.redactedUrl());
+    this.pending = new PendingFailures(settings.pendingCapacity());
+    this.inFlight = new Semaphore(settings.maxInFlight());
+    this.publishFailures = Counter.builder(PUBLISH_FAILURES)
+        .description("writes to the fleet's Redis that failed or timed out")
+        .register(registry);
+    this.dropped = Counter.builder(DROPPED)
+        .description("failures not shared because the pending queue was full")
+        .register(registry);
+    Gauge.builder(PENDING, pending, PendingFailures::size)
+        .description("failures waiting to be counted in the fleet's windows")
+        .register(registry);
+    this.redis = new RedisConnections(settings);
+    this.messages = new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        heard(message);
+      }
+    };
+    this.states = new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+          java.net.SocketAddress address) {
+        resyncWanted.set(true);
+        schedule(RedisSourceHealth.this::heartbeat);
+      }
+
+      @Override
+      public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+        schedule(() -> down("connection closed"));
+      }
+    };
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "egresskit-fleet-" + settings.nodeId());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts a node's shared health: connects to Redis within the connect timeout, subscribes,
+   * and reads the fleet's active suspensions. A Redis that cannot be reached is not an error:
+   * the node starts on local fallback and keeps trying every heartbeat.
+   *
+   * @throws FleetHealthException if Redis answers but refuses this node (password, database,
+   *     TLS), or the URL is unusable; the message names the URL without its password
+   */
+  public static RedisSourceHealth start(FleetHealthSettings settings, Clock clock,
+      MeterRegistry registry) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(registry, "registry");
+    RedisSourceHealth health = new RedisSourceHealth(settings, clock, registry);
+    try {
+      health.redis.connect(health.keys.channel(), health.messages, health.states);
+      health.link.up();
+      // One no-op run of the failure script: proves Redis runs scripts, and loads Lettuce's
+      // script path now rather than on the first failure.
+      health.redis.async().eval(SCRIPT, ScriptOutputType.MULTI, new String[] {"w", "w"}, "W")
+          .toCompletableFuture().get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      health.resync().toCompletableFuture()
+          .get(settings.bound().multipliedBy(8).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      if (RedisConnections.unreachable(e) && health.redis.plainRedisBehindTlsUrl()) {
+        health.close();
+        throw new FleetHealthException("shared health " + settings.redactedUrl()
+            + ": the TLS handshake got no answer, and the server answers plain Redis: use"
+            + " redis:// for a server without TLS", e);
+      }
+      if (!RedisConnections.unreachable(e)) {
+        health.close();
+        throw new FleetHealthException("shared health " + settings.redactedUrl()
+            + ": Redis refused this node: " + RedisConnections.describe(e)
+            + " (check the password, the database number and redis:// vs rediss://)", e);
+      }
+      health.link.down(RedisConnections.describe(e));
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!RedisConnections.unreachable(e.getCause())) {
+        health.close();
+        throw new FleetHealthException("shared health " + settings.redactedUrl()
+            + ": Redis cannot run the fleet's script: " + RedisConnections.describe(e.getCause()),
+            e.getCause());
+      }
+      health.link.down(RedisConnections.describe(e.getCause()));
+    } catch (java.util.concurrent.TimeoutException e) {
+      health.link.down("no answer at start within " + settings.connectTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      health.close();
+      throw new IllegalStateException("interrupted while starting shared health", e);
+    }
+    long every = settings.heartbeat().toMillis();
+    health.scheduler.scheduleWithFixedDelay(health::heartbeat, every, every,
+        TimeUnit.MILLISECONDS);
+    return health;
+  }
+
+  /** This node's id in announcements and logs. */
+  public String nodeId() {
+    return settings.nodeId();
+  }
+
+  /** Whether this node shares health through Redis now (false: on local fallback). */
+  public boolean joined() {
+    return link.joined();
+  }
+
+  /** The local copy: this node's view of every suspension, answered without Redis. */
+  public Map<String, Suspension> suspensions() {
+    return local.suspensions();
+  }
+
+  /** Adds a listener told of every new or later suspension in the local copy. */
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public Optional<Instant> suspendedUntil(String sourceName) {
+    return local.suspendedUntil(sourceName);
+  }
+
+  @Override
+  public void recordFailure(EgressSource source, FailureKind kind) {
+    Optional<Suspension> tripped = local.record(source, kind);
+    tripped.ifPresent(s -> {
+      own.put(s.source(), s);
+      tell(s, nodeId());
+    });
+    Optional<HealthEvent> event = kind.healthEvent();
+    if (event.isEmpty() || closed) {
+      return;
+    }
+    Optional<SuspendOnFailure> rule = event.get() == HealthEvent.Unplumbed
+        ? source.health().whenUnplumbed() : source.health().whenProxyUnhealthy();
+    if (rule.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    // Everything Redis is done on this node's own thread: the caller (a connect path, often an
+    // event loop) only enqueues, and never runs Lettuce code.
+    if (rule.get().trigger() instanceof Trigger.Threshold) {
+      PendingFailures.Pending failure = new PendingFailures.Pending(
+          nodeId() + ':' + sequence.incrementAndGet(), source.name(), event.get(), rule.get(),
+          now);
+      boolean trippedHere = tripped.isPresent();
+      // The hand-off queue is bounded too: past maxInFlight waiting, failures go straight to
+      // the pending queue (sent at the next heartbeat).
+      if (queued.incrementAndGet() > settings.maxInFlight()
+          || !dispatch(() -> {
+            queued.decrementAndGet();
+            share(failure, now, trippedHere);
+          })) {
+        queued.decrementAndGet();
+        keep(failure);
+      }
+    } else {
+      // Immediate: the local tracker has suspended it; tell the fleet.
+      tripped.ifPresent(s -> dispatch(() -> announce(s)));
+    }
+  }
+
+  /** Runs {@code task} on this node's thread; false if it is closing. */
+  private boolean dispatch(Runnable task) {
+    if (closed) {
+      return false;
+    }
+    try {
+      scheduler.execute(task);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  /** Counts {@code failure} in the shared window, or keeps it for later. */
+  private void share(PendingFailures.Pending failure, Instant now, boolean trippedHere) {
+    if (!link.joined() || !inFlight.tryAcquire()) {
+      keep(failure);
+      return;
+    }
+    WindowShape shape = WindowShape.of(failure.threshold().period());
+    Instant until = now.plus(failure.rule().duration());
+    run(failure.source(), failure.event(), trippedHere ? "C" : "T", shape.bucketOf(failure.at()),
+        shape.bucketOf(now), shape, failure.threshold().limit(), until, failure.id())
+        .whenComplete((reply, error) -> {
+          inFlight.release();
+          if (error != null) {
+            keep(failure);
+            failed(error);
+          } else {
+            settle(reply);
+          }
+        });
+  }
+
+  /** Stores and publishes a suspension this node decided (if no later one is stored). */
+  private void announce(Suspension suspension) {
+    if (!link.joined() || !inFlight.tryAcquire()) {
+      return; // re-announced on rejoin, or at the next heartbeat
+    }
+    WindowShape shape = WindowShape.of(java.time.Duration.ofSeconds(1));
+    run(suspension.source(), suspension.reason(), "A", 0, 0, shape, 1, suspension.until(), "")
+        .whenComplete((reply, error) -> {
+          inFlight.release();
+          if (error != null) {
+            resyncWanted.set(true);
+            failed(error);
+          } else {
+            settle(reply);
+          }
+        });
+  }
+
+  private CompletionStage<List<Object>> run(String source, HealthEvent event, String mode,
+      long bucket, long head, WindowShape shape, long limit, Instant until, String id) {
+    String[] keyNames = {keys.window(source, event, shape), keys.suspension(source)};
+    long ttl = shape.span().plusSeconds(shape.bucketSeconds()).toMillis();
+    try {
+      return redis.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keyNames,
+          mode, Long.toString(bucket), Long.toString(head), Integer.toString(shape.bucketCount()),
+          Long.toString(ttl), Long.toString(limit), Long.toString(until.toEpochMilli()),
+          event.name(), nodeId(), keys.channel(), source, id);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // rejected at once: not connected, queue full
+    }
+  }
+
+  /** Applies what the script says is in force for the source. */
+  private void settle(List<Object> reply) {
+    if (reply.size() < 2 || !(reply.get(1) instanceof String text) || text.isEmpty()) {
+      return;
+    }
+    Announcement.parse(text).ifPresent(a -> {
+      if (a.origin().equals(nodeId())) {
+        own.merge(a.suspension().source(), a.suspension(),
+            (x, y) -> x.until().isAfter(y.until()) ? x : y);
+      }
+      adopt(a);
+    });
+  }
+
+  private void heard(String message) {
+    Optional<Announcement> parsed = Announcement.parse(message);
+    if (parsed.isEmpty()) {
+      LOG.atWarn().addKeyValue("channel", keys.channel())
+          .log("shared source health: ignored a message that is not a suspension");
+      return;
+    }
+    adopt(parsed.get());
+  }
+
+  private void adopt(Announcement a) {
+    if (local.adopt(a.suspension(), a.origin())) {
+      if (!a.origin().equals(nodeId())) {
+        Counter.builder(ADOPTED)
+            .description("suspensions decided by another node and applied here")
+            .tag("source", a.suspension().source()).tag("reason", a.suspension().reason().name())
+            .register(registry).increment();
+      }
+      tell(a.suspension(), a.origin());
+    }
+  }
+
+  private void tell(Suspension suspension, String origin) {
+    for (Listener l : listeners) {
+      try {
+        l.suspended(suspension, origin);
+      } catch (RuntimeException e) {
+        LOG.atWarn().setCause(e).log("shared source health listener failed");
+      }
+    }
+  }
+
+  private void keep(PendingFailures.Pending failure) {
+    if (!pending.offer(failure)) {
+      dropped.increment();
+    }
+  }
+
+  private void failed(Throwable error) {
+    publishFailures.increment();
+    Throwable cause = error instanceof java.util.concurrent.CompletionException c
+        && c.getCause() != null ? c.getCause() : error;
+    if (RedisConnections.unreachable(cause) || !redis.open()) {
+      schedule(() -> down(RedisConnections.describe(cause)));
+    } else {
+      LOG.atWarn().addKeyValue("redis", settings.redactedUrl())
+          .addKeyValue("problem", RedisConnections.describe(cause))
+          .log("shared source health: a write to Redis failed");
+    }
+  }
+
+  private void down(String problem) {
+    if (!closed) {
+      link.down(problem);
+    }
+  }
+
+  /** Checks the link (or connects, the first time), and resynchronises after a rejoin. */
+  private void heartbeat() {
+    if (closed) {
+      return;
+    }
+    if (!redis.made()) {
+      connectInBackground();
+      return;
+    }
+    if (!redis.open()) {
+      down("connection closed");
+      return;
+    }
+    redis.async().ping().whenComplete((pong, error) -> {
+      if (error != null) {
+        down(RedisConnections.describe(error));
+        return;
+      }
+      boolean rejoined = link.up();
+      if (rejoined | resyncWanted.getAndSet(false) || pending.size() > 0) {
+        resync();
+      }
+    });
+  }
+
+  private void connectInBackground() {
+    if (!connecting.compareAndSet(false, true)) {
+      return;
+    }
+    redis.connectAsync(keys.channel(), messages, states).whenComplete((ok, error) -> {
+      connecting.set(false);
+      if (error != null) {
+        String problem = RedisConnections.describe(error);
+        if (!RedisConnections.unreachable(error)) {
+          LOG.atError().addKeyValue("redis", settings.redactedUrl())
+              .addKeyValue("problem", problem)
+              .log("shared source health: Redis refused this node, staying on local health");
+        }
+        down(problem);
+        return;
+      }
+      link.up();
+      resync();
+    });
+  }
+
+  /**
+   * After (re)joining: adopt the fleet's active suspensions, re-announce this node's own that
+   * are still active (Redis may have restarted empty), and replay the failures kept meanwhile.
+   */
+  private CompletionStage<Void> resync() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scan(ScanCursor.INITIAL, done);
+    return done.thenRun(() -> {
+      Instant now = clock.instant();
+      own.values().removeIf(s -> !now.isBefore(s.until()));
+      own.values().forEach(this::announce);
+      for (PendingFailures.Pending failure : pending.drainLive(now)) {
+        share(failure, now, false);
+      }
+    }).whenComplete((ok, error) -> {
+      if (error != null) {
+        resyncWanted.set(true);
+        failed(error);
+      }
+    });
+  }
+
+  private void scan(ScanCursor cursor, CompletableFuture<Void> done) {
+    try {
+      redis.async().scan(cursor, ScanArgs.Builder.matches(keys.suspensionPattern()).limit(500))
+          .thenCompose(page -> {
+            CompletionStage<List<KeyValue<String, String>>> values = page.getKeys().isEmpty()
+                ? CompletableFuture.completedFuture(List.of())
+                : redis.async().mget(page.getKeys().toArray(String[]::new));
+            return values.thenAccept(list -> {
+              for (KeyValue<String, String> kv : list) {
+                if (kv.hasValue()) {
+                  Announcement.parse(kv.getValue()).ifPresent(this::adopt);
+                }
+              }
+              if (page.isFinished()) {
+                done.complete(null);
+              } else {
+                scan(page, done);
+              }
+            });
+          })
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              done.completeExceptionally(error);
+            }
+          });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+    }
+  }
+
+  private void schedule(Runnable task) {
+    dispatch(task);
+  }
+
+  /** Stops the heartbeat and closes the Redis connections; the local copy stays readable. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.shutdownNow();
+    redis.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisSourceHealth[" + settings.redactedUrl() + ", node " + nodeId() + ", "
+        + link.state() + "]";
+  }
+
+  private static String loadScript() {
+    try (InputStream in = RedisSourceHealth.class.getResourceAsStream("failure.lua")) {
+      if (in == null) {
+        throw new IllegalStateException("failure.lua is missing from the fleet jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
