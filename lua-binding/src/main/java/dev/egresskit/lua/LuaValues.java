@@ -1,7 +1,7 @@
 package dev.egresskit.lua;
 
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.support.KumoApiException;
-import dev.egresskit.core.spec.FieldMaps;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;

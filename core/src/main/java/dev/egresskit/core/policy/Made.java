@@ -1,7 +1,5 @@
 package dev.egresskit.core.policy;
 
-import dev.egresskit.core.spec.FieldMaps;
-
 import java.util.Map;
 import java.util.Objects;
 

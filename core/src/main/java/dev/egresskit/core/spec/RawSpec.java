@@ -1,5 +1,6 @@
 package dev.egresskit.core.spec;
 
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.ScriptLocation;
 import java.util.Map;
 import java.util.Objects;

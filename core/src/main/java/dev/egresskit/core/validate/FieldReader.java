@@ -10,7 +10,7 @@ import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.model.Trigger;
-import dev.egresskit.core.spec.FieldMaps;
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.Problem;
 import java.net.InetAddress;

@@ -8,7 +8,7 @@ import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.policy.ScriptLocation;
-import dev.egresskit.core.spec.FieldMaps;
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.spec.Problem;
 import dev.egresskit.core.spec.RawSpec;
 import java.net.InetAddress;

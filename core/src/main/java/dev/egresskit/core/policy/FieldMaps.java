@@ -1,4 +1,4 @@
-package dev.egresskit.core.spec;
+package dev.egresskit.core.policy;
 
 import java.util.AbstractMap;
 import java.util.Collections;
@@ -9,8 +9,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Unmodifiable, insertion-ordered copies of the field maps that travel from a script's
- * {@code make_*} call through {@link RawSpec}, the field checks and
- * {@link dev.egresskit.core.policy.Made}. Each of those keeps an unmodifiable copy of what it is
+ * {@code make_*} call through {@link dev.egresskit.core.spec.RawSpec}, the field checks and
+ * {@link Made}. Each of those keeps an unmodifiable copy of what it is
  * handed; a map that is already such a copy is kept as it is, so one call copies its fields once
  * instead of at every step (this runs on every cache miss).
  */
