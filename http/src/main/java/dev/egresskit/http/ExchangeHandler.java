@@ -44,12 +44,15 @@ final class ExchangeHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private final Map<String, HttpEndpoint> endpoints;
   private final HttpLimits limits;
   private final Executor handlers;
+  private final java.util.function.Predicate<java.net.InetAddress> trusted;
   private ScheduledFuture<?> requestTimer;
 
-  ExchangeHandler(Map<String, HttpEndpoint> endpoints, HttpLimits limits, Executor handlers) {
+  ExchangeHandler(Map<String, HttpEndpoint> endpoints, HttpLimits limits, Executor handlers,
+      java.util.function.Predicate<java.net.InetAddress> trusted) {
     this.endpoints = endpoints;
     this.limits = limits;
     this.handlers = handlers;
+    this.trusted = trusted;
   }
 
   @Override
@@ -78,6 +81,12 @@ final class ExchangeHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     HttpMethod method = request.method();
     boolean head = method.equals(HttpMethod.HEAD);
+    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+    if (!trusted.test(client.getAddress())) {
+      respond(ctx, text(HttpResponseStatus.FORBIDDEN, "forbidden: "
+          + client.getAddress().getHostAddress() + " is not a trusted host\n"), false, head);
+      return;
+    }
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     HttpEndpoint endpoint = endpoints.get(uri.path());
     if (endpoint == null) {

@@ -56,6 +56,7 @@ public final class HttpEndpointServer implements AutoCloseable {
   private final Map<String, HttpEndpoint> endpoints;
   private final HttpLimits limits;
   private final String name;
+  private final java.util.function.Predicate<java.net.InetAddress> trusted;
   private EventLoopGroup group;
   private ThreadPoolExecutor handlers;
   private Channel serverChannel;
@@ -67,6 +68,7 @@ public final class HttpEndpointServer implements AutoCloseable {
     this.endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(builder.endpoints));
     this.limits = builder.limits;
     this.name = builder.name;
+    this.trusted = builder.trusted;
   }
 
   /**
@@ -115,7 +117,7 @@ public final class HttpEndpointServer implements AutoCloseable {
                 .addLast(new WriteTimeoutHandler(limits.write().toNanos(), TimeUnit.NANOSECONDS))
                 .addLast(new HttpServerCodec(4096, headers, 8192))
                 .addLast(new HttpObjectAggregator(limits.maxRequestBytes()))
-                .addLast(new ExchangeHandler(endpoints, limits, handlers));
+                .addLast(new ExchangeHandler(endpoints, limits, handlers, trusted));
           }
         })
         .bind(listen)
@@ -184,8 +186,21 @@ public final class HttpEndpointServer implements AutoCloseable {
     private final Map<String, HttpEndpoint> endpoints = new LinkedHashMap<>();
     private HttpLimits limits = HttpLimits.defaults();
     private String name = "egresskit-http";
+    private java.util.function.Predicate<java.net.InetAddress> trusted = address -> true;
 
     private Builder() {}
+
+    /**
+     * Which clients may use the endpoints; any other gets {@code 403 Forbidden} and the
+     * connection is closed. Default: every client.
+     *
+     * @param value true for a client address that is trusted
+     * @return this builder
+     */
+    public Builder trustedClients(java.util.function.Predicate<java.net.InetAddress> value) {
+      this.trusted = Objects.requireNonNull(value, "trusted");
+      return this;
+    }
 
     /**
      * The address to listen on; port 0 picks a free port.

@@ -59,7 +59,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     this.unknownLine = new ScriptLocation(scriptName, 0);
     this.bridge = new KumoBridge(this, scriptName);
     JsKumoLibrary.addTo(bridge, KumoLibrary.standard(), KumoContext.of(bridge::callerLocation,
-        usage, files, deadline::deadlineNanos));
+        usage, files, deadline::deadlineNanos, handlers::runningHandler));
     this.sandbox = JsSandbox.create(runtime, bridge, deadline);
   }
 
@@ -100,6 +100,42 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
       }
       if (returned != null && !JsValues.isAbsent(returned)) {
         return; // KumoMTA: the first handler that returns anything wins
+      }
+    }
+  }
+
+  /**
+   * Calls the one handler of {@code event} with language-neutral arguments (maps and lists
+   * become plain objects and arrays).
+   *
+   * @throws PolicyException if there is no handler, it fails or runs past the deadline
+   */
+  @Override
+  public Object call(String event, java.util.List<Object> arguments) {
+    java.util.List<HandlerRegistry.Handler<ScriptObjectMirror>> registered =
+        handlers.handlers(event);
+    if (registered.isEmpty()) {
+      throw new PolicyException("Event " + event + " has not been registered (register it with"
+          + " kumo.on('" + event + "', function (...) { ... }) in " + scriptName + ")",
+          unknownLine);
+    }
+    HandlerRegistry.Handler<ScriptObjectMirror> handler = registered.get(0);
+    try (HandlerRegistry.RunningScope scope = handlers.enter(event)) {
+      Object result = run("the " + event + " handler", () -> {
+        Object[] args = new Object[arguments.size()];
+        for (int i = 0; i < args.length; i++) {
+          args[i] = sandbox.toScript(arguments.get(i));
+        }
+        return handler.function().call(null, args);
+      });
+      if (JsValues.isAbsent(result)) {
+        return null;
+      }
+      try {
+        return JsValues.toJava(result, "the result", 0);
+      } catch (KumoApiException e) {
+        throw new PolicyException(handler.location() + ": the " + event + " handler returned "
+            + e.getMessage(), handler.location(), e);
       }
     }
   }

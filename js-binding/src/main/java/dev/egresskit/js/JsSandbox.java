@@ -34,10 +34,27 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 final class JsSandbox {
   private final JsRuntime runtime;
   private final ScriptContext context;
+  /** The global's own JSON.parse, taken before the policy runs (a policy may replace JSON). */
+  private final ScriptObjectMirror jsonParse;
 
-  private JsSandbox(JsRuntime runtime, ScriptContext context) {
+  private JsSandbox(JsRuntime runtime, ScriptContext context, ScriptObjectMirror jsonParse) {
     this.runtime = runtime;
     this.context = context;
+    this.jsonParse = jsonParse;
+  }
+
+  /**
+   * A language-neutral value as a script value: strings, booleans and numbers as they are,
+   * maps and lists as fresh plain objects and arrays of this global.
+   */
+  Object toScript(Object value) {
+    if (value == null || value instanceof String || value instanceof Boolean) {
+      return value;
+    }
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    return jsonParse.call(null, DataFilesJson.encode(value));
   }
 
   /**
@@ -56,10 +73,11 @@ final class JsSandbox {
       Object install = runtime.bootstrap().eval(context);
       Object installLibrary = runtime.library().eval(context);
       ((ScriptObjectMirror) install).call(null, global, bridge, deadline, installLibrary);
+      ScriptObjectMirror json = (ScriptObjectMirror) ((ScriptObjectMirror) global).getMember("JSON");
+      return new JsSandbox(runtime, context, (ScriptObjectMirror) json.getMember("parse"));
     } catch (ScriptException | RuntimeException e) {
       throw new IllegalStateException("the JavaScript sandbox could not be set up: " + e, e);
     }
-    return new JsSandbox(runtime, context);
   }
 
   /** A sandbox in a runtime of its own, with a deadline that is never armed (for tests). */

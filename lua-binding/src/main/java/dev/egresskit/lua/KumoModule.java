@@ -79,7 +79,8 @@ final class KumoModule {
     // The rest of KumoMTA's kumo API (real and inert functions, kumo.json_load, ...,
     // kumo.validation_failed), implemented once in core for both languages.
     LuaKumoLibrary.install(t, KumoLibrary.standard(), KumoContext.of(this::here,
-        interpreter.usage(), interpreter.files(), interpreter::deadlineNanos), this::guard);
+        interpreter.usage(), interpreter.files(), interpreter::deadlineNanos,
+        () -> interpreter.handlers().runningHandler()), this::guard);
     return t;
   }
 

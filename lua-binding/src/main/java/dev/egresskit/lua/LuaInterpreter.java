@@ -13,12 +13,14 @@ import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.SourceLookup;
 import dev.egresskit.core.policy.support.HandlerRegistry;
+import dev.egresskit.core.policy.support.KumoApiException;
 import dev.egresskit.core.policy.support.KumoBuilders;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import dev.egresskit.core.policy.support.PooledPolicyEngine;
 import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.policy.DefinedSources;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -69,8 +71,10 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     globals.running.errorfunc = new ErrorMessage();
     LuaValue kumo = KumoModule.create(this);
     globals.set("kumo", kumo);
-    LuaPackage.install(globals, files, kumo).preloaded("egresskit",
-        KumoModule.helperModule(this));
+    LuaPackage lua = LuaPackage.install(globals, files, kumo);
+    lua.preloaded("egresskit", KumoModule.helperModule(this));
+    // KumoProxy's `require 'proxy'`: the same functions as kumo.proxy.
+    lua.preloaded("proxy", kumo.get("proxy"));
     if (settings.validating()) {
       globals.set("_VALIDATING_CONFIG", LuaValue.TRUE);
     }
@@ -156,6 +160,37 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       }
       if (returned[0].narg() > 0) {
         return; // KumoMTA: the first handler that returns anything wins
+      }
+    }
+  }
+
+  /**
+   * Calls the one handler of {@code event} with language-neutral arguments.
+   *
+   * @throws PolicyException if there is no handler, it fails or runs past the deadline
+   */
+  @Override
+  public Object call(String event, List<Object> arguments) {
+    List<HandlerRegistry.Handler<LuaFunction>> registered = handlers.handlers(event);
+    if (registered.isEmpty()) {
+      throw new PolicyException("Event " + event + " has not been registered (register it with"
+          + " kumo.on('" + event + "', function(...) ... end) in " + scriptName + ")",
+          new ScriptLocation(scriptName, 0));
+    }
+    HandlerRegistry.Handler<LuaFunction> handler = registered.get(0);
+    LuaValue[] args = new LuaValue[arguments.size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = LuaValues.toLua(arguments.get(i));
+    }
+    try (HandlerRegistry.RunningScope running = handlers.enter(event)) {
+      String what = "the " + event + " handler";
+      LuaValue result = run(what, what,
+          () -> handler.function().invoke(LuaValue.varargsOf(args)).arg1());
+      try {
+        return result.isnil() ? null : LuaValues.toJava(event, result, "", 0);
+      } catch (KumoApiException e) {
+        throw new PolicyException(handler.location() + ": the " + event + " handler returned "
+            + e.getMessage(), handler.location(), e);
       }
     }
   }

@@ -4,8 +4,11 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.util.Arrays;
 
-/** An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}, or a bare IP). */
-final class Cidr {
+/**
+ * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}, or a bare IP):
+ * the proxy's source allow-list, and the trusted hosts of its HTTP listener.
+ */
+public final class Cidr {
 
   static final String FORM = "an IP literal or <ip>/<prefix> such as 127.0.0.0/8 or 2001:db8::/32";
 
@@ -19,8 +22,14 @@ final class Cidr {
     this.text = text;
   }
 
-  /** Parses the text; never resolves a name. */
-  static Cidr parse(String text) {
+  /**
+   * Parses the text; never resolves a name.
+   *
+   * @param text an IP literal or {@code ip/prefix}
+   * @return the network
+   * @throws IllegalArgumentException when it is neither
+   */
+  public static Cidr parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("empty CIDR: expected " + FORM);
     }
@@ -49,7 +58,13 @@ final class Cidr {
   }
 
   /** Whether the address is inside this network; IPv4 and IPv6 never match each other. */
-  boolean contains(InetAddress address) {
+  /**
+   * Whether the network holds the address (an IPv4 network never holds an IPv6 address).
+   *
+   * @param address the address
+   * @return true when it is inside
+   */
+  public boolean contains(InetAddress address) {
     byte[] bytes = address.getAddress();
     return bytes.length == network.length && Arrays.equals(mask(bytes, prefix), network);
   }

@@ -135,7 +135,7 @@ final class OutboundDialer {
     Duration connectTimeout = config.timeouts().connect();
     outbound.config()
         .setTcpNoDelay(true)
-        .setKeepAlive(true)
+        .setKeepAlive(server.backend().keepAlive())
         .setAllowHalfClosure(true)
         .setAutoRead(false)
         .setConnectTimeoutMillis((int) connectTimeout.toMillis());

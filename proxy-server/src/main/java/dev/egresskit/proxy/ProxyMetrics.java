@@ -16,11 +16,13 @@ final class ProxyMetrics {
   static final String ACTIVE = "proxy_active_connections";
   static final String BYTES_UP = "proxy_bytes_client_to_dest_total";
   static final String BYTES_DOWN = "proxy_bytes_dest_to_client_total";
+  static final String TLS_FAILURES = "proxy_tls_handshake_failures_total";
 
   private final Counter accepted;
   private final Counter completed;
   private final Counter bytesUp;
   private final Counter bytesDown;
+  private final Counter tlsFailures;
   private final Map<Outcome, Counter> failed = new EnumMap<>(Outcome.class);
 
   ProxyMetrics(MeterRegistry registry, String listener, AtomicInteger active) {
@@ -32,6 +34,8 @@ final class ProxyMetrics {
         .description("Bytes relayed from clients to destinations").register(registry);
     bytesDown = Counter.builder(BYTES_DOWN).tag("listener", listener).baseUnit("bytes")
         .description("Bytes relayed from destinations to clients").register(registry);
+    tlsFailures = Counter.builder(TLS_FAILURES).tag("listener", listener)
+        .description("TLS handshakes with clients that failed").register(registry);
     for (Outcome outcome : Outcome.values()) {
       if (outcome.relayOnly()) {
         continue;
@@ -46,6 +50,10 @@ final class ProxyMetrics {
 
   void accepted() {
     accepted.increment();
+  }
+
+  void tlsHandshakeFailed() {
+    tlsFailures.increment();
   }
 
   void completed() {

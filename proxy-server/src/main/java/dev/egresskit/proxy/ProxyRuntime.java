@@ -11,7 +11,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
+import dev.egresskit.core.policy.TcpKeepalive;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -35,7 +37,8 @@ final class ProxyRuntime {
   /** What a server was built with. */
   record Settings(InetSocketAddress listen, ProxyConfig config, MeterRegistry registry,
       String listenerName, int ioThreads, boolean preferNative, AuthLimits authLimits,
-      Consumer<String> connectionLog, LongSupplier nanoTime) {}
+      Consumer<String> connectionLog, LongSupplier nanoTime, TcpKeepalive keepalive,
+      ProxyTls tls) {}
 
   private final Settings settings;
   private final SocketBackend backend;
@@ -45,11 +48,12 @@ final class ProxyRuntime {
   private final ChannelGroup channels;
   private Channel serverChannel;
   private ServerContext context;
+  private ProxyMetrics metrics;
   private InetSocketAddress address;
 
   private ProxyRuntime(Settings settings) {
     this.settings = settings;
-    this.backend = SocketBackend.select(settings.preferNative());
+    this.backend = SocketBackend.select(settings.preferNative(), settings.keepalive());
     this.acceptGroup = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("egresskit-proxy-accept"), backend.ioHandlerFactory());
     this.ioGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
@@ -83,13 +87,16 @@ final class ProxyRuntime {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, backend.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
             for (Map.Entry<ChannelOption<Integer>, Integer> option : backend.keepAliveTuning().entrySet()) {
               channel.config().setOption(option.getKey(), option.getValue());
+            }
+            if (settings.tls() != null) {
+              addTls(channel);
             }
             context.accept(channel);
           }
@@ -106,11 +113,30 @@ final class ProxyRuntime {
     address = (InetSocketAddress) serverChannel.localAddress();
     String listener = settings.listenerName() != null ? settings.listenerName()
         : NetUtil.toSocketAddressString(address);
-    ProxyMetrics metrics = new ProxyMetrics(settings.registry(), listener, active);
+    metrics = new ProxyMetrics(settings.registry(), listener, active);
     context = new ServerContext(config, backend, metrics, active, authGate, channels, listener,
         settings.connectionLog());
     serverChannel.config().setAutoRead(true);
   }
+
+  /**
+   * Puts TLS in front of the SOCKS5 handlers. Its handshake is bounded by the greeting timeout
+   * (a client must finish TLS and send its greeting within it), and a failed one is counted.
+   */
+  private void addTls(SocketChannel channel) {
+    SslHandler ssl = settings.tls().context().newHandler(channel.alloc());
+    ssl.setHandshakeTimeout(settings.config().timeouts().greeting().toMillis(),
+        TimeUnit.MILLISECONDS);
+    ssl.handshakeFuture().addListener(done -> {
+      if (!done.isSuccess()) {
+        metrics.tlsHandshakeFailed();
+      }
+    });
+    channel.pipeline().addLast(TLS_HANDLER, ssl);
+  }
+
+  /** The name of the TLS handler in a client pipeline. */
+  static final String TLS_HANDLER = "tls";
 
   InetSocketAddress address() {
     return address;

@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import dev.egresskit.core.policy.TcpKeepalive;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
@@ -19,19 +20,25 @@ import java.util.Map;
 /** Epoll when the native library loads, NIO otherwise (or when asked). */
 final class SocketBackend {
 
-  // KumoProxy's tcp_keepalive defaults: idle 300 s, interval 30 s, 3 probes.
-  private static final int KEEPALIVE_IDLE_SECONDS = 300;
-  private static final int KEEPALIVE_INTERVAL_SECONDS = 30;
-  private static final int KEEPALIVE_PROBES = 3;
-
   private final boolean epoll;
+  private final TcpKeepalive keepalive;
 
-  private SocketBackend(boolean epoll) {
+  private SocketBackend(boolean epoll, TcpKeepalive keepalive) {
     this.epoll = epoll;
+    this.keepalive = keepalive;
   }
 
   static SocketBackend select(boolean preferNative) {
-    return new SocketBackend(preferNative && Epoll.isAvailable());
+    return select(preferNative, TcpKeepalive.DEFAULTS);
+  }
+
+  static SocketBackend select(boolean preferNative, TcpKeepalive keepalive) {
+    return new SocketBackend(preferNative && Epoll.isAvailable(), keepalive);
+  }
+
+  /** Whether sockets get {@code SO_KEEPALIVE} (KumoProxy's {@code tcp_keepalive.enabled}). */
+  boolean keepAlive() {
+    return keepalive.enabled();
   }
 
   boolean isEpoll() {
@@ -57,14 +64,17 @@ final class SocketBackend {
         : new NioSocketChannel(SelectorProvider.provider(), family);
   }
 
-  /** Keep-alive probe timing, where the transport can set it. */
+  /**
+   * Keep-alive probe timing, where the transport can set it (epoll); NIO sockets get
+   * {@code SO_KEEPALIVE} with the kernel's timing.
+   */
   Map<ChannelOption<Integer>, Integer> keepAliveTuning() {
-    if (!epoll) {
+    if (!epoll || !keepalive.enabled()) {
       return Map.of();
     }
     return Map.of(
-        EpollChannelOption.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS,
-        EpollChannelOption.TCP_KEEPINTVL, KEEPALIVE_INTERVAL_SECONDS,
-        EpollChannelOption.TCP_KEEPCNT, KEEPALIVE_PROBES);
+        EpollChannelOption.TCP_KEEPIDLE, (int) keepalive.time().toSeconds(),
+        EpollChannelOption.TCP_KEEPINTVL, (int) keepalive.interval().toSeconds(),
+        EpollChannelOption.TCP_KEEPCNT, keepalive.retries());
   }
 }

@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import dev.egresskit.core.policy.TcpKeepalive;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.NetUtil;
@@ -44,7 +45,8 @@ import java.util.function.LongSupplier;
  * <p>Observability: Micrometer meters labelled {@code listener} —
  * {@code proxy_connections_accepted_total}, {@code proxy_connections_failed_total{reason}},
  * {@code proxy_connections_completed_total}, {@code proxy_active_connections},
- * {@code proxy_bytes_client_to_dest_total}, {@code proxy_bytes_dest_to_client_total} — and one
+ * {@code proxy_bytes_client_to_dest_total}, {@code proxy_bytes_dest_to_client_total},
+ * {@code proxy_tls_handshake_failures_total} — and one
  * INFO line per connection on the logger {@code dev.egresskit.proxy.connections} (client, user,
  * requested source, outbound local address, destination, bytes each way, duration, outcome).
  * Passwords never reach a log.
@@ -68,7 +70,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
         builder.timeouts);
     this.settings = new ProxyRuntime.Settings(builder.listen, config, builder.registry,
         builder.listenerName, builder.ioThreads, builder.nativeTransport, builder.authLimits,
-        builder.connectionLog, builder.nanoTime);
+        builder.connectionLog, builder.nanoTime, builder.keepalive, builder.tls);
   }
 
   /**
@@ -168,7 +170,8 @@ public final class Socks5ProxyServer implements AutoCloseable {
     ProxyRuntime current = runtime;
     return "Socks5ProxyServer[" + NetUtil.toSocketAddressString(
         current != null ? current.address() : settings.listen()) + ", requireAuth="
-        + settings.config().requireAuth() + ", "
+        + settings.config().requireAuth() + ", " + (settings.tls() == null ? ""
+            : "tls=" + settings.tls() + ", ") + settings.keepalive() + ", "
         + (authenticator == null ? "no credentials" : authenticator) + "]";
   }
 
@@ -192,8 +195,36 @@ public final class Socks5ProxyServer implements AutoCloseable {
     private String listenerName;
     private int ioThreads;
     private boolean nativeTransport = true;
+    private TcpKeepalive keepalive = TcpKeepalive.DEFAULTS;
+    private ProxyTls tls;
 
     private Builder() {}
+
+    /**
+     * TCP keepalive for accepted client sockets and outbound sockets (KumoProxy's
+     * {@code tcp_keepalive}): {@code SO_KEEPALIVE}, and with epoll the probe timing
+     * ({@code TCP_KEEPIDLE}, {@code TCP_KEEPINTVL}, {@code TCP_KEEPCNT}). Default
+     * {@link TcpKeepalive#DEFAULTS} (5 min, 30 s, 3).
+     *
+     * @param value the keepalive settings
+     * @return this builder
+     */
+    public Builder tcpKeepalive(TcpKeepalive value) {
+      this.keepalive = Objects.requireNonNull(value, "keepalive");
+      return this;
+    }
+
+    /**
+     * Makes clients speak TLS before SOCKS5 (KumoProxy's {@code use_tls}). Failed handshakes are
+     * counted in {@code proxy_tls_handshake_failures_total}. Default: plain TCP.
+     *
+     * @param value the certificate side, {@link ProxyTls#of} or {@link ProxyTls#selfSigned}
+     * @return this builder
+     */
+    public Builder tls(ProxyTls value) {
+      this.tls = Objects.requireNonNull(value, "tls");
+      return this;
+    }
 
     /**
      * The address to listen on; port 0 picks a free port (see {@link #address()}).

@@ -1,6 +1,15 @@
 package dev.egresskit.cli.proxy;
 
 import dev.egresskit.cli.options.DurationConverter;
+import dev.egresskit.cli.options.FileAccessOptions;
+import dev.egresskit.core.policy.PolicyEngine;
+import dev.egresskit.core.policy.PolicyException;
+import dev.egresskit.core.policy.ProxyListenerSpec;
+import dev.egresskit.proxy.ProxyListenerSetup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 import dev.egresskit.cli.options.Endpoints;
 import dev.egresskit.cli.output.BadInputException;
 import dev.egresskit.cli.output.ExitCodes;
@@ -40,12 +49,32 @@ import picocli.CommandLine.ParentCommand;
       "Listening beyond loopback, it also refuses to CONNECT to this machine's own addresses,"
           + " loopback, link-local (169.254.0.0/16, fe80::/10) and unspecified destinations,"
           + " unless --allow-local-destinations.",
+      "With --policy FILE (.lua or .js) it is configured as KumoProxy is: the policy's"
+          + " proxy_init calls proxy.start_proxy_listener{...} (several listeners, TLS,"
+          + " tcp_keepalive) and proxy.start_http_listener{...} (/metrics, /proxy/status), and a"
+          + " proxy_server_auth_rfc1929 handler checks usernames and passwords. --listen,"
+          + " --users, --require-auth, --idle-timeout and --metrics are then refused.",
       ""
     },
     subcommands = HashPasswordCommand.class)
 public final class ProxyCommand implements Callable<Integer> {
 
   @ParentCommand CommandContext root;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-p", "--policy"}, paramLabel = "FILE",
+      description = "A KumoProxy policy (.lua or .js): its proxy_init starts the listeners, its"
+          + " proxy_server_auth_rfc1929 handler authenticates clients.")
+  Path policy;
+
+  @Mixin FileAccessOptions files = new FileAccessOptions();
+
+  @Option(names = "--handler-deadline", paramLabel = "DURATION",
+      converter = DurationConverter.class, defaultValue = "5s",
+      description = "With --policy: the longest a proxy_server_auth_rfc1929 call may run before"
+          + " it is stopped and the client refused (default ${DEFAULT-VALUE}).")
+  Duration handlerDeadline;
 
   @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
       converter = Endpoints.ListenConverter.class,
@@ -92,8 +121,15 @@ public final class ProxyCommand implements Callable<Integer> {
           + " 127.0.0.1): proxy_connections_*, proxy_bytes_*, JVM meters.")
   InetSocketAddress metrics;
 
+  /** The flags that describe a listener, which a policy describes instead. */
+  private static final List<String> LISTENER_FLAGS = List.of("--listen", "--users",
+      "--require-auth", "--idle-timeout", "--metrics");
+
   @Override
   public Integer call() {
+    if (policy != null) {
+      return callWithPolicy();
+    }
     Io io = root.io();
     if (!listen.getAddress().isLoopbackAddress() && !requireAuth && !allowAnonymous) {
       throw new BadInputException("refusing to listen on " + Endpoints.format(listen)
@@ -106,9 +142,11 @@ public final class ProxyCommand implements Callable<Integer> {
           + " authenticate otherwise)");
     }
     AssembledRun session = root.run();
-    Socks5ProxyServer.Builder builder = session.get(Socks5ProxyServer.Builder.class)
-        .listen(listen)
-        .requireAuth(requireAuth);
+    // The same listener spec a policy's start_proxy_listener gives, as KumoProxy's legacy flags
+    // generate a proxy_init.
+    Socks5ProxyServer.Builder builder = ProxyListenerSetup.apply(
+        session.get(Socks5ProxyServer.Builder.class),
+        ProxyListenerSpec.defaults(listen).withRequireAuth(requireAuth));
     try {
       if (users != null) {
         ProxyCredentials credentials = ProxyCredentials.load(users);
@@ -117,15 +155,7 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         builder.credentials(credentials);
       }
-      if (allowLocalDestinations) {
-        builder.localDestinations(true);
-      }
-      if (!allowSources.isEmpty()) {
-        builder.allowSources(allowSources);
-      }
-      if (!allowPorts.isEmpty()) {
-        builder.allowDestinationPorts(new LinkedHashSet<>(allowPorts));
-      }
+      restrict(builder);
       if (idleTimeout != null) {
         builder.timeouts(ProxyTimeouts.defaults().withIdle(idleTimeout));
       }
@@ -151,6 +181,51 @@ public final class ProxyCommand implements Callable<Integer> {
             ? "; local destinations refused" : "") + "); Ctrl-C stops it");
     io.err().flush();
     io.lifecycle().started("proxy", proxy.address());
+    io.lifecycle().awaitStop();
+    io.err().println("proxy stopping: letting open relays finish");
+    io.err().flush();
+    return ExitCodes.OK;
+  }
+
+  /** EgressKit's own restrictions, which both forms apply to every listener. */
+  private void restrict(Socks5ProxyServer.Builder builder) {
+    if (allowLocalDestinations) {
+      builder.localDestinations(true);
+    }
+    if (!allowSources.isEmpty()) {
+      builder.allowSources(allowSources);
+    }
+    if (!allowPorts.isEmpty()) {
+      builder.allowDestinationPorts(new LinkedHashSet<>(allowPorts));
+    }
+  }
+
+  private int callWithPolicy() {
+    List<String> given = LISTENER_FLAGS.stream()
+        .filter(flag -> spec.commandLine().getParseResult().hasMatchedOption(flag)).toList();
+    if (!given.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--policy cannot be combined with "
+          + String.join(", ", given) + ": the policy's proxy.start_proxy_listener and"
+          + " proxy_server_auth_rfc1929 describe the listeners and users (use one form or the"
+          + " other)");
+    }
+    Io io = root.io();
+    AssembledRun session = root.run();
+    PolicyEngine engine = session.loadPolicy(policy, files.access(), handlerDeadline);
+    try {
+      PolicyProxy.start(engine, session, io, builder -> {
+        try {
+          restrict(builder);
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException(e.getMessage(), e);
+        }
+      }, allowAnonymous);
+    } catch (PolicyException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+    io.err().println("proxy running from " + Printable.escape(policy.toString())
+        + "; Ctrl-C stops it");
+    io.err().flush();
     io.lifecycle().awaitStop();
     io.err().println("proxy stopping: letting open relays finish");
     io.err().flush();

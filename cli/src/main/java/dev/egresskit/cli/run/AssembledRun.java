@@ -160,6 +160,21 @@ public final class AssembledRun implements AutoCloseable {
   }
 
   /**
+   * Loads {@code --policy script}, reading what {@code files} allows, with a command's own
+   * handler deadline.
+   *
+   * @throws BadInputException if the file is missing or no engine handles it
+   */
+  public PolicyEngine loadPolicy(Path script, FileAccess files, java.time.Duration deadline) {
+    try {
+      return get(PolicyLoader.class).load(script,
+          get(PolicySettings.class).withFiles(files).withHandlerDeadline(deadline));
+    } catch (SetupException e) {
+      throw new BadInputException("--policy " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Loads {@code --policy script} as {@code kumod --validate} does ({@code egresskit check}).
    *
    * @throws BadInputException if the file is missing or no engine handles it

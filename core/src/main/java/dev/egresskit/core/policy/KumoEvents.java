@@ -9,7 +9,8 @@ import java.util.Set;
  * one handler (a second registration is an error naming the first). EgressKit follows the same
  * declarations, so a policy KumoMTA loads registers here unchanged, and it calls only the events
  * in {@link #CALLED}: {@code pre_init} and {@code init} once after loading, {@code validate_config}
- * in {@code egresskit check}, and the egress lookups.
+ * in {@code egresskit check}, the egress lookups, and
+ * {@code egresskit proxy --policy}'s {@code proxy_init} and {@code proxy_server_auth_rfc1929}.
  */
 public final class KumoEvents {
 
@@ -35,7 +36,8 @@ public final class KumoEvents {
 
   /** The events EgressKit calls; every other registered event is accepted and never called. */
   public static final Set<String> CALLED = Set.of(
-      "pre_init", "init", "validate_config", "get_egress_source", "get_egress_pool");
+      "pre_init", "init", "validate_config", "get_egress_source", "get_egress_pool",
+      "proxy_init", "proxy_server_auth_rfc1929");
 
   private KumoEvents() {}
 

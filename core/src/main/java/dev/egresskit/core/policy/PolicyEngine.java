@@ -56,6 +56,45 @@ public interface PolicyEngine extends AutoCloseable {
     return new PolicyUsage();
   }
 
+  /**
+   * Whether the policy registered a handler for {@code event} with {@code kumo.on}.
+   *
+   * @param event the event name, e.g. {@code proxy_server_auth_rfc1929}
+   * @return true when a handler is registered
+   */
+  default boolean handles(String event) {
+    return registeredEvents().stream().anyMatch(e -> e.name().equals(event));
+  }
+
+  /**
+   * Runs the handlers of {@code event} once, without arguments, as KumoMTA runs a start-up event
+   * such as {@code proxy_init}: in registration order until one returns a value. Nothing happens
+   * when the policy has no handler for it.
+   *
+   * @param event the event name
+   * @throws PolicyException if a handler fails or runs past the handler deadline
+   */
+  default void fire(String event) {
+    throw new PolicyException(scriptName() + ": this policy engine cannot run the " + event
+        + " event", new ScriptLocation(scriptName(), 0));
+  }
+
+  /**
+   * Calls the one handler of {@code event} with language-neutral arguments ({@code String},
+   * {@code Boolean}, {@code Long}, {@code Double}, {@code Map}, {@code List}) under the handler
+   * deadline, and returns what it returned, converted the same way ({@code null} for
+   * {@code nil}/{@code undefined}).
+   *
+   * @param event the event name, e.g. {@code proxy_server_auth_rfc1929}
+   * @param arguments the handler's arguments
+   * @return the handler's result as a language-neutral value, or null
+   * @throws PolicyException if there is no handler, it fails, or it runs past the deadline
+   */
+  default Object call(String event, java.util.List<Object> arguments) {
+    throw new PolicyException(scriptName() + ": this policy engine cannot run the " + event
+        + " event", new ScriptLocation(scriptName(), 0));
+  }
+
   @Override
   void close();
 }

@@ -43,6 +43,11 @@ public record PolicySettings(int poolSize, Duration handlerDeadline, FileAccess 
     return new PolicySettings(poolSize, handlerDeadline, files, validating);
   }
 
+  /** These settings with another handler deadline. */
+  public PolicySettings withHandlerDeadline(Duration handlerDeadline) {
+    return new PolicySettings(poolSize, handlerDeadline, files, validating);
+  }
+
   /** These settings, loading for validation ({@code egresskit check}) or not. */
   public PolicySettings withValidating(boolean validating) {
     return new PolicySettings(poolSize, handlerDeadline, files, validating);

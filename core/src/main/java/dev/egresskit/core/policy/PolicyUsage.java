@@ -58,6 +58,31 @@ public final class PolicyUsage {
   private final Set<String> sources = new LinkedHashSet<>();
   private final Set<String> pools = new LinkedHashSet<>();
 
+  private final List<dev.egresskit.core.policy.ProxyListenerSpec> proxyListeners =
+      new ArrayList<>();
+  private final List<dev.egresskit.core.policy.HttpListenerSpec> httpListeners =
+      new ArrayList<>();
+
+  /** Records a SOCKS5 listener a {@code proxy_init} handler asked for. */
+  public synchronized void proxyListener(dev.egresskit.core.policy.ProxyListenerSpec spec) {
+    proxyListeners.add(java.util.Objects.requireNonNull(spec, "spec"));
+  }
+
+  /** Records an HTTP listener a {@code proxy_init} handler asked for. */
+  public synchronized void httpListener(dev.egresskit.core.policy.HttpListenerSpec spec) {
+    httpListeners.add(java.util.Objects.requireNonNull(spec, "spec"));
+  }
+
+  /** The SOCKS5 listeners {@code proxy_init} asked for, in call order. */
+  public synchronized List<dev.egresskit.core.policy.ProxyListenerSpec> proxyListeners() {
+    return List.copyOf(proxyListeners);
+  }
+
+  /** The HTTP listeners {@code proxy_init} asked for, in call order. */
+  public synchronized List<dev.egresskit.core.policy.HttpListenerSpec> httpListeners() {
+    return List.copyOf(httpListeners);
+  }
+
   /** Records one call of an inert function. */
   public synchronized void inertCall(String function, ScriptLocation where) {
     Objects.requireNonNull(function, "function");

@@ -13,7 +13,7 @@ import java.util.Map;
 final class InertFunctions {
   /** Return nothing. */
   private static final List<String> RETURN_NIL = List.of(
-      "start_esmtp_listener", "start_http_listener", "start_proxy_listener", "define_spool",
+      "start_esmtp_listener", "define_spool",
       "configure_local_logs", "configure_log_hook", "configure_accounting_db_path",
       "configure_bounce_classifier", "configure_redis_throttles",
       "suspend_delivery_when_spool_unhealthy", "set_diagnostic_log_filter",

@@ -27,6 +27,14 @@ public interface KumoContext {
   long deadlineNanos();
 
   /**
+   * The event whose handler is running now (the innermost), or empty while the policy loads.
+   * Bindings that do not track it return empty.
+   */
+  default java.util.Optional<String> runningEvent() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * A context from the binding's parts.
    *
    * @param here     the calling line, asked at each call
@@ -34,6 +42,20 @@ public interface KumoContext {
    */
   static KumoContext of(java.util.function.Supplier<ScriptLocation> here, PolicyUsage usage,
       PolicyFiles files, java.util.function.LongSupplier deadline) {
+    return of(here, usage, files, deadline, java.util.Optional::empty);
+  }
+
+  /**
+   * A context from the binding's parts, with the running event.
+   *
+   * @param here     the calling line, asked at each call
+   * @param deadline the running handler's deadline, asked at each call
+   * @param event    the running handler's event, asked at each call
+   */
+  static KumoContext of(java.util.function.Supplier<ScriptLocation> here, PolicyUsage usage,
+      PolicyFiles files, java.util.function.LongSupplier deadline,
+      java.util.function.Supplier<java.util.Optional<String>> event) {
+    java.util.Objects.requireNonNull(event, "event");
     java.util.Objects.requireNonNull(usage, "usage");
     java.util.Objects.requireNonNull(files, "files");
     return new KumoContext() {
@@ -55,6 +77,11 @@ public interface KumoContext {
       @Override
       public long deadlineNanos() {
         return deadline.getAsLong();
+      }
+
+      @Override
+      public java.util.Optional<String> runningEvent() {
+        return event.get();
       }
     };
   }

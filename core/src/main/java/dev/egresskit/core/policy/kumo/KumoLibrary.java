@@ -58,6 +58,7 @@ public final class KumoLibrary {
     Uuids.register(b, clock);
     KumoTimes.register(b, clock);
     SourcesHelper.register(b, memoize);
+    ProxyFunctions.register(b);
     InertFunctions.register(b);
     this.entries = Collections.unmodifiableMap(b.entries);
     Set<String> mods = new TreeSet<>();

@@ -51,6 +51,12 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
      */
     void fire(String event, java.util.function.Consumer<PolicyException> failures);
 
+    /**
+     * Calls the one handler of {@code event} with language-neutral arguments and returns its
+     * result as a language-neutral value; see {@link PolicyEngine#call}.
+     */
+    Object call(String event, List<Object> arguments);
+
     /** The record of inert calls, validation failures and known names this interpreter feeds. */
     PolicyUsage usage();
 
@@ -113,6 +119,34 @@ public final class PooledPolicyEngine<I extends PooledPolicyEngine.Interpreter>
     try (InterpreterPool.Lease<I> lease = pool.lease()) {
       try {
         return lease.interpreter().invoke(hook, argument, lookup);
+      } finally {
+        if (lease.interpreter().broken()) {
+          lease.discard();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void fire(String event) {
+    try (InterpreterPool.Lease<I> lease = pool.lease()) {
+      try {
+        lease.interpreter().fire(event, e -> {
+          throw e;
+        });
+      } finally {
+        if (lease.interpreter().broken()) {
+          lease.discard();
+        }
+      }
+    }
+  }
+
+  @Override
+  public Object call(String event, List<Object> arguments) {
+    try (InterpreterPool.Lease<I> lease = pool.lease()) {
+      try {
+        return lease.interpreter().call(event, arguments);
       } finally {
         if (lease.interpreter().broken()) {
           lease.discard();

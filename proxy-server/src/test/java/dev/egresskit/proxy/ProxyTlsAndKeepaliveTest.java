@@ -1,0 +1,130 @@
+package dev.egresskit.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.egresskit.core.policy.TcpKeepalive;
+import dev.egresskit.core.policy.TlsIdentity;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.NetUtil;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+
+/** {@code use_tls} with a generated certificate, TLS failures counted, and tcp_keepalive. */
+class ProxyTlsAndKeepaliveTest {
+
+  @Test
+  void aSelfSignedCertificateIsMadeForTheHostnameAndClientsSpeakSocksOverIt() throws Exception {
+    ProxyTls tls = ProxyTls.selfSigned("localhost");
+    X509Certificate certificate = tls.generatedCertificate();
+    assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+    assertThat(certificate.getSubjectAlternativeNames()).containsExactly(List.of(2, "localhost"));
+    certificate.checkValidity();
+    assertThat(ProxyTls.selfSigned("192.0.2.1").generatedCertificate()
+        .getSubjectAlternativeNames()).containsExactly(List.of(7, "192.0.2.1"));
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Socks5ProxyServer proxy = TestProxies.loopback(registry).tls(tls).build().start()) {
+      String listener = NetUtil.toSocketAddressString(proxy.address());
+      try (SSLSocket socket = (SSLSocket) trusting(certificate).getSocketFactory()
+          .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(new byte[] {5, 1, 0});
+        byte[] method = new byte[2];
+        new DataInputStream(socket.getInputStream()).readFully(method);
+        assertThat(method).containsExactly(5, 0);
+      }
+      assertThat(TestProxies.count(registry, ProxyMetrics.TLS_FAILURES, "listener", listener))
+          .isZero();
+
+      try (Socket plain = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+        plain.setSoTimeout(10_000);
+        plain.getOutputStream().write(new byte[] {5, 1, 0, 'n', 'o', 't', ' ', 't', 'l', 's'});
+        InputStream in = plain.getInputStream();
+        byte[] buffer = new byte[64];
+        int total = 0;
+        for (int n; total < buffer.length && (n = in.read(buffer, total, buffer.length - total)) > 0;) {
+          total += n;
+        }
+        assertThat(new String(buffer, 0, total, StandardCharsets.ISO_8859_1))
+            .as("no SOCKS5 answer to a client that does not speak TLS").doesNotContain("\u0005\u0000");
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (TestProxies.count(registry, ProxyMetrics.TLS_FAILURES, "listener", listener) < 1
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(TestProxies.count(registry, ProxyMetrics.TLS_FAILURES, "listener", listener))
+          .isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void aKeyThatIsNotPemIsRefusedNamingTheFilesNeverTheKey() {
+    TlsIdentity identity = new TlsIdentity("-----BEGIN CERTIFICATE-----\nAAAA\n-----END"
+        + " CERTIFICATE-----\n", "secret key text", "certificate cert.pem, key key.pem");
+    assertThatThrownBy(() -> ProxyTls.of(identity))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot use the TLS certificate cert.pem, key key.pem: ")
+        .hasMessageNotContaining("secret key text");
+    assertThat(identity.toString()).doesNotContain("secret key text");
+  }
+
+  @Test
+  void tcpKeepaliveTimingReachesTheAcceptedSocket() throws Exception {
+    TcpKeepalive keepalive = new TcpKeepalive(true, Duration.ofMinutes(2),
+        Duration.ofSeconds(15), 4);
+    try (Socks5ProxyServer proxy = TestProxies.loopback(new SimpleMeterRegistry())
+        .tcpKeepalive(keepalive).build().start();
+        RawSocksClient client = RawSocksClient.connect(proxy.address())) {
+      assertThat(client.greet(0)).containsExactly(5, 0);
+      String timers = ss(proxy.address().getPort());
+      assertThat(timers).as(timers).contains("timer:(keepalive,");
+      if (proxy.transport().equals("epoll")) {
+        // TCP_KEEPIDLE is 2 minutes, not the kernel's 2 hours.
+        assertThat(timers).containsPattern("keepalive,(1min|2min)");
+      }
+    }
+    try (Socks5ProxyServer proxy = TestProxies.loopback(new SimpleMeterRegistry())
+        .tcpKeepalive(new TcpKeepalive(false, Duration.ofMinutes(5), Duration.ofSeconds(30), 3))
+        .build().start();
+        RawSocksClient client = RawSocksClient.connect(proxy.address())) {
+      assertThat(client.greet(0)).containsExactly(5, 0);
+      String timers = ss(proxy.address().getPort());
+      assertThat(timers).as(timers).contains(":" + proxy.address().getPort())
+          .doesNotContain("keepalive");
+    }
+  }
+
+  /** The proxy side of established connections on {@code port}, with their timers. */
+  private static String ss(int port) throws Exception {
+    Process process = new ProcessBuilder("ss", "-tnoH", "state", "established",
+        "( sport = :" + port + " )").redirectErrorStream(true).start();
+    byte[] out = process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  private static SSLContext trusting(X509Certificate certificate) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("proxy", certificate);
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+}
