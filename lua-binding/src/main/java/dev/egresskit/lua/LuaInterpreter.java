@@ -183,8 +183,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       args[i] = LuaValues.toLua(arguments.get(i));
     }
     try (HandlerRegistry.RunningScope running = handlers.enter(event)) {
-      String what = "the " + event + " handler";
-      LuaValue result = run(what, what,
+      LuaValue result = run(null, null, "the " + event + " handler",
           () -> handler.function().invoke(LuaValue.varargsOf(args)).arg1());
       try {
         return result.isnil() ? null : LuaValues.toJava(event, result, "", 0);
