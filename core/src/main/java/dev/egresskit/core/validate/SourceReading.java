@@ -8,11 +8,11 @@ import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.policy.ScriptLocation;
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.spec.Problem;
 import dev.egresskit.core.spec.RawSpec;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ record SourceReading(EgressSource source, List<Problem> fieldProblems,
   SourceReading {
     fieldProblems = List.copyOf(fieldProblems);
     routeProblems = List.copyOf(routeProblems);
-    redactedFields = Collections.unmodifiableMap(new LinkedHashMap<>(redactedFields));
+    redactedFields = FieldMaps.frozen(redactedFields);
   }
 
   static SourceReading of(RawSpec spec) {
@@ -112,8 +112,11 @@ record SourceReading(EgressSource source, List<Problem> fieldProblems,
   }
 
   private static Map<String, Object> redacted(Map<String, Object> raw) {
+    if (!raw.containsKey(PASSWORD)) {
+      return FieldMaps.frozen(raw);
+    }
     Map<String, Object> out = new LinkedHashMap<>(raw);
-    out.computeIfPresent(PASSWORD, (key, value) -> Secret.REDACTED);
+    out.put(PASSWORD, Secret.REDACTED);
     return out;
   }
 }

@@ -38,7 +38,8 @@ public final class KumoBuilders {
       PolicyFiles files) {
     Objects.requireNonNull(files, "files");
     Made<EgressSource> made = EgressSpecs.makeSource(new RawSpec(fields, where));
-    return new Made<>(readingWith(made.value(), files), made.location(), made.fields());
+    EgressSource bound = readingWith(made.value(), files);
+    return bound == made.value() ? made : new Made<>(bound, made.location(), made.fields());
   }
 
   /** {@code source} with its password file, if any, read by {@code reader}. */
@@ -86,13 +87,14 @@ public final class KumoBuilders {
     if (result == null) {
       return null;
     }
+    if (result instanceof Made<?> made && hook.resultType().isInstance(made.value())) {
+      @SuppressWarnings("unchecked")
+      Made<T> typed = (Made<T>) made;
+      return typed;
+    }
+    // Only errors from here on: the text is built when it is needed, not on every call.
     String prefix = handlerSite + ": " + hook.eventName() + " handler for '" + argument + "' ";
     if (result instanceof Made<?> made) {
-      if (hook.resultType().isInstance(made.value())) {
-        @SuppressWarnings("unchecked")
-        Made<T> typed = (Made<T>) made;
-        return typed;
-      }
       String other = Hook.all().stream()
           .filter(h -> h.resultType().isInstance(made.value()))
           .map(Hook::builderName).findFirst().orElse("another function");
