@@ -17,12 +17,17 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The source cache. A hit through {@link SourceResolver#resolve} is measured beside the floors:
@@ -111,6 +116,36 @@ public class CacheBenchmarks extends BenchmarkDefaults {
     EgressSource source = map.get(cursor.next());
     counted.increment();
     return source;
+  }
+
+  /** Lookups per invocation of the batch benchmarks. */
+  static final int BATCH = 20_000;
+
+  /**
+   * {@link #resolveHit} in batches of {@link #BATCH}, timed per batch ({@code SampleTime}; the
+   * score is per batch, divide by {@link #BATCH}: JMH would round a per-lookup sample to whole
+   * nanoseconds). On a busy machine the median batch is one that no other process interrupted,
+   * so its p50 is the hit's own cost, while the mean mostly counts waits for a CPU. Compare with
+   * {@link #concurrentHashMapGetCountedBatch}.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void resolveHitBatch(NameCursor cursor, Blackhole sink) {
+    for (int i = 0; i < BATCH; i++) {
+      sink.consume(cachedJava.resolve(cursor.next()));
+    }
+  }
+
+  /** {@link #concurrentHashMapGetCounted} in batches, as {@link #resolveHitBatch}. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void concurrentHashMapGetCountedBatch(NameCursor cursor, Blackhole sink) {
+    for (int i = 0; i < BATCH; i++) {
+      sink.consume(map.get(cursor.next()));
+      counted.increment();
+    }
   }
 
   @Benchmark

@@ -104,7 +104,7 @@ class BenchCommandTest {
     Path js = Policies.write(dir, "policy.js", JS);
 
     Cli.Result result = Cli.run("bench", "policy", "-p", lua.toString(), "-p", js.toString(),
-        "-n", "200", "--loads", "2", "--json", "ip-1", "ip-22");
+        "-n", "200", "--warm-up", "0", "--loads", "2", "--json", "ip-1", "ip-22");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     JsonNode report = Json.mapper().readTree(result.out());
@@ -129,7 +129,7 @@ class BenchCommandTest {
     Path js = Policies.write(dir, "other.js", JS.replace("'.example'", "'.other.example'"));
 
     Cli.Result result = Cli.run("bench", "policy", "-p", lua.toString(), "-p", js.toString(),
-        "-n", "10", "--loads", "1", "ip-1");
+        "-n", "10", "--warm-up", "0", "--loads", "1", "ip-1");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.JOB_FAILED);
     assertThat(result.out()).contains("mismatch: ip-1: policy.lua gives")

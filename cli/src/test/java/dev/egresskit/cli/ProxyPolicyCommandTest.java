@@ -226,7 +226,9 @@ class ProxyPolicyCommandTest {
     String everything = result.out() + result.err() + log + String.join("\n", outputs);
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.err()).contains("SOCKS5 proxy listening on").contains("TLS, authentication"
-        + " required by proxy_server_auth_rfc1929").contains("HTTP listener on http://");
+        + " required by proxy_server_auth_rfc1929").contains("HTTP listener on http://")
+        // the plain listener splices (KumoProxy's default use_splice), the TLS one copies
+        .contains("use_splice=true relay=splice").contains("TLS, ").contains("relay=copy");
     // (The per-connection line with identity and groups is logged by the proxy command's
     // process setup only; PolicyAuthenticatorTest asserts it with the real engines.)
     assertThat(log).as(log).contains("proxy_server_auth_rfc1929 refused 127.0.0.1:")

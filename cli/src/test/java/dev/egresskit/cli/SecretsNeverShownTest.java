@@ -93,7 +93,7 @@ class SecretsNeverShownTest {
         new String[] {"bench", "connect", "--policy", p, "-s", "inline", "-s", "wrong", "-n", "2",
             dest},
         new String[] {"bench", "connect", "--policy", p, "-s", "file", "-n", "2", "--json", dest},
-        new String[] {"bench", "policy", "-p", p, "-n", "5", "--loads", "1", "inline", "file"});
+        new String[] {"bench", "policy", "-p", p, "-n", "5", "--warm-up", "0", "--loads", "1", "inline", "file"});
 
     List<Integer> exitCodes = new ArrayList<>();
     for (String[] args : runs) {

@@ -181,7 +181,7 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     this.lookup = Objects.requireNonNull(lookup, "lookup");
     HandlerRegistry.RunningScope scope = handlers.enter(hook);
     try {
-      Object result = run(hook.eventName() + " handler for '" + argument + "'",
+      Object result = run(hook.eventName(), argument,
           () -> handler.function().call(null, argument));
       Object javaResult = JsValues.isAbsent(result) ? null
           : result instanceof MadeValue made ? made.made() : result;
@@ -191,6 +191,10 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
       scope.close();
       this.lookup = previous;
     }
+  }
+
+  private static String describe(String event, String what) {
+    return event == null ? what : event + " handler for '" + what + "'";
   }
 
   /**
@@ -210,6 +214,14 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
    * @param what the call as the deadline error names it
    */
   private Object run(String what, Callable<Object> call) {
+    return run(null, what, call);
+  }
+
+  /**
+   * {@link #run(String, Callable)} for a handler call: the call is named
+   * {@code "<event> handler for '<argument>'"}, a text built only if an error needs it.
+   */
+  private Object run(String event, String what, Callable<Object> call) {
     boolean outermost = running == 0;
     if (outermost) {
       bridge.clearFailures();
@@ -225,13 +237,13 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
       // A single huge request fails at once, before the heap is exhausted: the policy failed,
       // not the MTA. This global is not trusted again.
       broken = true;
-      throw new PolicyException(unknownLine + ": " + what + " ran out of memory ("
+      throw new PolicyException(unknownLine + ": " + describe(event, what) + " ran out of memory ("
           + e.getMessage() + ") and was stopped", unknownLine);
     } catch (Exception e) {
       if (deadline.expired()) {
         broken = true;
         ScriptLocation where = stoppedAt(e);
-        throw new PolicyException(where + ": " + what + " did not finish within "
+        throw new PolicyException(where + ": " + describe(event, what) + " did not finish within "
             + Durations.format(deadlineLimit) + " (the policy handler deadline) and was stopped",
             where);
       }

@@ -27,7 +27,10 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  * {@code print} is kept: it writes to standard output, like Lua's {@code print} in KumoMTA, and
  * reaches nothing else.
  *
- * <p>Scripts run here must carry {@link DeadlineChecks}; {@link #eval} adds them.
+ * <p>Scripts run here must carry {@link DeadlineChecks}; {@link #eval} adds them. The checks
+ * cannot reach inside one regular-expression match, so the bootstrap routes every match through
+ * {@link RegExpGuard}, which gives the {@code RegExp} an engine that checks the deadline itself
+ * ({@link BoundedRegExp}).
  *
  * <p>A sandbox is not thread-safe; one sandbox is used by one thread at a time.
  */
@@ -72,7 +75,8 @@ final class JsSandbox {
     try {
       Object install = runtime.bootstrap().eval(context);
       Object installLibrary = runtime.library().eval(context);
-      ((ScriptObjectMirror) install).call(null, global, bridge, deadline, installLibrary);
+      ((ScriptObjectMirror) install).call(null, global, bridge, deadline, installLibrary,
+          new RegExpGuard(deadline));
       ScriptObjectMirror json = (ScriptObjectMirror) ((ScriptObjectMirror) global).getMember("JSON");
       return new JsSandbox(runtime, context, (ScriptObjectMirror) json.getMember("parse"));
     } catch (ScriptException | RuntimeException e) {

@@ -17,8 +17,13 @@
  * only every 256th time, `late` every time. Both throw once the handler's deadline has passed.
  * `eval` and the `Function` constructor are refused: code made at run time would carry no
  * checks.
+ *
+ * One regular-expression match runs inside Java, where no check placed in the script can reach
+ * it: every function that matches (RegExp.prototype.exec and test, String.prototype.match,
+ * search, replace and split) first hands its RegExp to `guardRegExp` (RegExpGuard.java), which
+ * makes it match on an engine that checks the deadline itself.
  */
-(function (global, bridge, deadline, installLibrary) {
+(function (global, bridge, deadline, installLibrary, guardRegExp) {
   'use strict';
 
   var FAILED = bridge.FAILED;
@@ -180,14 +185,33 @@
     bounded(Array.prototype, 'Array.prototype', arrayMethods[m], false);
   }
   bounded(Array.prototype, 'Array.prototype', 'concat', true);
-  var repeat = String.prototype.repeat;
+  // Nashorn (ES6 mode) has no String.prototype.repeat: EgressKit's follows ES2015 21.1.3.13,
+  // bounded like the rest (at most 25 doublings, each checked against the limit first).
   defineProperty(String.prototype, 'repeat', {
-    value: function (count) {
-      var length = String(this).length * Math.floor(+count);
+    value: function repeat(count) {
+      if (this === null || this === undefined) {
+        throw new TypeErrorType('String.prototype.repeat called on ' + this);
+      }
+      var text = String(this);
+      var n = Math.floor(+count) || 0;
+      if (n < 0 || n === Infinity) {
+        throw new RangeErrorType('Invalid count value: ' + count);
+      }
+      var length = text.length * n;
       if (length > MAX_ELEMENTS) {
         throw tooLong('String.prototype.repeat', length, 'characters');
       }
-      return applyFunction(repeat, this, arguments);
+      var out = '';
+      while (n > 0) {
+        if (n % 2 === 1) {
+          out += text;
+        }
+        n = Math.floor(n / 2);
+        if (n > 0) {
+          text += text;
+        }
+      }
+      return out;
     },
     writable: true, enumerable: false, configurable: true
   });
@@ -210,6 +234,54 @@
       return applyFunction(stringify, JSON, arguments);
     },
     writable: true, enumerable: false, configurable: true
+  });
+
+  // Regular expressions: the originals are captured here, before any policy code runs, and
+  // called only through invokers bound now (a policy that replaces Function.prototype.call
+  // never sees them, so it cannot match with an unguarded RegExp later).
+  var nativeCall = Function.prototype.call;
+  function guarded(holder, name, makeWrapper) {
+    var original = holder[name];
+    var call = nativeCall.bind(original);
+    var wrapper = makeWrapper(call);
+    defineProperty(wrapper, 'name', { value: name });
+    defineProperty(holder, name, {
+      value: wrapper, writable: true, enumerable: false, configurable: true
+    });
+  }
+  var RegExpPrototype = RegExp.prototype;
+  var StringPrototype = String.prototype;
+  guarded(RegExpPrototype, 'exec', function (call) {
+    return function exec(string) {
+      return call(guardRegExp(this, 'keep'), string);
+    };
+  });
+  guarded(RegExpPrototype, 'test', function (call) {
+    return function test(string) {
+      return call(guardRegExp(this, 'keep'), string);
+    };
+  });
+  guarded(StringPrototype, 'match', function (call) {
+    return function match(regexp) {
+      return call(this, guardRegExp(regexp === undefined ? '' : regexp));
+    };
+  });
+  guarded(StringPrototype, 'search', function (call) {
+    return function search(regexp) {
+      return call(this, guardRegExp(regexp === undefined ? '' : regexp));
+    };
+  });
+  guarded(StringPrototype, 'replace', function (call) {
+    return function replace(searchValue, replaceValue) {
+      var pattern = searchValue !== null && typeof searchValue === 'object' ? searchValue
+          : String(searchValue);
+      return call(this, guardRegExp(pattern, 'flat'), replaceValue);
+    };
+  });
+  guarded(StringPrototype, 'split', function (call) {
+    return function split(separator, limit) {
+      return call(this, guardRegExp(separator, 'keep'), limit);
+    };
   });
 
   defineProperty(global, 'kumo', {

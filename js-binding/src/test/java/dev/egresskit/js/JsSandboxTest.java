@@ -226,4 +226,18 @@ class JsSandboxTest {
         .isEqualTo("object null false");
     assertThat(eval("String(v)")).isEqualTo("[make_egress_source result at policy.js:2]");
   }
+
+  /** Nashorn has none; the sandbox's follows ES2015 within the size bound. */
+  @Test
+  void stringRepeatWorksWithinItsBound() throws Exception {
+    assertThat(SHARED.eval("policy.js", "['ab'.repeat(3), 'x'.repeat(0), 'x'.repeat(2.7),"
+        + " ''.repeat(5), 'y'.repeat(NaN), String.prototype.repeat.call(7, 2)].join('|')"))
+        .isEqualTo("ababab||xx|||77");
+    assertThat(failureOf("'x'.repeat(-1)").getMessage())
+        .isEqualTo("policy.js:1: RangeError: Invalid count value: -1");
+    assertThat(failureOf("'x'.repeat(Infinity)").getMessage())
+        .isEqualTo("policy.js:1: RangeError: Invalid count value: Infinity");
+    assertThat(failureOf("String.prototype.repeat.call(null, 2)").getMessage())
+        .contains("TypeError: String.prototype.repeat called on null");
+  }
 }

@@ -36,7 +36,9 @@ final class CallTracker extends DebugLib {
   private long deadlineNanos;
   private boolean armed;
   private boolean expired;
-  private String deadlineText = "";
+  /** Builds the deadline error's text; asked only when the deadline has passed. */
+  private java.util.function.Supplier<String> deadlineMessage = () -> "";
+  private String deadlineText;
   private ScriptLocation lastError;
   private int errorsRecorded;
   /** The frame that just ended with a tail call ({@code return f(x)}), until Lua runs again. */
@@ -79,13 +81,13 @@ final class CallTracker extends DebugLib {
     }
     if (expired) {
       // Sticky: pcall may catch the first error, the next instruction raises it again.
-      throw new LuaError(deadlineText);
+      throw new LuaError(deadlineText());
     }
     if (armed && --countdown <= 0) {
       countdown = CHECK_EVERY;
       if (System.nanoTime() - deadlineNanos > 0) {
         expired = true;
-        throw new LuaError(deadlineText);
+        throw new LuaError(deadlineText());
       }
     }
   }
@@ -211,10 +213,23 @@ final class CallTracker extends DebugLib {
     return new ScriptLocation(source, Math.max(line, 0));
   }
 
-  /** Starts the clock for one top-level call; nested calls keep the outer deadline. */
-  void arm(long deadlineNanos, String message) {
+  private String deadlineText() {
+    if (deadlineText == null) {
+      deadlineText = deadlineMessage.get();
+    }
+    return deadlineText;
+  }
+
+  /**
+   * Starts the clock for one top-level call; nested calls keep the outer deadline.
+   *
+   * @param message the deadline error's text, asked for only if the deadline passes (so a call
+   *                that finishes in time builds no text)
+   */
+  void arm(long deadlineNanos, java.util.function.Supplier<String> message) {
     this.deadlineNanos = deadlineNanos;
-    this.deadlineText = message;
+    this.deadlineMessage = message;
+    this.deadlineText = null;
     this.countdown = CHECK_EVERY;
     this.expired = false;
     this.lastError = null;
@@ -226,12 +241,10 @@ final class CallTracker extends DebugLib {
   /** Stops the clock after a top-level call. */
   void disarm() {
     armed = false;
-    if (outer == null) {
-      RUNNING.remove();
-    } else {
-      RUNNING.set(outer);
-      outer = null;
-    }
+    // set(null) rather than remove(): the thread's map entry stays, so the next call's arm()
+    // allocates none.
+    RUNNING.set(outer);
+    outer = null;
   }
 
   /**
@@ -243,7 +256,7 @@ final class CallTracker extends DebugLib {
     if (tracker != null && tracker.armed
         && (tracker.expired || System.nanoTime() - tracker.deadlineNanos > 0)) {
       tracker.expired = true;
-      throw new LuaError(tracker.deadlineText);
+      throw new LuaError(tracker.deadlineText());
     }
   }
 

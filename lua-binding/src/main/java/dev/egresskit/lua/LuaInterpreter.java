@@ -52,6 +52,12 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
   private final HandlerRegistry<LuaFunction> handlers = new HandlerRegistry<>();
   private final DefinedSources defined = new DefinedSources();
   private SourceLookup lookup;
+  /** The outermost call running now, for the deadline message (see {@link #run}). */
+  private String running;
+  private String runningArgument;
+  private String runningDescribed;
+  /** One supplier for every call, so arming the deadline allocates nothing. */
+  private final Supplier<String> deadlineMessage = this::deadlineText;
   /** Set when a call was stopped midway: this interpreter's globals may be half updated. */
   private boolean broken;
 
@@ -99,7 +105,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       PolicySettings settings, PolicyUsage usage, PolicyModules modules) {
     LuaInterpreter interpreter = new LuaInterpreter(scriptName, files, settings, usage, modules);
     LuaClosure main = new LuaClosure(policy, interpreter.globals);
-    interpreter.run("loading " + scriptName, "the top level of " + scriptName, main::call);
+    interpreter.run(null, null, "the top level of " + scriptName, main::call);
     return interpreter;
   }
 
@@ -144,8 +150,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     SourceLookup previous = this.lookup;
     this.lookup = Objects.requireNonNull(lookup, "lookup");
     try (HandlerRegistry.RunningScope running = handlers.enter(hook)) {
-      String what = hook.eventName() + " handler for '" + argument + "'";
-      LuaValue result = run(what, what,
+      LuaValue result = run(hook.eventName(), argument, null,
           () -> handler.function().invoke(LuaValue.valueOf(argument)).arg1());
       Object javaResult = result.isnil() ? null
           : result.isuserdata(Made.class) ? result.touserdata(Made.class) : result;
@@ -162,7 +167,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     for (HandlerRegistry.Handler<LuaFunction> handler : handlers.handlers(event)) {
       Varargs[] returned = {LuaValue.NONE};
       try (HandlerRegistry.RunningScope running = handlers.enter(event)) {
-        run(event + " handler", "the " + event + " handler", () -> {
+        run(null, null, "the " + event + " handler", () -> {
           returned[0] = handler.function().invoke(LuaValue.NONE);
           return LuaValue.NIL;
         });
@@ -194,8 +199,7 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       args[i] = LuaValues.toLua(arguments.get(i));
     }
     try (HandlerRegistry.RunningScope running = handlers.enter(event)) {
-      String what = "the " + event + " handler";
-      LuaValue result = run(what, what,
+      LuaValue result = run(null, null, "the " + event + " handler",
           () -> handler.function().invoke(LuaValue.varargsOf(args)).arg1());
       try {
         return result.isnil() ? null : LuaValues.toJava(event, result, "", 0);
@@ -224,12 +228,19 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
     return tracker.currentLocation(new ScriptLocation(scriptName, 0));
   }
 
-  /** Runs Lua code under the deadline (unless an outer call already set one). */
-  private LuaValue run(String what, String deadlineWhat, Supplier<LuaValue> call) {
+  /**
+   * Runs Lua code under the deadline (unless an outer call already set one). What runs is named
+   * in messages either as {@code "<event> handler for '<argument>'"} (a handler call; the text
+   * is built only if a message needs it, not on every call) or as {@code described}.
+   */
+  private LuaValue run(String event, String argument, String described,
+      Supplier<LuaValue> call) {
     boolean outermost = !tracker.armed();
     if (outermost) {
-      tracker.arm(System.nanoTime() + deadline.toNanos(), deadlineWhat + " did not finish within "
-          + Durations.format(deadline) + " (the policy handler deadline)");
+      running = event;
+      runningArgument = argument;
+      runningDescribed = described;
+      tracker.arm(System.nanoTime() + deadline.toNanos(), deadlineMessage);
     }
     int errorsBefore = tracker.errorsRecorded();
     try {
@@ -250,7 +261,8 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       }
       if (tracker.expired()) {
         broken = true;
-        throw new DeadlineExceeded(where + ": " + deadlineWhat + " did not finish within "
+        throw new DeadlineExceeded(where + ": " + describe(event, argument, described)
+            + " did not finish within "
             + Durations.format(deadline) + " (the policy handler deadline) and was stopped", where);
       }
       throw new PolicyException(message, where, cause);
@@ -260,11 +272,13 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
       // dropping the interpreter frees what it held; the caller gets an error, the JVM lives on.
       broken = true;
       ScriptLocation where = tracker.abandonedAt(new ScriptLocation(scriptName, 0));
-      throw new DeadlineExceeded(where + ": " + deadlineWhat + " ran out of memory ("
+      throw new DeadlineExceeded(where + ": " + describe(event, argument, described)
+          + " ran out of memory ("
           + e.getMessage() + ") and was stopped", where);
     } catch (StackOverflowError e) {
       broken = true;
-      throw new DeadlineExceeded(scriptName + ": " + what + " overflowed the stack (endless"
+      throw new DeadlineExceeded(scriptName + ": " + describe(event, argument, described)
+          + " overflowed the stack (endless"
           + " recursion?)", new ScriptLocation(scriptName, 0));
     } finally {
       if (outermost) {
@@ -272,6 +286,17 @@ final class LuaInterpreter implements PooledPolicyEngine.Interpreter {
         tracker.reset();
       }
     }
+  }
+
+  /** What runs, as messages name it. */
+  private static String describe(String event, String argument, String described) {
+    return event != null ? event + " handler for '" + argument + "'" : described;
+  }
+
+  /** The deadline error's text for the outermost call running now. */
+  private String deadlineText() {
+    return describe(running, runningArgument, runningDescribed) + " did not finish within "
+        + Durations.format(deadline) + " (the policy handler deadline)";
   }
 
   /** A handler or the top level ran past its deadline; the interpreter must be discarded. */

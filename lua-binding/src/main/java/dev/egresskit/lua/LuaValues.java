@@ -1,5 +1,6 @@
 package dev.egresskit.lua;
 
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.support.KumoApiException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -8,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -23,6 +26,9 @@ import org.luaj.vm2.Varargs;
 final class LuaValues {
   /** Deeper nesting is refused; it also stops a table that contains itself. */
   static final int MAX_DEPTH = 16;
+
+  private static final ConcurrentHashMap<LuaString, String> KEY_NAMES = new ConcurrentHashMap<>();
+  private static final int KEY_NAMES_LIMIT = 1024;
 
   private static final String ALLOWED_VALUES = "a string, number, boolean or table";
 
@@ -76,6 +82,24 @@ final class LuaValues {
     }
   }
 
+  /**
+   * A table key as a Java string. Keys are nearly always the script's constants (field names),
+   * so the decoded strings are kept, up to {@link #KEY_NAMES_LIMIT}, instead of decoding the same
+   * UTF-8 on every {@code make_egress_source} call.
+   */
+  private static String keyName(LuaString key) {
+    String known = KEY_NAMES.get(key);
+    if (known != null) {
+      return known;
+    }
+    String name = key.tojstring();
+    if (KEY_NAMES.size() < KEY_NAMES_LIMIT && key.length() <= 64) {
+      // A LuaString may share a larger buffer: keep a compact copy as the key.
+      KEY_NAMES.put(LuaString.valueOf(name), name);
+    }
+    return name;
+  }
+
   private static Object number(LuaValue value) {
     if (value.isint()) {
       return (long) value.toint();
@@ -104,7 +128,7 @@ final class LuaValues {
       }
       LuaValue item = next.arg(2);
       if (key.type() == LuaValue.TSTRING) {
-        named.put(key.tojstring(), item);
+        named.put(keyName((LuaString) key), item);
       } else if (key.type() == LuaValue.TNUMBER && number(key) instanceof Long position) {
         positional.put(position, item);
       } else {
@@ -135,12 +159,13 @@ final class LuaValues {
       return List.of();
     }
     // Lua does not keep insertion order: sorted keys make every interpreter report alike.
-    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    // Built frozen, so the steps after (RawSpec, the checks, Made) keep it without copying.
+    FieldMaps.Builder map = FieldMaps.builder();
     for (Map.Entry<String, LuaValue> e : named.entrySet()) {
       String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
       map.put(e.getKey(), toJava(function, e.getValue(), child, depth + 1));
     }
-    return Collections.unmodifiableMap(map);
+    return map.build();
   }
 
   /**

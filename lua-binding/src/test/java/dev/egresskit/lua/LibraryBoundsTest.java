@@ -34,7 +34,7 @@ class LibraryBoundsTest {
   }
 
   private void expireDeadline() {
-    tracker.arm(System.nanoTime() - 1, EXPIRED);
+    tracker.arm(System.nanoTime() - 1, () -> EXPIRED);
   }
 
   private static LuaValue bigTable() {

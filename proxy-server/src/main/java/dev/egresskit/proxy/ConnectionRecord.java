@@ -29,6 +29,7 @@ final class ConnectionRecord {
   private long bytesDown;
   private Outcome outcome;
   private boolean relaying;
+  private boolean spliced;
   private Channel outbound;
   private int openChannels = 1;
   private boolean outboundClosed;
@@ -131,6 +132,15 @@ final class ConnectionRecord {
 
   void startRelaying() {
     relaying = true;
+  }
+
+  /** The relay moves bytes with splice(2), not through user space. */
+  void spliced() {
+    spliced = true;
+  }
+
+  boolean isSpliced() {
+    return spliced;
   }
 
   /**

@@ -71,8 +71,11 @@ final class OutboundDialer {
         handshake.cancelTimer();
         InetSocketAddress local = outbound.localAddress();
         record.outboundLocal(local);
-        ctx.writeAndFlush(SocksReplies.success(local));
+        ctx.write(SocksReplies.success(local));
         handshake.expectRequest();
+        if (handshake.phase() != HandshakePhase.HANDLING) {
+          ctx.flush(); // unless a pipelined CONNECT is dialling: its reply takes this along
+        }
       });
     });
   }

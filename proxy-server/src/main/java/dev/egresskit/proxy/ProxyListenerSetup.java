@@ -35,7 +35,8 @@ public final class ProxyListenerSetup {
     Objects.requireNonNull(spec, "spec");
     builder.listen(spec.listen())
         .requireAuth(spec.requireAuth())
-        .tcpKeepalive(spec.tcpKeepalive());
+        .tcpKeepalive(spec.tcpKeepalive())
+        .useSplice(spliceWanted(spec));
     if (spec.where() != null) {
       // The policy form follows KumoProxy's single timeout; the flag form keeps its defaults.
       ProxyTimeouts timeouts = ProxyTimeouts.defaults()

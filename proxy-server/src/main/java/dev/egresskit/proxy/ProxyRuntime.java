@@ -38,7 +38,7 @@ final class ProxyRuntime {
   record Settings(InetSocketAddress listen, ProxyConfig config, MeterRegistry registry,
       String listenerName, int ioThreads, boolean preferNative, AuthLimits authLimits,
       Consumer<String> connectionLog, LongSupplier nanoTime, TcpKeepalive keepalive,
-      ProxyTls tls) {}
+      ProxyTls tls, boolean splice) {}
 
   private final Settings settings;
   private final SocketBackend backend;
@@ -116,6 +116,7 @@ final class ProxyRuntime {
     metrics = new ProxyMetrics(settings.registry(), listener, active);
     context = new ServerContext(config, backend, metrics, active, authGate, channels, listener,
         settings.connectionLog());
+    context.splice(settings.splice());
     serverChannel.config().setAutoRead(true);
   }
 

@@ -5,10 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -93,10 +97,34 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   void inputShutdown(Channel self) {
     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
       if (flushed.isSuccess() && peer instanceof DuplexChannel duplex && peer.isActive()) {
-        duplex.shutdownOutput().addListener(done -> closeIfFinished(peer));
+        shutdownOutput(duplex);
       }
     });
     closeIfFinished(self);
+  }
+
+  /**
+   * Sends FIN on a channel whose writes are all flushed. On epoll this shuts the socket down
+   * directly: Netty's {@code shutdownOutput} builds an exception with a stack trace every time
+   * (to fail writes that cannot be pending here), twice per relay. The channel is also told to
+   * close, not half-close, at its own EOF: both of its directions are then done, and Netty's
+   * {@code shutdown(SHUT_RD)} of a socket in that state fails with another exception.
+   */
+  private void shutdownOutput(DuplexChannel channel) {
+    if (channel instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
+      try {
+        socket.shutdown(false, true);
+      } catch (IOException e) {
+        channel.close();
+        return;
+      }
+      if (!channel.isInputShutdown()) {
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+      }
+      closeIfFinished(channel);
+    } else {
+      channel.shutdownOutput().addListener(done -> closeIfFinished(channel));
+    }
   }
 
   private static void closeIfFinished(Channel channel) {

@@ -15,19 +15,26 @@ final class RelayStart {
   private RelayStart() {}
 
   /**
-   * Replaces the handshake handler with the two relay directions and forwards what the client
-   * sent early.
+   * Replaces the handshake handler with the relay — {@link SpliceRelay} when asked for and
+   * possible, otherwise the two user-space {@link RelayHandler} directions — and forwards what
+   * the client sent early.
    *
    * @param early bytes the client sent after its CONNECT, or null (this takes ownership)
    * @param inputShutdown whether the client already sent FIN
+   * @param splice whether to relay with splice(2) where the channels allow it ({@link SpliceRelay})
    */
   static void start(ChannelHandlerContext ctx, ConnectionRecord record, Channel outbound,
-      ByteBuf early, boolean inputShutdown, Duration idle, ChannelHandler handshake) {
+      ByteBuf early, boolean inputShutdown, Duration idle, ChannelHandler handshake,
+      boolean splice) {
     record.startRelaying();
     Channel client = ctx.channel();
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.remove(Socks5HandshakeHandler.ENCODER);
     pipeline.remove(handshake);
+    if (splice && SpliceRelay.applies(client, outbound)) {
+      SpliceRelay.start(ctx, record, outbound, early, inputShutdown, idle);
+      return;
+    }
     RelayHandler clientSide = new RelayHandler(record, outbound, true, idle);
     outbound.pipeline().addLast(RelayHandler.NAME, new RelayHandler(record, client, false, idle));
     // Every relayed byte passes the client channel, so one idle handler there sees both ways.

@@ -23,11 +23,12 @@ final class ServerContext {
   private final ProxyMetrics metrics;
   private final AuthGate authGate;
   private final ChannelGroup channels;
-  private final String listener;
+  private final String listenerText;
   private final Consumer<String> connectionLog;
   private final AtomicInteger active;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean closing;
+  private boolean splice;
 
   ServerContext(
       ProxyConfig config,
@@ -44,7 +45,7 @@ final class ServerContext {
     this.active = active;
     this.authGate = authGate;
     this.channels = channels;
-    this.listener = listener;
+    this.listenerText = Printable.escape(listener);
     this.connectionLog = connectionLog;
   }
 
@@ -54,6 +55,15 @@ final class ServerContext {
 
   SocketBackend backend() {
     return backend;
+  }
+
+  /** Relays use splice(2) where they can; set before the first connection is accepted. */
+  void splice(boolean enabled) {
+    splice = enabled;
+  }
+
+  boolean splice() {
+    return splice;
   }
 
   ProxyMetrics metrics() {
@@ -146,8 +156,8 @@ final class ServerContext {
     // One line per connection, key=value so it greps and parses. Text a client or a script
     // chose is quoted and escaped, so it cannot forge a field or a line; the password is never
     // known here, and a refused username is shown only when it names a known user.
-    StringBuilder line = new StringBuilder("socks5 connection ended");
-    field(line, "listener", Printable.escape(listener));
+    StringBuilder line = new StringBuilder(256).append("socks5 connection ended");
+    field(line, "listener", listenerText);
     field(line, "client", text(session.clientAddress()));
     AuthVerdict verdict = session.verdict();
     if (verdict != null) {
@@ -162,6 +172,7 @@ final class ServerContext {
     field(line, "requested_source", text(session.requestedSource()));
     field(line, "outbound_local", text(session.outboundLocal()));
     field(line, "destination", text(session.destination()));
+    field(line, "relay", session.relaying() ? (session.isSpliced() ? "splice" : "copy") : null);
     field(line, "bytes_client_to_dest", session.bytesUp());
     field(line, "bytes_dest_to_client", session.bytesDown());
     field(line, "duration_ms", session.elapsedMillis());

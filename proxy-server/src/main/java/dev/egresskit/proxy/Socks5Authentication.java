@@ -50,11 +50,13 @@ final class Socks5Authentication {
     if (methods.contains(Socks5AuthMethod.PASSWORD)) {
       // A client that offers username/password is always authenticated, even when auth is
       // optional: the same rule as KumoProxy.
-      ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.PASSWORD));
+      // Written now, flushed when the handshake next waits for the client (or with the next
+      // reply): a pipelined client gets its replies in one segment.
+      ctx.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.PASSWORD));
       handshake.expect(new Socks5PasswordAuthRequestDecoder(), HandshakePhase.AUTH,
           config.timeouts().auth(), Outcome.AUTH_TIMEOUT);
     } else if (!config.requireAuth() && methods.contains(Socks5AuthMethod.NO_AUTH)) {
-      ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
+      ctx.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
       handshake.expectRequest();
     } else {
       handshake.refuse(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED),

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>This class owns the phase, its timer and how the handshake ends; {@link MessageStaging}
  * feeds it one message at a time, so a client may pipeline every step in one write and is
- * answered step by step, in order. Reading is paused while a message is being handled.
+ * answered step by step, in order. Replies are flushed when the handshake waits for anything
+ * but its own dial, so a pipelined BIND+CONNECT gets all its replies in one segment.
  */
 final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -94,6 +95,16 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
     } else {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (phase != HandshakePhase.HANDLING) {
+      // Waiting for the client or a password check: what the client waits for goes out now.
+      // While dialling, the dial's reply goes out soon and takes these along.
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -182,7 +193,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
   void startRelay(io.netty.channel.Channel outbound) {
     phase = HandshakePhase.RELAY;
     RelayStart.start(ctx, record, outbound, staging.takePending(), inputShutdown,
-        config.timeouts().idle(), this);
+        config.timeouts().idle(), this, server.splice());
   }
 
   // ---- phases and timers ----
@@ -232,6 +243,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
     staging.stop();
     authentication.abandon();
     record.outcome(outcome);
+    ctx.flush(); // replies already written still reach the client before the close
     ctx.close();
   }
 }

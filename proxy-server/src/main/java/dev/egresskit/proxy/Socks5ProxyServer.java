@@ -52,7 +52,8 @@ import java.util.function.LongSupplier;
  * Passwords never reach a log.
  *
  * <p>Uses Netty's epoll transport when it is available, NIO otherwise. Relays forward
- * {@code ByteBuf}s (no splice): the same code on both transports, with back-pressure.
+ * {@code ByteBuf}s by default, the same code on both transports, with back-pressure; with
+ * {@link Builder#useSplice(boolean)} they splice on epoll instead.
  */
 public final class Socks5ProxyServer implements AutoCloseable {
 
@@ -70,7 +71,8 @@ public final class Socks5ProxyServer implements AutoCloseable {
         builder.timeouts);
     this.settings = new ProxyRuntime.Settings(builder.listen, config, builder.registry,
         builder.listenerName, builder.ioThreads, builder.nativeTransport, builder.authLimits,
-        builder.connectionLog, builder.nanoTime, builder.keepalive, builder.tls);
+        builder.connectionLog, builder.nanoTime, builder.keepalive, builder.tls,
+        builder.useSplice);
   }
 
   /**
@@ -197,6 +199,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
     private boolean nativeTransport = true;
     private TcpKeepalive keepalive = TcpKeepalive.DEFAULTS;
     private ProxyTls tls;
+    private boolean useSplice;
 
     private Builder() {}
 
@@ -435,6 +438,23 @@ public final class Socks5ProxyServer implements AutoCloseable {
      */
     public Builder nativeTransport(boolean enabled) {
       this.nativeTransport = enabled;
+      return this;
+    }
+
+    /**
+     * Whether relays move bytes with {@code splice(2)} (socket → pipe → socket, never through
+     * user space), as KumoProxy does. Applies on the epoll transport to plain (non-TLS)
+     * listeners; elsewhere, and when false (the default), relays copy through user space. Byte
+     * counts, half-close, back-pressure, idle timeout and TCP keep-alive are the same either
+     * way. Splice costs a pipe per direction and a hand-over of both sockets per relay, so it
+     * pays off for long bulk transfers, not for many short sessions (docs/proxy.md has the
+     * figures).
+     *
+     * @param enabled whether to splice
+     * @return this builder
+     */
+    public Builder useSplice(boolean enabled) {
+      this.useSplice = enabled;
       return this;
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** End-to-end relays through the proxy on loopback, with a raw SOCKS5 client. */
+/** End-to-end relays through the proxy on loopback, with a raw SOCKS5 client (user-space copy). */
 class RelayTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -38,6 +38,11 @@ class RelayTest {
     }
   }
 
+  /** The proxy every test starts from; {@link SpliceRelayTest} runs them all with splice. */
+  Socks5ProxyServer.Builder loopback() {
+    return TestProxies.loopback(registry);
+  }
+
   private Socks5ProxyServer start(Socks5ProxyServer.Builder builder) {
     proxy = builder.build().start();
     return proxy;
@@ -47,7 +52,7 @@ class RelayTest {
   @ValueSource(booleans = {true, false})
   void bindThenConnectDialsTheDestinationFromTheRequestedSource(boolean nativeTransport) throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry).nativeTransport(nativeTransport));
+    start(loopback().nativeTransport(nativeTransport));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       InetSocketAddress bound = RawSocksClient.addressOf(c.bind("127.0.0.7", 0));
@@ -66,7 +71,7 @@ class RelayTest {
   @Test
   void plainConnectLetsTheKernelChooseAndRepliesWithTheOutboundAddress() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry));
+    start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       byte[] connected = c.connectTo(echo.address());
@@ -81,7 +86,7 @@ class RelayTest {
   @Test
   void plainConnectOverIpv6Works() throws Exception {
     echo = new EchoServer("::1", 1);
-    start(TestProxies.loopback(registry));
+    start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       byte[] connected = c.connectTo(echo.address());
@@ -95,7 +100,7 @@ class RelayTest {
   @Test
   void aClientThatSendsEverythingInOneWriteIsServedInOrder() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry));
+    start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       all.writeBytes(new byte[] {5, 1, 0});
@@ -117,7 +122,7 @@ class RelayTest {
   @Test
   void halfCloseDeliversEveryByteInBothDirections() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry));
+    start(loopback());
     byte[] payload = new byte[2 * 1024 * 1024];
     new Random(42).nextBytes(payload);
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
@@ -147,9 +152,89 @@ class RelayTest {
   }
 
   @Test
+  void severalMegabytesEachWayWithHalfCloseArriveWholeAndAreCounted() throws Exception {
+    byte[] up = payload(6 * 1024 * 1024 + 13, 1);
+    byte[] down = payload(8 * 1024 * 1024 + 7, 2);
+    try (BulkPeer peer = new BulkPeer(down, false)) {
+      start(loopback());
+      try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+        c.greet(0);
+        c.connectTo(peer.address());
+        // Send everything and the FIN before reading: the destination's FIN then arrives while
+        // megabytes of its data are still queued in the proxy.
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+          try {
+            c.send(up);
+            c.shutdownOutput();
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
+        writer.get(30, TimeUnit.SECONDS);
+        byte[] back = c.readToEnd();
+
+        assertThat(back.length).isEqualTo(down.length);
+        assertThat(back).isEqualTo(down);
+      }
+      assertThat(peer.received(Duration.ofSeconds(30))).isEqualTo(up);
+    }
+    proxy.close();
+    assertThat(count(registry, ProxyMetrics.BYTES_UP)).isEqualTo(up.length);
+    assertThat(count(registry, ProxyMetrics.BYTES_DOWN)).isEqualTo(down.length);
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
+  void aDestinationThatWritesAndClosesAtOnceLosesNothing() throws Exception {
+    byte[] down = payload(4 * 1024 * 1024 + 1, 3);
+    try (BulkPeer peer = new BulkPeer(down, true)) {
+      start(loopback());
+      try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+        c.greet(0);
+        c.connectTo(peer.address());
+        byte[] back = c.readToEnd();
+
+        assertThat(back.length).isEqualTo(down.length);
+        assertThat(back).isEqualTo(down);
+      }
+    }
+    proxy.close();
+    assertThat(count(registry, ProxyMetrics.BYTES_DOWN)).isEqualTo(down.length);
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
+  void aClientThatSendsItsFinWithTheHandshakeGetsTheWholeEcho() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    start(loopback());
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      all.writeBytes(new byte[] {5, 1, 0});
+      all.writeBytes(RawSocksClient.request(1, echo.address().getAddress(), echo.address().getPort()));
+      all.writeBytes("early and last".getBytes(StandardCharsets.US_ASCII));
+      c.send(all.toByteArray());
+      c.shutdownOutput();
+
+      assertThat(c.read(2)).containsExactly(5, 0);
+      assertThat(c.readReply()[1]).isEqualTo((byte) 0);
+      assertThat(new String(c.readToEnd(), StandardCharsets.US_ASCII)).isEqualTo("early and last");
+    }
+    assertThat(echo.awaitClosed(Duration.ofSeconds(5))).isTrue();
+    proxy.close();
+    assertThat(count(registry, ProxyMetrics.BYTES_UP)).isEqualTo(14);
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  static byte[] payload(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  @Test
   void anIdleRelayIsClosedAfterTheIdleTimeout() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry)
+    start(loopback()
         .timeouts(ProxyTimeouts.defaults().withIdle(Duration.ofMillis(300))));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
@@ -169,7 +254,7 @@ class RelayTest {
   @Test
   void metricsCountAcceptedCompletedBytesAndActiveConnections() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry).listenerName("test-listener"));
+    start(loopback().listenerName("test-listener"));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       c.connectTo(echo.address());
@@ -192,7 +277,7 @@ class RelayTest {
   @Test
   void closeStopsAcceptingButLetsARunningRelayFinish() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry)
+    start(loopback()
         .timeouts(ProxyTimeouts.defaults().withShutdown(Duration.ofSeconds(20))));
     InetSocketAddress address = proxy.address();
     CompletableFuture<Void> closing;
@@ -216,7 +301,7 @@ class RelayTest {
   @Test
   void closeEndsARelayThatOutlivesTheShutdownBound() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry)
+    start(loopback()
         .timeouts(ProxyTimeouts.defaults().withShutdown(Duration.ofMillis(300))));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
@@ -233,7 +318,7 @@ class RelayTest {
 
   @Test
   void closeEndsConnectionsStillInTheirHandshakeAtOnce() throws Exception {
-    start(TestProxies.loopback(registry));
+    start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
 
@@ -246,7 +331,7 @@ class RelayTest {
 
   @Test
   void aSecondServerOnTheSamePortFailsWithAClearMessage() {
-    start(TestProxies.loopback(registry));
+    start(loopback());
     Socks5ProxyServer second = Socks5ProxyServer.builder().listen(proxy.address()).build();
 
     assertThatThrownBy(second::start)

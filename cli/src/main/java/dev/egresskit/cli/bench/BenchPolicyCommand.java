@@ -17,12 +17,15 @@ import dev.egresskit.core.resolve.SourceViews;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -49,6 +52,9 @@ import picocli.CommandLine.ParentCommand;
     })
 final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer> {
 
+  /** The longest warm-up, whatever the JIT is doing. */
+  static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
+
   @ParentCommand BenchCommand parent;
 
   @Option(names = {"-p", "--policy"}, paramLabel = "FILE", required = true,
@@ -62,9 +68,16 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   List<String> names = new ArrayList<>();
 
   @Option(names = "-n", paramLabel = "CALLS", defaultValue = "2000",
-      description = "Measured handler calls per policy, after as many warm-up calls"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Measured handler calls per policy, after as many warm-up calls and at"
+          + " least --warm-up seconds of them (default: ${DEFAULT-VALUE}).")
   int calls;
+
+  @Option(names = "--warm-up", paramLabel = "SECONDS", defaultValue = "3",
+      description = "The least time spent on warm-up calls before measuring, as JMH's 3 warm-up"
+          + " iterations of 1 s; warm-up then goes on until the JIT compilers have been idle"
+          + " for 1 s (at most 60 s in all; 0: only as many calls as -n) (default:"
+          + " ${DEFAULT-VALUE}).")
+  int warmUpSeconds;
 
   @Option(names = "--loads", paramLabel = "N", defaultValue = "5",
       description = "How many times each policy is loaded; the median is reported"
@@ -94,6 +107,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   public Integer call() throws IOException {
     if (calls < 1 || calls > 10_000_000) {
       throw new BadInputException("-n must be 1..10000000, got " + calls);
+    }
+    if (warmUpSeconds < 0 || warmUpSeconds > 600) {
+      throw new BadInputException("--warm-up must be 0..600 seconds, got " + warmUpSeconds);
     }
     if (loads < 1 || loads > 100) {
       throw new BadInputException("--loads must be 1..100, got " + loads);
@@ -164,9 +180,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       double[] micros = new double[handled ? calls : 0];
       double alloc = Double.NaN;
       if (handled && views.values().stream().allMatch(v -> v instanceof Map)) {
-        for (int i = 0; i < calls; i++) { // warm-up: let the JIT see the handler path
-          kept.invoke(Hook.GET_EGRESS_SOURCE, names.get(i % names.size()), resolver);
-        }
+        warmUp(kept, resolver);
         long allocBefore = allocatedByAllThreads();
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
@@ -181,6 +195,52 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       }
       return new Measured(policy, language(policy), loadMillis[loads / 2], coldLoad,
           extraInterpreter, LatencyStats.of(new double[0], 0), alloc, views);
+    }
+  }
+
+  /**
+   * Warm-up calls: as many as are measured, for at least {@code --warm-up} seconds, and then
+   * until the JIT compilers have had nothing to do for a second (at most {@link #MAX_WARM_UP}
+   * in all). On a busy machine the C2 compile of LuaJ's interpreter loop alone took 8 s of wall
+   * time; a count or a fixed time measured half-compiled code, 3-5x JMH's figure.
+   */
+  private void warmUp(PolicyEngine engine, SourceResolver resolver) {
+    long start = System.nanoTime();
+    long least = warmUpSeconds * 1_000_000_000L;
+    long quietSince = -1;
+    for (int i = 0; ; ) {
+      for (int k = 0; k < 500; k++, i++) {
+        engine.invoke(Hook.GET_EGRESS_SOURCE, names.get(i % names.size()), resolver);
+      }
+      long now = System.nanoTime();
+      if (i < calls || now - start < least) {
+        continue;
+      }
+      if (warmUpSeconds == 0 || now - start >= MAX_WARM_UP.toNanos()) {
+        return;
+      }
+      if (jitBusy()) {
+        quietSince = -1;
+      } else if (quietSince < 0) {
+        quietSince = now;
+      } else if (now - quietSince >= 1_000_000_000L) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether HotSpot's compilers have a compile running or queued ({@code jcmd Compiler.queue}
+   * lists each as {@code class::method}); {@code false} where that cannot be asked.
+   */
+  private static boolean jitBusy() {
+    try {
+      Object queue = ManagementFactory.getPlatformMBeanServer().invoke(
+          new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+          new Object[] {null}, new String[] {String[].class.getName()});
+      return queue instanceof String text && text.contains("::");
+    } catch (JMException | RuntimeException e) {
+      return false;
     }
   }
 

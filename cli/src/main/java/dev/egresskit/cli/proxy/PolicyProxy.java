@@ -95,12 +95,13 @@ final class PolicyProxy {
         throw new JobFailedException(spec.where() + ": proxy: " + e.getMessage(), e);
       }
       proxies.add(proxy);
-      // use_splice is carried here; the relay applies it once the server supports splice.
       String line = "SOCKS5 proxy listening on " + Endpoints.format(proxy.address()) + " ("
           + (spec.useTls() ? "TLS, " : "") + (spec.requireAuth() ? "authentication required"
               : scripted ? "authentication optional" : "no authentication")
           + (scripted ? " by " + PolicyAuthenticator.EVENT : "") + ", " + proxy.transport()
-          + ", use_splice=" + ProxyListenerSetup.spliceWanted(spec)
+          + ", use_splice=" + spec.useSplice() + " relay="
+          + (ProxyListenerSetup.spliceWanted(spec) && proxy.transport().equals("epoll")
+              ? "splice" : "copy")
           + (proxy.refusesLocalDestinations() ? "; local destinations refused" : "") + ") from "
           + spec.where();
       status.add(line);

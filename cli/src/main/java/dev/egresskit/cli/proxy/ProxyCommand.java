@@ -115,6 +115,12 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Close a relay with no traffic either way for this long (default 10m).")
   Duration idleTimeout;
 
+  @Option(names = "--splice",
+      description = "Relay with splice(2) (socket to pipe to socket, no copy through user space)"
+          + " on Linux/epoll, as KumoProxy does: less CPU per byte for long bulk transfers, a"
+          + " little more per connection (default: copy, best for many short SMTP sessions).")
+  boolean splice;
+
   @Option(names = "--metrics", paramLabel = "ADDR:PORT",
       converter = Endpoints.ListenConverter.class,
       description = "Serve Prometheus metrics on http://ADDR:PORT/metrics (a bare port means"
@@ -146,7 +152,7 @@ public final class ProxyCommand implements Callable<Integer> {
     // generate a proxy_init.
     Socks5ProxyServer.Builder builder = ProxyListenerSetup.apply(
         session.get(Socks5ProxyServer.Builder.class),
-        ProxyListenerSpec.defaults(listen).withRequireAuth(requireAuth));
+        ProxyListenerSpec.defaults(listen).withRequireAuth(requireAuth).withUseSplice(splice));
     try {
       if (users != null) {
         ProxyCredentials credentials = ProxyCredentials.load(users);
@@ -177,7 +183,9 @@ public final class ProxyCommand implements Callable<Integer> {
     io.err().println("SOCKS5 proxy listening on " + Endpoints.format(proxy.address())
         + " (" + (requireAuth ? "authentication required" : users != null
             ? "authentication optional" : "no authentication") + ", "
-        + proxy.transport() + (proxy.refusesLocalDestinations()
+        + proxy.transport() + (!splice ? "" : proxy.transport().equals("epoll")
+            ? ", splice relays" : ", --splice needs epoll: relays copy")
+        + (proxy.refusesLocalDestinations()
             ? "; local destinations refused" : "") + "); Ctrl-C stops it");
     io.err().flush();
     io.lifecycle().started("proxy", proxy.address());

@@ -9,7 +9,13 @@ package dev.egresskit.core.cache;
 final class Entry<V> {
   private final V value;
   private final RuntimeException failure;
-  private final long freshUntil;
+  /**
+   * The value when a hit may return it as it is (a fresh value, neither failed nor stale), else
+   * {@code null}: the hit path reads this one field instead of deciding from two.
+   */
+  final V plainValue;
+  /** Read by the hit path directly. */
+  final long freshUntil;
   private final long keepUntil;
   /** Written by hits without synchronization: a stale read only makes eviction less exact. */
   long lastUsed;
@@ -24,6 +30,7 @@ final class Entry<V> {
   private Entry(V value, RuntimeException failure, long freshUntil, long keepUntil) {
     this.value = value;
     this.failure = failure;
+    this.plainValue = failure == null ? value : null;
     this.freshUntil = freshUntil;
     this.keepUntil = keepUntil;
   }

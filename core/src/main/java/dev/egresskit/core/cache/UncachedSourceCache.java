@@ -17,7 +17,7 @@ final class UncachedSourceCache<V> implements SourceCache<V> {
   UncachedSourceCache(CacheSetup<V> setup, Duration waitLimit) {
     this.name = setup.name();
     this.flights = new SingleFlight<>(name, waitLimit);
-    this.meters = new CacheMeters(setup.registry(), name, () -> 0, flights::waiting);
+    this.meters = CacheMeters.register(setup.registry(), name, () -> 0, flights::waiting);
   }
 
   @Override

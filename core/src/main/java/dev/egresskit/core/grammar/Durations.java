@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * KumoMTA's duration grammar ({@code duration_serde} over humantime 2.4, spec §5): parsing of
@@ -14,6 +15,10 @@ public final class Durations {
   static final long YEAR = 31_557_600L;
   /** humantime's month: 30.44 days. */
   static final long MONTH = 2_630_016L;
+
+  /** Strings parsed successfully, up to {@link #PARSED_LIMIT} of them (failures are not kept). */
+  private static final ConcurrentHashMap<String, Duration> PARSED = new ConcurrentHashMap<>();
+  private static final int PARSED_LIMIT = 1024;
 
   private Durations() {}
 
@@ -34,7 +39,16 @@ public final class Durations {
     if (text.equals("0")) {
       return Duration.ZERO;
     }
-    return new HumantimeParser(text).parse();
+    // A policy hands over the same few ttl strings on every cache miss: parse each once.
+    Duration known = PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    Duration parsed = new HumantimeParser(text).parse();
+    if (PARSED.size() < PARSED_LIMIT && text.length() <= 64) {
+      PARSED.put(text, parsed);
+    }
+    return parsed;
   }
 
   /**

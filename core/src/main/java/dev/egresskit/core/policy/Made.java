@@ -1,7 +1,5 @@
 package dev.egresskit.core.policy;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,7 +20,7 @@ public record Made<T>(T value, ScriptLocation location, Map<String, Object> fiel
   public Made {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(location, "location");
-    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    fields = FieldMaps.frozen(fields);
   }
 
   /** A value built by code that hands over no fields (Java code, tests). */

@@ -88,6 +88,17 @@ public record ProxyListenerSpec(
         tcpKeepalive, where);
   }
 
+  /**
+   * A copy with another {@code use_splice}.
+   *
+   * @param value the new value
+   * @return the copy
+   */
+  public ProxyListenerSpec withUseSplice(boolean value) {
+    return new ProxyListenerSpec(listen, hostname, timeout, value, useTls, requireAuth, tls,
+        tcpKeepalive, where);
+  }
+
   /** What the start log and status page show (never key material). */
   @Override
   public String toString() {

@@ -117,11 +117,9 @@ final class LookupGraph {
     try {
       return load.get();
     } finally {
-      if (outer != null) {
-        current.set(outer);
-      } else {
-        current.remove();
-      }
+      // set(null) rather than remove(): the thread's map entry stays, so the next load on this
+      // thread allocates none (this runs on every cache miss).
+      current.set(outer);
       flow.pop();
       owners.remove(key, flow);
       if (waited != null) {

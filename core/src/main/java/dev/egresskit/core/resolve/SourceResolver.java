@@ -135,7 +135,7 @@ public final class SourceResolver implements SourceLookup {
     String label = sourceLabel(name);
     return graph.lookup(flow, label, label, () -> sources.get(name, n -> {
       LookupGraph.Flow loader = flow != null ? flow : new LookupGraph.Flow();
-      return graph.loading(loader, label, () -> loadSource(n, loader));
+      return graph.loading(loader, label, () -> loadSource(n, label, loader));
     }));
   }
 
@@ -178,8 +178,7 @@ public final class SourceResolver implements SourceLookup {
     pools.invalidateAll();
   }
 
-  private EgressSource loadSource(String name, LookupGraph.Flow flow) {
-    String prefix = sourceLabel(name);
+  private EgressSource loadSource(String name, String prefix, LookupGraph.Flow flow) {
     Made<EgressSource> made;
     if (engine.hasHandler(Hook.GET_EGRESS_SOURCE)) {
       made = invoke(prefix, Hook.GET_EGRESS_SOURCE, name, flow);

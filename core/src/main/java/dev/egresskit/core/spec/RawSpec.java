@@ -1,8 +1,7 @@
 package dev.egresskit.core.spec;
 
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.ScriptLocation;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,7 +22,7 @@ public record RawSpec(Map<String, Object> fields, ScriptLocation location) {
   public RawSpec {
     Objects.requireNonNull(fields, "fields");
     Objects.requireNonNull(location, "location");
-    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    fields = FieldMaps.frozen(fields);
   }
 
   /** The value of {@code key}, or {@code null} when absent. */

@@ -10,6 +10,7 @@ import dev.egresskit.core.model.ProxyServer;
 import dev.egresskit.core.model.Secret;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.model.Trigger;
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.ScriptLocation;
 import dev.egresskit.core.spec.Problem;
 import java.net.InetAddress;
@@ -101,8 +102,23 @@ final class FieldReader {
     return value;
   }
 
+  private static boolean normalised(Map<?, ?> map) {
+    for (Object v : map.values()) {
+      if (v == null || normalise(v) != v) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A nested table, with stringified keys; an empty list counts as an empty table (Lua {}). */
   static Map<String, Object> table(Object value) {
+    if (value instanceof Map<?, ?> map && FieldMaps.isFrozen(map) && normalised(map)) {
+      // Already an unmodifiable copy with string keys and no null values: nothing to redo.
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = (Map<String, Object>) map;
+      return fields;
+    }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
       map.forEach((k, v) -> {

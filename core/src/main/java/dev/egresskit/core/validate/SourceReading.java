@@ -9,12 +9,12 @@ import dev.egresskit.core.model.Socks5Credentials;
 import dev.egresskit.core.model.Socks5Tls;
 import dev.egresskit.core.model.SuspendOnFailure;
 import dev.egresskit.core.policy.ScriptLocation;
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.spec.Problem;
 import dev.egresskit.core.spec.RawSpec;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ record SourceReading(EgressSource source, List<Problem> fieldProblems,
   SourceReading {
     fieldProblems = List.copyOf(fieldProblems);
     routeProblems = List.copyOf(routeProblems);
-    redactedFields = Collections.unmodifiableMap(new LinkedHashMap<>(redactedFields));
+    redactedFields = FieldMaps.frozen(redactedFields);
   }
 
   static SourceReading of(RawSpec spec) {
@@ -121,8 +121,11 @@ record SourceReading(EgressSource source, List<Problem> fieldProblems,
   }
 
   private static Map<String, Object> redacted(Map<String, Object> raw) {
+    if (!raw.containsKey(PASSWORD)) {
+      return FieldMaps.frozen(raw);
+    }
     Map<String, Object> out = new LinkedHashMap<>(raw);
-    out.computeIfPresent(PASSWORD, (key, value) -> Secret.REDACTED);
+    out.put(PASSWORD, Secret.REDACTED);
     return out;
   }
 }

@@ -1,6 +1,7 @@
 package dev.egresskit.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -72,5 +73,78 @@ class LruTtlSourceCacheTest extends SourceCacheContractTest {
     assertThat(cache.getIfCached("a")).isNotNull();
     clock.advance(Duration.ofNanos(1));
     assertThat(cache.getIfCached("a")).isNull();
+  }
+
+  @Test
+  void hitsThroughTheHitPathAreCountedAndAllocateNothing() {
+    SourceCache<Value> cache = cache(CacheSettings.DEFAULTS);
+    cache.get("a", loaderWithTtl(Duration.ofHours(1)));
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int calls = 100_000;
+    // Interpreted or compiled, a hit allocates nothing; the measurement itself may allocate a
+    // little, never ~1 byte per call.
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < calls; i++) {
+      cache.getIfCached("a");
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(allocated).isLessThan(calls / 10);
+    assertThat(counter(CacheMeters.HITS)).isEqualTo(calls);
+    assertThat(counter(CacheMeters.LOOKUPS)).isEqualTo(calls + 1);
+    assertThat(counter(CacheMeters.MISSES)).isEqualTo(1);
+  }
+
+  @Test
+  void aCachedFailureAndAStaleValueTakeTheSlowerHitPathAndAreCounted() {
+    SourceCache<Value> cache = cache(CacheSettings.DEFAULTS.withStaleGrace(Duration.ofMinutes(5)));
+    cache.get("a", loaderWithTtl(Duration.ofSeconds(10)));
+    clock.advance(Duration.ofSeconds(10));
+    RuntimeException failure = new IllegalStateException("refresh failed");
+    Value stale = cache.get("a", key -> {
+      throw failure;
+    });
+    assertThatThrownBy(() -> cache.get("b", key -> {
+      throw failure;
+    })).isSameAs(failure);
+
+    assertThat(cache.getIfCached("a")).isEqualTo(stale);
+    assertThatThrownBy(() -> cache.getIfCached("b")).isSameAs(failure);
+    assertThat(counter(CacheMeters.HITS)).isEqualTo(2);
+    assertThat(counter(CacheMeters.STALE)).isEqualTo(2);
+  }
+
+  @Test
+  void twoCachesOfOneNameOnOneRegistryShareTheirCounters() {
+    SourceCache<Value> first = cache(CacheSettings.DEFAULTS);
+    first.get("a", loaderWithTtl(Duration.ofHours(1)));
+    first.getIfCached("a");
+    // A second cache of the same name (a reloaded policy): the meters keep counting, from both.
+    SourceCache<Value> second = cache(CacheSettings.DEFAULTS);
+    second.get("a", loaderWithTtl(Duration.ofHours(1)));
+    second.getIfCached("a");
+    first.getIfCached("a");
+
+    assertThat(counter(CacheMeters.HITS)).isEqualTo(3);
+    assertThat(counter(CacheMeters.MISSES)).isEqualTo(2);
+    assertThat(counter(CacheMeters.LOOKUPS)).isEqualTo(5);
+    // The size gauge reads the cache registered last.
+    second.invalidateAll();
+    assertThat(gauge(CacheMeters.SIZE)).isZero();
+  }
+
+  @Test
+  void aClearedRegistryGetsTheCountersBackWithTheirCounts() {
+    SourceCache<Value> first = cache(CacheSettings.DEFAULTS);
+    first.get("a", loaderWithTtl(Duration.ofHours(1)));
+    registry.clear();
+
+    SourceCache<Value> second = cache(CacheSettings.DEFAULTS);
+    second.get("a", loaderWithTtl(Duration.ofHours(1)));
+
+    assertThat(counter(CacheMeters.MISSES)).isEqualTo(2);
+    assertThat(counter(CacheMeters.LOADS)).isEqualTo(2);
   }
 }

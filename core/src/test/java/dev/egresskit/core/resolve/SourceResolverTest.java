@@ -506,11 +506,11 @@ class SourceResolverTest {
     resolver.resolvePool("p");
     resolver.resolve("ip-1");
 
-    // Lookups are hits plus misses, read by a function counter.
+    // The counts are read by function counters; lookups are hits plus misses.
     assertThat(registry.get("lruttl_lookup_count").tag("cache_name", "egress_source_sources")
         .functionCounter().count()).isEqualTo(2);
     assertThat(registry.get("lruttl_hit_count").tag("cache_name", "egress_source_sources")
-        .counter().count()).isEqualTo(1);
+        .functionCounter().count()).isEqualTo(1);
     assertThat(registry.get("lruttl_lookup_count").tag("cache_name", "egress_source_pools")
         .functionCounter().count()).isEqualTo(1);
   }

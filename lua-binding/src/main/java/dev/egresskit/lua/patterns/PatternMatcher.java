@@ -20,6 +20,7 @@ public final class PatternMatcher {
   public static final int POSITION = -2;
   private static final int UNFINISHED = -1;
   private static final byte ESCAPE = '%';
+  private static final int[] NO_CAPTURES = new int[0];
 
   private final byte[] s;
   private final int sStart;
@@ -28,8 +29,9 @@ public final class PatternMatcher {
   private final int pStart;
   private final int pEnd;
   private final PatternBudget budget;
-  private final int[] captureStart = new int[MAX_CAPTURES];
-  private final int[] captureLength = new int[MAX_CAPTURES];
+  /** Grown as captures open (most patterns have none): a match allocates only what it uses. */
+  private int[] captureStart = NO_CAPTURES;
+  private int[] captureLength = NO_CAPTURES;
   private int level;
   private int depth;
   private int countdown = PatternBudget.STEPS_PER_CHECK;
@@ -239,6 +241,11 @@ public final class PatternMatcher {
   private int openCapture(int si, int pi, int kind) {
     if (level >= MAX_CAPTURES) {
       throw new PatternException("too many captures");
+    }
+    if (level == captureStart.length) {
+      int size = Math.min(MAX_CAPTURES, Math.max(4, level * 2));
+      captureStart = java.util.Arrays.copyOf(captureStart, size);
+      captureLength = java.util.Arrays.copyOf(captureLength, size);
     }
     captureStart[level] = si;
     captureLength[level] = kind;

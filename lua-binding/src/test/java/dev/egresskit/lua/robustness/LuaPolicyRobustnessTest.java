@@ -207,7 +207,7 @@ class LuaPolicyRobustnessTest {
   }
 
   private static double stale(SimpleMeterRegistry registry) {
-    return Search.in(registry).name("lruttl_stale_count").counters().stream()
+    return Search.in(registry).name("lruttl_stale_count").functionCounters().stream()
         .mapToDouble(c -> c.count()).sum();
   }
 }

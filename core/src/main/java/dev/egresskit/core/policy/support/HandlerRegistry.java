@@ -76,7 +76,9 @@ public final class HandlerRegistry<F> {
 
   /** The handler registered for a single-handler {@code hook}, if any. */
   public Optional<Handler<F>> handler(Hook<?> hook) {
-    return handlers(hook.eventName()).stream().findFirst();
+    // Called on every handler call: no copy of the list.
+    List<Handler<F>> list = handlers.get(hook.eventName());
+    return list == null || list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
   }
 
   /** Every handler registered for {@code event}, in registration order. */

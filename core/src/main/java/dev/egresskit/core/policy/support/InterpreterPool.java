@@ -138,7 +138,9 @@ public final class InterpreterPool<I> implements AutoCloseable {
   }
 
   private void giveBack(Lease<I> lease) {
-    held.remove();
+    // set(null) rather than remove(): the thread keeps its map entry, so the next lease on this
+    // thread allocates none.
+    held.set(null);
     try {
       if (lease.discarded || closed) {
         disposer.accept(lease.interpreter);

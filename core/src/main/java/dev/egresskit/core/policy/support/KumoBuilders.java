@@ -39,26 +39,33 @@ public final class KumoBuilders {
       PolicyFiles files) {
     Objects.requireNonNull(files, "files");
     Made<EgressSource> made = EgressSpecs.makeSource(new RawSpec(fields, where));
-    return new Made<>(readingWith(made.value(), files, files.reader("socks5_proxy_tls_ca")),
-        made.location(), made.fields());
+    EgressSource bound = readingWith(made.value(), files);
+    return bound == made.value() ? made : new Made<>(bound, made.location(), made.fields());
   }
 
   /**
-   * {@code source} with its password file, if any, read by {@code reader}, and its
-   * {@code socks5_proxy_tls_ca} file, if any, read by {@code caReader}.
+   * {@code source} with its password file, if any, read under {@code files}, and its
+   * {@code socks5_proxy_tls_ca} file, if any, too; the same instance when there is neither.
    */
-  static EgressSource readingWith(EgressSource source, Secret.FileReader reader,
-      Secret.FileReader caReader) {
+  static EgressSource readingWith(EgressSource source, PolicyFiles files) {
     if (!(source.route() instanceof Route.Socks5 socks)) {
       return source;
     }
     Optional<Socks5Credentials> credentials = socks.credentials();
-    if (credentials.isPresent()
-        && credentials.get().password() instanceof Secret.FileRef file) {
-      credentials = Optional.of(
-          new Socks5Credentials(credentials.get().username(), file.readWith(reader)));
+    boolean passwordFile = credentials.isPresent()
+        && credentials.get().password() instanceof Secret.FileRef;
+    boolean caFile = socks.tls().isPresent() && socks.tls().get().caFile().isPresent();
+    if (!passwordFile && !caFile) {
+      return source;
     }
-    Optional<Socks5Tls> tls = socks.tls().map(settings -> settings.readWith(caReader));
+    if (passwordFile) {
+      Secret.FileRef file = (Secret.FileRef) credentials.get().password();
+      credentials = Optional.of(
+          new Socks5Credentials(credentials.get().username(), file.readWith(files)));
+    }
+    Optional<Socks5Tls> tls = caFile
+        ? Optional.of(socks.tls().get().readWith(files.reader("socks5_proxy_tls_ca")))
+        : socks.tls();
     Route route = new Route.Socks5(socks.server(), socks.sourceAddress(), credentials,
         socks.bindAddress(), tls);
     return new EgressSource(source.name(), source.ehloDomain(), source.remotePort(),
@@ -95,13 +102,14 @@ public final class KumoBuilders {
     if (result == null) {
       return null;
     }
+    if (result instanceof Made<?> made && hook.resultType().isInstance(made.value())) {
+      @SuppressWarnings("unchecked")
+      Made<T> typed = (Made<T>) made;
+      return typed;
+    }
+    // Only errors from here on: the text is built when it is needed, not on every call.
     String prefix = handlerSite + ": " + hook.eventName() + " handler for '" + argument + "' ";
     if (result instanceof Made<?> made) {
-      if (hook.resultType().isInstance(made.value())) {
-        @SuppressWarnings("unchecked")
-        Made<T> typed = (Made<T>) made;
-        return typed;
-      }
       String other = Hook.all().stream()
           .filter(h -> h.resultType().isInstance(made.value()))
           .map(Hook::builderName).findFirst().orElse("another function");

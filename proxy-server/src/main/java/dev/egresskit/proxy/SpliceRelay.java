@@ -1,0 +1,450 @@
+package dev.egresskit.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.Native;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A relay that moves bytes with {@code splice(2)} (socket → pipe → socket, no copy through user
+ * space), as KumoProxy does, on the epoll transport.
+ *
+ * <p>Netty's own {@code spliceTo} cannot be used: it shuts a socket's input as soon as it has
+ * seen the peer's FIN, after splicing at most one pipe-full, so bytes still queued behind it are
+ * lost; and it does not say how many bytes moved. So the two channels leave Netty's event
+ * handling once the handshake is done (they are deregistered, keeping their sockets and
+ * options, TCP keep-alive included) and this class registers their sockets with the same event
+ * loop itself ({@link EpollIoHandle}), edge-triggered, and pumps each direction through a pipe
+ * of its own:
+ *
+ * <ul>
+ *   <li>a direction reads (splices in) only when its pipe is empty, so a splice that moves
+ *       nothing means "no data now" or "end of stream", never "pipe full"; a one-byte
+ *       {@code read} tells the two apart (-1 is the FIN, a byte is forwarded like any other);
+ *   <li>the FIN is passed on as {@code shutdown(SHUT_WR)} only once the pipe is drained, so every
+ *       byte before it is delivered; the relay closes when both directions are finished;
+ *   <li>bytes are counted as they are spliced out to the receiving socket (what {@code splice}
+ *       returns), so {@code proxy_bytes_*} and the log line are exact;
+ *   <li>back-pressure: while a receiver's socket is full the direction stops reading and waits
+ *       for {@code EPOLLOUT};
+ *   <li>the idle timeout runs on the event loop from the time of the last byte moved.
+ * </ul>
+ *
+ * <p>Confined to the channels' event loop (the outbound channel is registered on the client's).
+ */
+final class SpliceRelay {
+
+  /** How much one splice call may move; the kernel bounds it by the pipe's free space. */
+  private static final int CHUNK = 1 << 20;
+  /** Pipe-fulls one direction moves per readiness event before yielding to other channels. */
+  private static final int ROUNDS_PER_EVENT = 16;
+  private static final String HANDOFF = "splice-handoff";
+  /** Constant interest: edge-triggered, so a socket that stays hung up or writable never spins. */
+  private static final EpollIoOps INTEREST = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT)
+      .with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLERR).with(EpollIoOps.EPOLLET);
+  private static final int NOT_IN_OR_OUT = ~(EpollIoOps.EPOLLIN.value() | EpollIoOps.EPOLLOUT.value());
+  /** The one-byte read that tells "no data now" from the end of the stream. */
+  private static final FastThreadLocal<ByteBuffer> PROBE = new FastThreadLocal<>() {
+    @Override
+    protected ByteBuffer initialValue() {
+      return ByteBuffer.allocateDirect(1);
+    }
+  };
+
+  private final ConnectionRecord record;
+  private final AbstractEpollStreamChannel clientChannel;
+  private final AbstractEpollStreamChannel outboundChannel;
+  private final Side client;
+  private final Side outbound;
+  private final Direction up;
+  private final Direction down;
+  private final long idleNanos;
+  private long lastActivity = System.nanoTime();
+  private ScheduledFuture<?> idleTimer;
+  private boolean closed;
+
+  private SpliceRelay(ConnectionRecord record, AbstractEpollStreamChannel clientChannel,
+      AbstractEpollStreamChannel outboundChannel, Duration idle) {
+    this.record = record;
+    this.clientChannel = clientChannel;
+    this.outboundChannel = outboundChannel;
+    this.client = new Side(clientChannel);
+    this.outbound = new Side(outboundChannel);
+    this.up = new Direction(client, outbound, true);
+    this.down = new Direction(outbound, client, false);
+    this.idleNanos = idle.toNanos();
+  }
+
+  /** Whether this relay can run: both channels on epoll, and no TLS on the client's side. */
+  static boolean applies(Channel client, Channel outbound) {
+    return client instanceof AbstractEpollStreamChannel
+        && outbound instanceof AbstractEpollStreamChannel
+        && client.pipeline().get(SslHandler.class) == null;
+  }
+
+  /**
+   * Takes a dialled connection over from the handshake: waits for the SOCKS reply to leave,
+   * moves both channels off Netty's event handling, then relays.
+   *
+   * @param early bytes the client sent after its CONNECT, or null (this takes ownership)
+   * @param inputShutdown whether the client already sent FIN
+   */
+  static void start(ChannelHandlerContext ctx, ConnectionRecord record, Channel outboundChannel,
+      ByteBuf early, boolean inputShutdown, Duration idle) {
+    Channel clientChannel = ctx.channel();
+    clientChannel.config().setAutoRead(false); // from here on bytes should stay in the kernel
+    record.spliced();
+    SpliceRelay relay = new SpliceRelay(record, (AbstractEpollStreamChannel) clientChannel,
+        (AbstractEpollStreamChannel) outboundChannel, idle);
+    if (early != null) {
+      relay.up.pending(early);
+    }
+    relay.up.sourceEnded = inputShutdown;
+    // Until the sockets are ours, Netty may still read (it reads on EPOLLRDHUP whatever
+    // auto-read says): whatever it reads is kept, in order, for the relay.
+    ChannelPipeline pipeline = clientChannel.pipeline();
+    pipeline.addLast(HANDOFF, relay.new Handoff(relay.up));
+    outboundChannel.pipeline().addLast(HANDOFF, relay.new Handoff(relay.down));
+    clientChannel.closeFuture().addListener(f -> relay.close());
+    outboundChannel.closeFuture().addListener(f -> relay.close());
+    // The success reply must be on the wire before Netty lets go of the client's socket.
+    clientChannel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+      if (!flushed.isSuccess()) {
+        relay.fail(flushed.cause());
+        return;
+      }
+      clientChannel.deregister().addListener(a -> outboundChannel.deregister().addListener(b -> {
+        if (!a.isSuccess() || !b.isSuccess()) {
+          relay.fail(a.isSuccess() ? b.cause() : a.cause());
+        } else {
+          relay.register();
+        }
+      }));
+    });
+  }
+
+  private void register() {
+    if (closed) {
+      return;
+    }
+    IoEventLoop loop = (IoEventLoop) clientChannel.eventLoop();
+    loop.register(client).addListener(a -> loop.register(outbound).addListener(b -> {
+      if (a.isSuccess()) {
+        client.registration = (IoRegistration) a.getNow();
+      }
+      if (b.isSuccess()) {
+        outbound.registration = (IoRegistration) b.getNow();
+      }
+      if (closed || !a.isSuccess() || !b.isSuccess()) {
+        if (closed) {
+          cancelRegistrations(); // a channel closed while the sockets were being registered
+        } else {
+          fail(a.isSuccess() ? b.cause() : a.cause());
+        }
+        return;
+      }
+      clientChannel.pipeline().remove(HANDOFF);
+      outboundChannel.pipeline().remove(HANDOFF);
+      client.registration.submit(INTEREST);
+      outbound.registration.submit(INTEREST);
+      idleTimer = loop.schedule(this::idleCheck, idleNanos, TimeUnit.NANOSECONDS);
+      pump(up);
+      pump(down);
+    }));
+  }
+
+  // ---- moving bytes ----
+
+  private void pump(Direction d) {
+    if (closed) {
+      return;
+    }
+    try {
+      d.pump();
+    } catch (IOException e) {
+      fail(e);
+      return;
+    }
+    if (up.finished && down.finished) {
+      close();
+    }
+  }
+
+  /** One way through the relay: from a socket into a pipe, from the pipe into the other socket. */
+  private final class Direction {
+    final Side from;
+    final Side to;
+    final boolean fromClient;
+    FileDescriptor pipeOut;   // read end
+    FileDescriptor pipeIn;    // write end
+    int inPipe;
+    ByteBuf pending;          // bytes Netty read before the hand-over, sent before the pipe's
+    boolean sourceEnded;      // FIN read from the source
+    boolean finished;         // FIN passed on
+
+    Direction(Side from, Side to, boolean fromClient) {
+      this.from = from;
+      this.to = to;
+      this.fromClient = fromClient;
+      from.reading = this;
+      to.writing = this;
+    }
+
+    /** Queues bytes to send before the pipe's; kept in one direct buffer, as write(2) needs. */
+    void pending(ByteBuf buf) {
+      if (pending == null && buf.isDirect() && buf.nioBufferCount() == 1) {
+        pending = buf;
+        return;
+      }
+      int before = pending == null ? 0 : pending.readableBytes();
+      ByteBuf joined = Unpooled.directBuffer(before + buf.readableBytes());
+      if (pending != null) {
+        joined.writeBytes(pending);
+        pending.release();
+      }
+      joined.writeBytes(buf);
+      buf.release();
+      pending = joined;
+    }
+
+    void pump() throws IOException {
+      if (finished) {
+        return;
+      }
+      for (int round = 0; ; round++) {
+        if (!drain()) {
+          return; // the receiver is full: its EPOLLOUT resumes this direction
+        }
+        if (sourceEnded) {
+          finished = true;
+          to.socket.shutdown(false, true);
+          return;
+        }
+        if (round == ROUNDS_PER_EVENT) {
+          // Edge-triggered: epoll will not report the rest, so come back after other channels.
+          clientChannel.eventLoop().execute(() -> SpliceRelay.this.pump(this));
+          return;
+        }
+        if (pipeIn == null) {
+          FileDescriptor[] pipe = FileDescriptor.pipe();
+          pipeOut = pipe[0];
+          pipeIn = pipe[1];
+        }
+        int n = Native.splice(from.socket.intValue(), -1, pipeIn.intValue(), -1, CHUNK);
+        if (n > 0) {
+          inPipe = n;
+          continue;
+        }
+        // The pipe is empty, so 0 means no data now or the end of the stream; before the peer
+        // has shut down (EPOLLRDHUP, or a hang-up or error) it can only be the former.
+        if (!from.hungUp) {
+          return;
+        }
+        ByteBuffer probe = PROBE.get();
+        int r = from.socket.read(probe, 0, 1);
+        if (r < 0) {
+          sourceEnded = true;
+        } else if (r == 0) {
+          return;
+        } else {
+          pending(Unpooled.directBuffer(1).writeByte(probe.get(0)));
+        }
+      }
+    }
+
+    /** Sends what is waiting (Netty's bytes, then the pipe's); false when the receiver is full. */
+    private boolean drain() throws IOException {
+      if (pending != null) {
+        while (pending.isReadable()) {
+          ByteBuffer nio = pending.nioBuffer();
+          int n = to.socket.write(nio, nio.position(), nio.limit());
+          if (n == 0) {
+            return false;
+          }
+          pending.skipBytes(n);
+          moved(n);
+        }
+        pending.release();
+        pending = null;
+      }
+      while (inPipe > 0) {
+        int n = Native.splice(pipeOut.intValue(), -1, to.socket.intValue(), -1, inPipe);
+        if (n == 0) {
+          return false;
+        }
+        inPipe -= n;
+        moved(n);
+      }
+      return true;
+    }
+
+    private void moved(int n) {
+      lastActivity = System.nanoTime();
+      if (fromClient) {
+        record.countUp(n);
+      } else {
+        record.countDown(n);
+      }
+    }
+
+    void release() {
+      if (pending != null) {
+        pending.release();
+        pending = null;
+      }
+      closeQuietly(pipeOut);
+      closeQuietly(pipeIn);
+    }
+  }
+
+  /** One socket's registration with the event loop: readable for one direction, writable for the other. */
+  private final class Side implements EpollIoHandle {
+    final Socket socket;
+    Direction reading;
+    Direction writing;
+    IoRegistration registration;
+    boolean hungUp;   // the peer shut down its side (or the socket failed): sticky
+
+    Side(AbstractEpollStreamChannel channel) {
+      this.socket = (Socket) channel.fd();
+    }
+
+    @Override
+    public FileDescriptor fd() {
+      return socket;
+    }
+
+    @Override
+    public void handle(IoRegistration registration, IoEvent event) {
+      EpollIoOps ops = ((EpollIoEvent) event).ops();
+      if ((ops.value() & NOT_IN_OR_OUT) != 0) {
+        hungUp = true;
+      }
+      if (ops.contains(EpollIoOps.EPOLLOUT) || ops.contains(EpollIoOps.EPOLLERR)) {
+        pump(writing);
+      }
+      if (!ops.contains(EpollIoOps.EPOLLOUT) || ops.contains(EpollIoOps.EPOLLIN)
+          || ops.contains(EpollIoOps.EPOLLRDHUP)) {
+        pump(reading);
+      }
+    }
+
+    @Override
+    public void close() {
+      // The event loop is shutting down.
+      SpliceRelay.this.close();
+    }
+  }
+
+  /** Keeps what Netty reads while the sockets change hands. */
+  private final class Handoff extends ChannelInboundHandlerAdapter {
+    private final Direction direction;
+
+    Handoff(Direction direction) {
+      this.direction = direction;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf buf && !closed) {
+        direction.pending(buf);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        direction.sourceEnded = true;
+      }
+      ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      fail(cause);
+    }
+  }
+
+  // ---- ending ----
+
+  private void idleCheck() {
+    if (closed) {
+      return;
+    }
+    long quiet = System.nanoTime() - lastActivity;
+    if (quiet >= idleNanos) {
+      record.outcome(Outcome.IDLE_TIMEOUT);
+      close();
+    } else {
+      idleTimer = clientChannel.eventLoop().schedule(
+          this::idleCheck, idleNanos - quiet, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void fail(Throwable cause) {
+    if (!closed) {
+      record.outcome(Outcome.RELAY_ERROR);
+      record.error(cause);
+    }
+    close();
+  }
+
+  /** Ends the relay: registrations, pipes and both channels. Idempotent. */
+  private void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+    }
+    cancelRegistrations();
+    up.release();
+    down.release();
+    clientChannel.close();
+    outboundChannel.close();
+  }
+
+  /** Off epoll before the sockets close, so a reused descriptor number is never confused. */
+  private void cancelRegistrations() {
+    if (client.registration != null) {
+      client.registration.cancel();
+    }
+    if (outbound.registration != null) {
+      outbound.registration.cancel();
+    }
+  }
+
+  private static void closeQuietly(FileDescriptor fd) {
+    if (fd != null) {
+      try {
+        fd.close();
+      } catch (IOException ignored) {
+        // Nothing to do about a pipe that fails to close.
+      }
+    }
+  }
+}
