@@ -104,7 +104,13 @@ final class ConnectionRecord {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      error = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+      if (root instanceof io.netty.handler.ssl.NotSslRecordException) {
+        // Netty's text carries a hex dump of what the client sent in clear, which may be an
+        // RFC 1929 frame with its password: name the fault, never the bytes.
+        error = "not a TLS record (the client did not start TLS)";
+      } else {
+        error = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+      }
     }
   }
 

@@ -35,7 +35,9 @@ class ProxyTlsAndKeepaliveTest {
         .getSubjectAlternativeNames()).containsExactly(List.of(7, "192.0.2.1"));
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Socks5ProxyServer proxy = TestProxies.loopback(registry).tls(tls).build().start()) {
+    java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    try (Socks5ProxyServer proxy = TestProxies.loopback(registry).tls(tls)
+        .connectionLog(lines::add).build().start()) {
       String listener = NetUtil.toSocketAddressString(proxy.address());
       try (SSLSocket socket = (SSLSocket) trusting(certificate).getSocketFactory()
           .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
@@ -50,7 +52,12 @@ class ProxyTlsAndKeepaliveTest {
 
       try (Socket plain = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
         plain.setSoTimeout(10_000);
-        plain.getOutputStream().write(new byte[] {5, 1, 0, 'n', 'o', 't', ' ', 't', 'l', 's'});
+        // A one-flight greeting and RFC 1929 frame sent in clear to the TLS port.
+        byte[] secret = "pw-in-clear".getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream flight = new java.io.ByteArrayOutputStream();
+        flight.write(new byte[] {5, 1, 2, 1, 4, 'u', 's', 'e', 'r', (byte) secret.length});
+        flight.write(secret);
+        plain.getOutputStream().write(flight.toByteArray());
         InputStream in = plain.getInputStream();
         byte[] buffer = new byte[64];
         int total = 0;
@@ -68,6 +75,10 @@ class ProxyTlsAndKeepaliveTest {
       assertThat(TestProxies.count(registry, ProxyMetrics.TLS_FAILURES, "listener", listener))
           .isEqualTo(1.0);
     }
+    // closing the server drained every connection, so its line has been written
+    String hexOfSecret = io.netty.buffer.ByteBufUtil.hexDump(
+        "pw-in-clear".getBytes(StandardCharsets.US_ASCII));
+    assertThat(String.join("\n", lines)).hasLineCount(2).doesNotContain("pw-in-clear").doesNotContainIgnoringCase(hexOfSecret);
   }
 
   @Test

@@ -57,10 +57,9 @@ class Socks5OverTlsTest {
     localhostTls = ProxyTls.selfSigned("localhost");
     tlsProxy = proxy(localhostTls);
     localhostCa = pem("localhost.pem", localhostTls.generatedCertificate());
-    // Lock-step against our proxy: its handshake re-fires pipelined leftovers at the head of its
-    // pipeline, which a TLS listener decrypts twice (a proxy-server bug, reported). One flight
-    // over TLS is proved through a second TLS stack below (oneFlightThroughAnotherTlsStack).
-    connector = EgressConnector.builder().lockstepHandshakes(true).build();
+    // One flight (the default) against our proxy's TLS listener; a second TLS stack is tried
+    // below (oneFlightThroughAnotherTlsStack).
+    connector = EgressConnector.builder().build();
     probe = SmtpProbe.create(connector);
   }
 
@@ -172,8 +171,7 @@ class Socks5OverTlsTest {
 
   @Test
   void aTlsConnectionCannotBeDetached() throws Exception {
-    try (EgressConnector nio = EgressConnector.builder().nativeTransport(false)
-        .lockstepHandshakes(true).build()) {
+    try (EgressConnector nio = EgressConnector.builder().nativeTransport(false).build()) {
       EgressSource source = source(new ProxyServer.HostName("localhost",
           tlsProxy.address().getPort()), null, Socks5Tls.trusting(localhostCa));
       try (EgressConnection connection = nio.connect(source, sink.address(), TIMEOUT)
