@@ -50,6 +50,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for plain SOCKS5 and HTTP, a JDK TLS socket for the TLS listener).
  */
 class ProxyPolicyCommandTest {
+  /** Blocking reads get threads of their own (the common pool has one thread on 2 cores). */
+  private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread t = new Thread(task, "test-io");
+    t.setDaemon(true);
+    t.start();
+  };
+
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String PASSWORD = "S3cret-pw-7731";
   private static final String WRONG = "Wr0ng-pw-4409";
@@ -149,7 +156,7 @@ class ProxyPolicyCommandTest {
 
       // A handler that never returns: refused at the deadline; meanwhile others go through.
       CompletableFuture<byte[]> spinner = CompletableFuture.supplyAsync(
-          () -> authenticate(plain, "spinner", "whatever"));
+          () -> authenticate(plain, "spinner", "whatever"), OWN_THREAD);
 
       // Plain SOCKS5 with curl from another client address (the proxy serves one check per
       // address at a time, so a spinning handler only ever holds its own address's clients):
@@ -330,7 +337,7 @@ class ProxyPolicyCommandTest {
         } catch (IOException e) {
           return new byte[0];
         }
-      });
+      }, OWN_THREAD);
       byte[] out;
       try (InputStream in = process.getInputStream()) {
         out = in.readAllBytes();

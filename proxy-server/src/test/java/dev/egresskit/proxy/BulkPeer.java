@@ -21,6 +21,17 @@ import java.util.concurrent.TimeoutException;
  */
 final class BulkPeer implements AutoCloseable {
 
+  /**
+   * Runs each task on a thread of its own. Blocking socket I/O must not share the common
+   * fork-join pool: on a 2-core machine it has one thread, and a writer blocked on a full socket
+   * there starves the task that would drain it.
+   */
+  static final java.util.concurrent.Executor OWN_THREAD = task -> {
+    Thread t = new Thread(task, "test-io");
+    t.setDaemon(true);
+    t.start();
+  };
+
   private final ServerSocket server;
   private final CompletableFuture<byte[]> received = new CompletableFuture<>();
   private final Thread thread;
@@ -54,7 +65,7 @@ final class BulkPeer implements AutoCloseable {
         } catch (IOException e) {
           throw new RuntimeException(e);
         }
-      });
+      }, OWN_THREAD);
       InputStream in = s.getInputStream();
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       in.transferTo(all);

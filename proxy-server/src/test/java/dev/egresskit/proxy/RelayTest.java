@@ -136,7 +136,7 @@ class RelayTest {
         } catch (Exception e) {
           throw new RuntimeException(e);
         }
-      });
+      }, BulkPeer.OWN_THREAD);
 
       byte[] back = c.readToEnd();
       writer.get(10, TimeUnit.SECONDS);
@@ -169,7 +169,7 @@ class RelayTest {
           } catch (Exception e) {
             throw new RuntimeException(e);
           }
-        });
+        }, BulkPeer.OWN_THREAD);
         writer.get(30, TimeUnit.SECONDS);
         byte[] back = c.readToEnd();
 
@@ -285,7 +285,7 @@ class RelayTest {
       c.greet(0);
       c.connectTo(echo.address());
 
-      closing = CompletableFuture.runAsync(proxy::close);
+      closing = CompletableFuture.runAsync(proxy::close, BulkPeer.OWN_THREAD);
       // The relay keeps working while the server drains.
       c.send(new byte[] {1, 2});
       assertThat(c.read(2)).containsExactly(1, 2);
