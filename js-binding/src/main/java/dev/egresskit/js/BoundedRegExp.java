@@ -1,5 +1,6 @@
 package dev.egresskit.js;
 
+import dev.egresskit.core.text.CheckedText;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
@@ -18,8 +19,8 @@ import org.openjdk.nashorn.internal.runtime.regexp.RegExpMatcher;
 /**
  * The regular-expression engine behind a policy's {@code RegExp} objects: the pattern runs on
  * {@code java.util.regex} over a text that checks the handler's {@link Deadline} every
- * {@value #CHECK_EVERY} character reads, so one match that backtracks without end stops at the
- * deadline like any loop of the policy. Nashorn's own engine (Joni) checks nothing and reads a
+ * {@value CheckedText#CHECK_EVERY} character reads, so one match that backtracks without end
+ * stops at the deadline like any loop of the policy. Nashorn's own engine (Joni) checks nothing and reads a
  * {@code char[]}, so nothing could stop it inside one {@code exec}.
  *
  * <p>The JavaScript pattern is translated to Java's syntax by Nashorn itself (its
@@ -34,9 +35,6 @@ import org.openjdk.nashorn.internal.runtime.regexp.RegExpMatcher;
  * instance of this class belongs to one interpreter, whose deadline it checks.
  */
 final class BoundedRegExp extends RegExp {
-  /** How many character reads pass between two looks at the clock (about 10 µs of matching). */
-  static final int CHECK_EVERY = 4096;
-
   private static final int CACHE_SIZE = 512;
   private static final String WHITESPACE = Lexer.getWhitespaceRegExp();
   private static final VarHandle JDK_PATTERN = jdkPattern();
@@ -157,14 +155,14 @@ final class BoundedRegExp extends RegExp {
     return pattern == null ? null : new BoundedMatcher(input);
   }
 
-  /** A match over {@link DeadlineText}; otherwise what Nashorn's JDK engine does. */
+  /** A match over {@link #subject}; otherwise what Nashorn's JDK engine does. */
   private final class BoundedMatcher implements RegExpMatcher {
     private final String input;
     private final Matcher matcher;
 
     BoundedMatcher(String input) {
       this.input = input;
-      this.matcher = pattern.matcher(new DeadlineText(input, deadline));
+      this.matcher = pattern.matcher(subject(input, deadline));
     }
 
     @Override
@@ -220,43 +218,12 @@ final class BoundedRegExp extends RegExp {
   }
 
   /**
-   * The subject text as {@link Matcher} reads it: every character goes through {@link #charAt},
-   * which looks at the deadline every {@value #CHECK_EVERY} reads and throws
-   * {@link Deadline.Stopped} (sticky, like every deadline check) once it has passed.
+   * The subject text as {@link Matcher} reads it: every {@value CheckedText#CHECK_EVERY} reads
+   * it looks at the deadline, which throws {@link Deadline.Stopped} (sticky, like every deadline
+   * check) once it has passed.
    */
-  static final class DeadlineText implements CharSequence {
-    private final String text;
-    private final Deadline deadline;
-    private int reads;
-
-    DeadlineText(String text, Deadline deadline) {
-      this.text = text;
-      this.deadline = deadline;
-    }
-
-    @Override
-    public char charAt(int index) {
-      if (++reads >= CHECK_EVERY) {
-        reads = 0;
-        deadline.check();
-      }
-      return text.charAt(index);
-    }
-
-    @Override
-    public int length() {
-      return text.length();
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return text.substring(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
+  static CharSequence subject(String input, Deadline deadline) {
+    return new CheckedText(input, deadline::check);
   }
 
   private static VarHandle jdkPattern() {

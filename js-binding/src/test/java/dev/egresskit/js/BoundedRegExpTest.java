@@ -3,6 +3,7 @@ package dev.egresskit.js;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.egresskit.core.text.CheckedText;
 import javax.script.ScriptException;
 import org.junit.jupiter.api.Test;
 import org.openjdk.nashorn.internal.parser.Lexer;
@@ -31,9 +32,9 @@ class BoundedRegExpTest {
   void theTextLooksAtThePassedDeadlineEveryCheckEveryReadsAndTheStopIsSticky() {
     Deadline deadline = new Deadline();
     deadline.arm(0);
-    BoundedRegExp.DeadlineText text = new BoundedRegExp.DeadlineText("abc", deadline);
+    CharSequence text = BoundedRegExp.subject("abc", deadline);
 
-    for (int i = 1; i < BoundedRegExp.CHECK_EVERY; i++) {
+    for (int i = 1; i < CheckedText.CHECK_EVERY; i++) {
       assertThat(text.charAt(i % 3)).isEqualTo("abc".charAt(i % 3));
     }
     assertThatThrownBy(() -> text.charAt(0)).isInstanceOf(Deadline.Stopped.class);
@@ -43,8 +44,8 @@ class BoundedRegExpTest {
 
   @Test
   void withoutAnArmedDeadlineTheTextNeverStops() {
-    BoundedRegExp.DeadlineText text = new BoundedRegExp.DeadlineText("ab", new Deadline());
-    for (int i = 0; i < 3 * BoundedRegExp.CHECK_EVERY; i++) {
+    CharSequence text = BoundedRegExp.subject("ab", new Deadline());
+    for (int i = 0; i < 3 * CheckedText.CHECK_EVERY; i++) {
       text.charAt(i % 2);
     }
     assertThat(text.length()).isEqualTo(2);

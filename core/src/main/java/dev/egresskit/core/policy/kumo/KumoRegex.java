@@ -1,6 +1,7 @@
 package dev.egresskit.core.policy.kumo;
 
 import dev.egresskit.core.policy.support.KumoApiException;
+import dev.egresskit.core.text.CheckedText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.regex.PatternSyntaxException;
  * methods ({@code captures}, {@code is_match}, {@code find}, {@code find_all}, {@code replace},
  * {@code replace_all}, {@code replacen}, {@code split}); Rust's {@code (?P<name>...)} groups,
  * {@code $name}/{@code ${name}} replacements and names with {@code _} work. Every match is bounded
- * by the handler deadline ({@link BoundedText}).
+ * by the handler deadline ({@link CheckedText}).
  */
 final class KumoRegex {
   private static final Pattern GROUP_NAME =
@@ -69,7 +70,7 @@ final class KumoRegex {
         + "replacen"), count(args.size() > 1 ? args.get(1) : null), string(args, 2,
         "REPLACEMENT"))));
     object.put("split", method(args -> {
-      BoundedText text = text(args, 0, context, fn + "split");
+      CheckedText text = text(args, 0, context, fn + "split");
       Matcher m = compiled.pattern().matcher(text);
       List<Object> out = new ArrayList<>();
       int last = 0;
@@ -112,7 +113,7 @@ final class KumoRegex {
     }
   }
 
-  private static Object captures(Compiled compiled, BoundedText text) {
+  private static Object captures(Compiled compiled, CheckedText text) {
     Matcher m = compiled.pattern().matcher(text);
     if (!m.find()) {
       return null;
@@ -132,7 +133,7 @@ final class KumoRegex {
     return out;
   }
 
-  private static String replace(Compiled compiled, BoundedText text, long limit,
+  private static String replace(Compiled compiled, CheckedText text, long limit,
       String replacement) {
     Matcher m = compiled.pattern().matcher(text);
     StringBuilder out = new StringBuilder();
@@ -204,9 +205,15 @@ final class KumoRegex {
     return value == null ? "" : value;
   }
 
-  private static BoundedText text(List<Object> args, int index, KumoContext context,
+  private static CheckedText text(List<Object> args, int index, KumoContext context,
       String function) {
-    return new BoundedText(string(args, index, "HAYSTACK"), context.deadlineNanos(), function);
+    long deadlineNanos = context.deadlineNanos();
+    return new CheckedText(string(args, index, "HAYSTACK"), () -> {
+      if (System.nanoTime() - deadlineNanos > 0 || Thread.currentThread().isInterrupted()) {
+        throw new KumoApiException(function + ": the regular expression was stopped at the"
+            + " policy handler deadline (it backtracks too much on this input)");
+      }
+    });
   }
 
   private static String string(List<Object> args, int index, String name) {
