@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.cli.options.Endpoints;
 import dev.egresskit.sink.SmtpSink;
+import dev.egresskit.testkit.tls.TestCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -178,7 +176,7 @@ class ProxyPolicyCommandTest {
           .as("RFC 1929 failure at the deadline").containsExactly(1, 1);
 
       // TLS: a JDK client that trusts exactly the policy's certificate, then SOCKS5 to the sink.
-      try (SSLSocket socket = (SSLSocket) trusting(certificate).getSocketFactory()
+      try (SSLSocket socket = (SSLSocket) TestCertificate.trusting(certificate).getSocketFactory()
           .createSocket(tls.getAddress(), tls.getPort())) {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
@@ -385,15 +383,4 @@ class ProxyPolicyCommandTest {
     return text.toString();
   }
 
-  private static SSLContext trusting(X509Certificate certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("proxy", certificate);
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
-  }
 }

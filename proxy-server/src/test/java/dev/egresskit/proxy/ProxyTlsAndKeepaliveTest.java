@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.policy.TcpKeepalive;
 import dev.egresskit.core.policy.TlsIdentity;
+import dev.egresskit.testkit.tls.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.NetUtil;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /** {@code use_tls} with a generated certificate, TLS failures counted, and tcp_keepalive. */
@@ -39,7 +37,7 @@ class ProxyTlsAndKeepaliveTest {
     try (Socks5ProxyServer proxy = TestProxies.loopback(registry).tls(tls)
         .connectionLog(lines::add).build().start()) {
       String listener = NetUtil.toSocketAddressString(proxy.address());
-      try (SSLSocket socket = (SSLSocket) trusting(certificate).getSocketFactory()
+      try (SSLSocket socket = (SSLSocket) TestCertificate.trusting(certificate).getSocketFactory()
           .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write(new byte[] {5, 1, 0});
@@ -127,15 +125,4 @@ class ProxyTlsAndKeepaliveTest {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  private static SSLContext trusting(X509Certificate certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("proxy", certificate);
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
-  }
 }

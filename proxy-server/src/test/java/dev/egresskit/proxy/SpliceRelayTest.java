@@ -2,17 +2,14 @@ package dev.egresskit.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.egresskit.testkit.tls.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.epoll.Epoll;
 import java.io.DataInputStream;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +61,8 @@ class SpliceRelayTest extends RelayTest {
     try (BulkPeer peer = new BulkPeer(down, true);
         Socks5ProxyServer proxy = loopback().tls(tls).build().start()) {
       assertThat(proxy.transport()).isEqualTo("epoll");
-      try (SSLSocket socket = (SSLSocket) trusting(tls.generatedCertificate()).getSocketFactory()
+      try (SSLSocket socket = (SSLSocket) TestCertificate.trusting(tls.generatedCertificate())
+          .getSocketFactory()
           .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
         socket.setSoTimeout(10_000);
         byte[] ip = peer.address().getAddress().getAddress();
@@ -85,17 +83,6 @@ class SpliceRelayTest extends RelayTest {
         .contains(" bytes_dest_to_client=200000 ");
   }
 
-  private static SSLContext trusting(X509Certificate certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("proxy", certificate);
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
-  }
 
   @Test
   void withoutEpollTheSwitchFallsBackToTheCopy() throws Exception {

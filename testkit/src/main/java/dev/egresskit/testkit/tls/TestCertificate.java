@@ -107,6 +107,17 @@ public final class TestCertificate {
 
   /** A client context that trusts this certificate and nothing else. */
   public SSLContext clientContext() {
+    return trusting(certificate);
+  }
+
+  /**
+   * A client context that trusts {@code certificate} and nothing else (for example a server's
+   * self-signed certificate made elsewhere).
+   *
+   * @param certificate the one certificate to trust
+   * @return the context
+   */
+  public static SSLContext trusting(X509Certificate certificate) {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
