@@ -3,7 +3,6 @@ package dev.egresskit.js.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.egresskit.core.cache.CacheSettings;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,24 +29,24 @@ class JsDeadlineTest {
   private static final Duration DEADLINE = Duration.ofMillis(300);
 
   @TempDir Path dir;
-  private PolicyEngine engine;
+  private ShortDeadlinePolicies policies;
+
+  @BeforeEach
+  void policies() {
+    policies = new ShortDeadlinePolicies(dir, DEADLINE);
+  }
 
   @AfterEach
   void close() {
-    if (engine != null) {
-      engine.close();
-    }
+    policies.close();
   }
 
   private PolicyEngine load(String policy) throws IOException {
-    Path script = Files.writeString(dir.resolve("policy.js"), policy);
-    engine = new JsPolicyEngineProvider().load(script, new PolicySettings(1, DEADLINE));
-    return engine;
+    return policies.load(policy);
   }
 
   private SourceResolver resolver(String policy) throws IOException {
-    return SourceResolver.builder(load(policy))
-        .cacheSettings(CacheSettings.DEFAULTS.withNegativeTtl(Duration.ZERO)).build();
+    return policies.resolver(policy);
   }
 
   private static String handler(String body) {
@@ -93,7 +93,7 @@ class JsDeadlineTest {
             + " (the policy handler deadline) and was stopped");
     // The stopped interpreter was replaced; the policy keeps answering.
     assertThat(resolver.resolve("after").ehloDomain()).contains("ok.example");
-    assertThat(((PooledPolicyEngine<?>) engine).interpretersLoaded()).isEqualTo(2);
+    assertThat(((PooledPolicyEngine<?>) policies.engine()).interpretersLoaded()).isEqualTo(2);
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.egresskit.js.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.egresskit.core.cache.CacheSettings;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,24 +35,24 @@ class JsRegExpDeadlineTest {
   private static final Duration STOPPED_WITHIN = DEADLINE.plusMillis(2700);
 
   @TempDir Path dir;
-  private PolicyEngine engine;
+  private ShortDeadlinePolicies policies;
+
+  @BeforeEach
+  void policies() {
+    policies = new ShortDeadlinePolicies(dir, DEADLINE);
+  }
 
   @AfterEach
   void close() {
-    if (engine != null) {
-      engine.close();
-    }
+    policies.close();
   }
 
   private PolicyEngine load(String policy) throws IOException {
-    Path script = Files.writeString(dir.resolve("policy.js"), policy);
-    engine = new JsPolicyEngineProvider().load(script, new PolicySettings(1, DEADLINE));
-    return engine;
+    return policies.load(policy);
   }
 
   private SourceResolver resolver(String policy) throws IOException {
-    return SourceResolver.builder(load(policy))
-        .cacheSettings(CacheSettings.DEFAULTS.withNegativeTtl(Duration.ZERO)).build();
+    return policies.resolver(policy);
   }
 
   /** {@code text('a', n)}: n times 'a' (Nashorn has no String.prototype.repeat). */
