@@ -244,37 +244,40 @@ class ProxyPolicyCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {"lua", "js"})
   void anUnknownFieldIsAnErrorAtTheCallingLine(String language) throws Exception {
-    Path policy = dir.resolve("proxy." + language);
-    Files.writeString(policy, language.equals("lua")
-        ? "local proxy = require 'proxy'\nkumo.on('proxy_init', function()\n"
-            + "  proxy.start_proxy_listener { listen = '127.0.0.1:0', use_tsl = true }\nend)\n"
-        : "kumo.on('proxy_init', function () {\n"
-            + "  kumo.proxy.start_proxy_listener({ listen: '127.0.0.1:0', use_tsl: true });\n});\n");
+    Cli.Result result = refusedAtItsCall(language,
+        "proxy.start_proxy_listener { listen = '127.0.0.1:0', use_tsl = true }",
+        "kumo.proxy.start_proxy_listener({ listen: '127.0.0.1:0', use_tsl: true })");
 
-    Cli.Result result = Cli.run("proxy", "--policy", policy.toString());
-
-    assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-    assertThat(result.err()).contains("proxy." + language + (language.equals("lua") ? ":3" : ":2"))
-        .contains("unknown field use_tsl; allowed fields: listen, hostname, timeout, use_splice,"
-            + " use_tls, require_auth, tls_certificate, tls_private_key, tcp_keepalive");
+    assertThat(result.err()).contains("unknown field use_tsl; allowed fields: listen, hostname,"
+        + " timeout, use_splice, use_tls, require_auth, tls_certificate, tls_private_key,"
+        + " tcp_keepalive");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"lua", "js"})
   void httpListenerKeysEgressKitDoesNotServeAreRefusedByName(String language) throws Exception {
+    Cli.Result result = refusedAtItsCall(language,
+        "proxy.start_http_listener { listen = '127.0.0.1:0', use_tls = true }",
+        "kumo.proxy.start_http_listener({ listen: '127.0.0.1:0', use_tls: true })");
+
+    assertThat(result.err()).contains("use_tls is not supported by EgressKit")
+        .contains("supported fields: listen, trusted_hosts");
+  }
+
+  /**
+   * Runs {@code egresskit proxy --policy} on a {@code proxy_init} whose one call is {@code lua}
+   * (line 3 of the Lua policy) or {@code js} (line 2 of the JavaScript one), and checks that it
+   * exits 2 naming that line.
+   */
+  private Cli.Result refusedAtItsCall(String language, String lua, String js) throws Exception {
     Path policy = dir.resolve("proxy." + language);
     Files.writeString(policy, language.equals("lua")
-        ? "local proxy = require 'proxy'\nkumo.on('proxy_init', function()\n"
-            + "  proxy.start_http_listener { listen = '127.0.0.1:0', use_tls = true }\nend)\n"
-        : "kumo.on('proxy_init', function () {\n"
-            + "  kumo.proxy.start_http_listener({ listen: '127.0.0.1:0', use_tls: true });\n});\n");
-
+        ? "local proxy = require 'proxy'\nkumo.on('proxy_init', function()\n  " + lua + "\nend)\n"
+        : "kumo.on('proxy_init', function () {\n  " + js + ";\n});\n");
     Cli.Result result = Cli.run("proxy", "--policy", policy.toString());
-
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-    assertThat(result.err()).contains("proxy." + language + (language.equals("lua") ? ":3" : ":2"))
-        .contains("use_tls is not supported by EgressKit")
-        .contains("supported fields: listen, trusted_hosts");
+    assertThat(result.err()).contains("proxy." + language + (language.equals("lua") ? ":3" : ":2"));
+    return result;
   }
 
   @org.junit.jupiter.api.Test
