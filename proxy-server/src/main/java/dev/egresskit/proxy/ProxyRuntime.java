@@ -7,7 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -16,8 +18,12 @@ import io.netty.util.NetUtil;
 import dev.egresskit.core.policy.TcpKeepalive;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,8 +35,13 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The running part of a {@link Socks5ProxyServer}: its threads, listening socket, connections
+ * The running part of a {@link Socks5ProxyServer}: its threads, listening sockets, connections
  * and authentication path, from a successful bind to the end of a graceful shutdown.
+ *
+ * <p>On epoll every I/O thread has a listening socket of its own on the same address
+ * ({@code SO_REUSEPORT}; the kernel spreads new connections over them) and keeps the
+ * connections it accepts: a connection never waits for a hand-over from an accepting thread
+ * to the thread that serves it, one wake-up fewer per session. NIO keeps one accepting thread.
  */
 final class ProxyRuntime {
 
@@ -42,11 +53,12 @@ final class ProxyRuntime {
 
   private final Settings settings;
   private final SocketBackend backend;
+  /** NIO only: the thread that accepts and hands connections to {@link #ioGroup}. */
   private final EventLoopGroup acceptGroup;
   private final EventLoopGroup ioGroup;
   private final ExecutorService authExecutor;
   private final ChannelGroup channels;
-  private Channel serverChannel;
+  private final List<Channel> serverChannels = new ArrayList<>();
   private ServerContext context;
   private ProxyMetrics metrics;
   private InetSocketAddress address;
@@ -54,13 +66,21 @@ final class ProxyRuntime {
   private ProxyRuntime(Settings settings) {
     this.settings = settings;
     this.backend = SocketBackend.select(settings.preferNative(), settings.keepalive());
-    this.acceptGroup = new MultiThreadIoEventLoopGroup(
+    this.acceptGroup = backend.isEpoll() ? null : new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("egresskit-proxy-accept"), backend.ioHandlerFactory());
-    this.ioGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
+    this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads(settings.ioThreads()),
         new DefaultThreadFactory("egresskit-proxy-io"), backend.ioHandlerFactory());
     this.authExecutor = Executors.newFixedThreadPool(settings.authLimits().workers(),
         new DefaultThreadFactory("egresskit-proxy-auth", true));
     this.channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
+  }
+
+  /**
+   * The I/O threads: as asked, or one per core. Nothing on them blocks (authentication runs on
+   * its own executor), so more threads than cores would only add wake-ups and cache misses.
+   */
+  static int ioThreads(int asked) {
+    return asked > 0 ? asked : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -79,9 +99,72 @@ final class ProxyRuntime {
     AuthGate authGate = config.authenticator() == null ? null : new AuthGate(
         config.authenticator(), settings.authLimits(), authExecutor, settings.nanoTime());
     AtomicInteger active = new AtomicInteger();
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(acceptGroup, ioGroup)
-        .channel(backend.serverChannelClass())
+    Map<ChannelOption<Integer>, Integer> keepAliveTuning = backend.keepAliveTuning();
+    ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        for (Map.Entry<ChannelOption<Integer>, Integer> option : keepAliveTuning.entrySet()) {
+          channel.config().setOption(option.getKey(), option.getValue());
+        }
+        if (settings.tls() != null) {
+          addTls(channel);
+        }
+        context.accept(channel);
+      }
+    };
+    try {
+      if (backend.isEpoll()) {
+        // One listener per I/O thread; the first picks the port when 0 was asked for.
+        InetSocketAddress where = settings.listen();
+        if (where.getPort() != 0) {
+          refuseSharedPort(where);
+        }
+        for (var executor : ioGroup) {
+          EventLoop loop = (EventLoop) executor;
+          Channel listener = bind(new ServerBootstrap().group(loop, loop)
+              .option(EpollChannelOption.SO_REUSEPORT, true), initializer, where);
+          where = (InetSocketAddress) listener.localAddress();
+        }
+      } else {
+        bind(new ServerBootstrap().group(acceptGroup, ioGroup), initializer, settings.listen());
+      }
+    } catch (IllegalStateException e) {
+      for (Channel listener : serverChannels) {
+        listener.close().awaitUninterruptibly();
+      }
+      shutdownThreads();
+      throw e;
+    }
+    address = (InetSocketAddress) serverChannels.get(0).localAddress();
+    String listener = settings.listenerName() != null ? settings.listenerName()
+        : NetUtil.toSocketAddressString(address);
+    metrics = new ProxyMetrics(settings.registry(), listener, active);
+    context = new ServerContext(config, backend, metrics, active, authGate, channels, listener,
+        settings.connectionLog());
+    context.splice(settings.splice());
+    for (Channel serverChannel : serverChannels) {
+      serverChannel.config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * Fails when something already listens on the address. {@code SO_REUSEPORT} would otherwise
+   * let a second server (the same user's) join the first one's port and silently take a share
+   * of its connections: a socket without it, bound first, cannot join a listener.
+   */
+  private static void refuseSharedPort(InetSocketAddress where) {
+    try (Socket probe = new Socket()) {
+      probe.setReuseAddress(true); // connections in TIME_WAIT on the port are no conflict
+      probe.bind(where);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on "
+          + NetUtil.toSocketAddressString(where) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Channel bind(ServerBootstrap bootstrap, ChannelInitializer<SocketChannel> initializer,
+      InetSocketAddress where) {
+    bootstrap.channel(backend.serverChannelClass())
         // Accept nothing until the context (whose meters need the bound port) exists.
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.SO_BACKLOG, 1024)
@@ -89,35 +172,17 @@ final class ProxyRuntime {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, backend.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            for (Map.Entry<ChannelOption<Integer>, Integer> option : backend.keepAliveTuning().entrySet()) {
-              channel.config().setOption(option.getKey(), option.getValue());
-            }
-            if (settings.tls() != null) {
-              addTls(channel);
-            }
-            context.accept(channel);
-          }
-        });
-    ChannelFuture bind = bootstrap.bind(settings.listen()).awaitUninterruptibly();
+        .childHandler(initializer);
+    ChannelFuture bind = bootstrap.bind(where).awaitUninterruptibly();
     if (!bind.isSuccess()) {
-      shutdownThreads();
       throw new IllegalStateException("cannot listen on "
-          + NetUtil.toSocketAddressString(settings.listen()) + ": " + bind.cause().getMessage(),
+          + NetUtil.toSocketAddressString(where) + ": " + bind.cause().getMessage(),
           bind.cause());
     }
-    serverChannel = bind.channel();
+    Channel serverChannel = bind.channel();
+    serverChannels.add(serverChannel);
     channels.add(serverChannel);
-    address = (InetSocketAddress) serverChannel.localAddress();
-    String listener = settings.listenerName() != null ? settings.listenerName()
-        : NetUtil.toSocketAddressString(address);
-    metrics = new ProxyMetrics(settings.registry(), listener, active);
-    context = new ServerContext(config, backend, metrics, active, authGate, channels, listener,
-        settings.connectionLog());
-    context.splice(settings.splice());
-    serverChannel.config().setAutoRead(true);
+    return serverChannel;
   }
 
   /**
@@ -150,7 +215,9 @@ final class ProxyRuntime {
   /** The graceful shutdown of {@link Socks5ProxyServer#close()}. */
   void close() {
     Duration bound = settings.config().timeouts().shutdown();
-    serverChannel.close().awaitUninterruptibly(bound.toMillis());
+    for (Channel serverChannel : serverChannels) {
+      serverChannel.close().awaitUninterruptibly(bound.toMillis());
+    }
     context.beginClosing();
     if (!awaitDrained(bound)) {
       context.closeAll();
@@ -172,9 +239,10 @@ final class ProxyRuntime {
   }
 
   private void shutdownThreads() {
-    var accept = acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     var io = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    accept.awaitUninterruptibly(10, TimeUnit.SECONDS);
+    if (acceptGroup != null) {
+      acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
     io.awaitUninterruptibly(10, TimeUnit.SECONDS);
     authExecutor.shutdownNow();
   }

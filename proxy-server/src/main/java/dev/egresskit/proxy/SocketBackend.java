@@ -22,10 +22,16 @@ final class SocketBackend {
 
   private final boolean epoll;
   private final TcpKeepalive keepalive;
+  private final Map<ChannelOption<Integer>, Integer> keepAliveTuning;
 
   private SocketBackend(boolean epoll, TcpKeepalive keepalive) {
     this.epoll = epoll;
     this.keepalive = keepalive;
+    // Built once: every accepted and every outbound socket is given these.
+    this.keepAliveTuning = !epoll || !keepalive.enabled() ? Map.of() : Map.of(
+        EpollChannelOption.TCP_KEEPIDLE, (int) keepalive.time().toSeconds(),
+        EpollChannelOption.TCP_KEEPINTVL, (int) keepalive.interval().toSeconds(),
+        EpollChannelOption.TCP_KEEPCNT, keepalive.retries());
   }
 
   static SocketBackend select(boolean preferNative) {
@@ -69,12 +75,6 @@ final class SocketBackend {
    * {@code SO_KEEPALIVE} with the kernel's timing.
    */
   Map<ChannelOption<Integer>, Integer> keepAliveTuning() {
-    if (!epoll || !keepalive.enabled()) {
-      return Map.of();
-    }
-    return Map.of(
-        EpollChannelOption.TCP_KEEPIDLE, (int) keepalive.time().toSeconds(),
-        EpollChannelOption.TCP_KEEPINTVL, (int) keepalive.interval().toSeconds(),
-        EpollChannelOption.TCP_KEEPCNT, keepalive.retries());
+    return keepAliveTuning;
   }
 }

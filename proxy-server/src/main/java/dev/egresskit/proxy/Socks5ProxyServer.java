@@ -416,7 +416,9 @@ public final class Socks5ProxyServer implements AutoCloseable {
     }
 
     /**
-     * The number of I/O threads; 0 (the default) lets Netty choose (twice the cores).
+     * The number of I/O threads; 0 (the default) means one per core. On epoll each I/O thread
+     * listens on the address itself ({@code SO_REUSEPORT}) and serves the connections it
+     * accepts, so no connection is handed from an accepting thread to a serving one.
      *
      * @param threads 0 or more
      * @return this builder
