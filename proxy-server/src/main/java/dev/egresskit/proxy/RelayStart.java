@@ -5,12 +5,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Hands a dialled connection from the handshake to the relay. */
 final class RelayStart {
+
+  /** Back-pressure bounds of a copying relay: per channel, what may wait to be written. */
+  static final WriteBufferWaterMark RELAY_WATER_MARK =
+      new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
   private RelayStart() {}
 
@@ -35,6 +40,11 @@ final class RelayStart {
       SpliceRelay.start(ctx, record, outbound, early, inputShutdown, idle);
       return;
     }
+    // Netty's default high-water mark (64 KiB) is one read: every read of a bulk transfer would
+    // turn reading off and on again (two epoll_ctl calls) and end the read loop after one
+    // recv. With room for a few reads per wake-up the relay moves a read loop's worth at a time.
+    client.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
+    outbound.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     RelayHandler clientSide = new RelayHandler(record, outbound, true, idle);
     outbound.pipeline().addLast(RelayHandler.NAME, new RelayHandler(record, client, false, idle));
     // Every relayed byte passes the client channel, so one idle handler there sees both ways.
