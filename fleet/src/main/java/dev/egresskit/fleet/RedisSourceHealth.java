@@ -516,6 +516,8 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     if (closed) {
       return;
     }
+    Instant now = clock.instant();
+    tallies.values().removeIf(t -> !t.holdsAt(now)); // keeps one per window in use
     if (!redis.made()) {
       connectInBackground();
       return;

@@ -1,5 +1,7 @@
 package dev.egresskit.fleet;
 
+import dev.egresskit.core.health.WindowShape;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +32,22 @@ record Tally(long sum, long oldest, String origin, String id, String window) {
    */
   boolean holdsAt(long head, int buckets) {
     return oldest > head - buckets;
+  }
+
+  /**
+   * Whether the tally still holds at {@code now}, for the window shape its key names ({@code
+   * ...:BUCKET_SECONDSxBUCKET_COUNT}, {@link Keys#window}); false if the key names none.
+   */
+  boolean holdsAt(Instant now) {
+    String shape = window.substring(window.lastIndexOf(':') + 1);
+    int x = shape.indexOf('x');
+    try {
+      WindowShape parsed = new WindowShape(Long.parseLong(shape.substring(0, Math.max(0, x))),
+          Integer.parseInt(shape.substring(x + 1)));
+      return holdsAt(parsed.bucketOf(now), parsed.bucketCount());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The tally in {@code text}, or empty if it is not one. */

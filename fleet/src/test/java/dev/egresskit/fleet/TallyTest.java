@@ -2,6 +2,10 @@ package dev.egresskit.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.egresskit.core.health.HealthEvent;
+import dev.egresskit.core.health.WindowShape;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class TallyTest {
@@ -28,5 +32,16 @@ class TallyTest {
     assertThat(tally.holdsAt(100, 60)).isTrue();
     assertThat(tally.holdsAt(159, 60)).isTrue();
     assertThat(tally.holdsAt(160, 60)).isFalse();
+  }
+
+  @Test
+  void theWindowShapeComesFromTheKey() {
+    String key = new Keys("p:").window("ip-1", HealthEvent.ProxyUnhealthy,
+        WindowShape.of(Duration.ofMinutes(5)));
+    // 5 minutes: 60 buckets of 5 s. Oldest failure in bucket 100 (seconds 500..504).
+    Tally tally = new Tally(2, 100, "n", "n:1", key);
+    assertThat(tally.holdsAt(Instant.ofEpochSecond(500 + 59 * 5 + 4))).isTrue();
+    assertThat(tally.holdsAt(Instant.ofEpochSecond(500 + 60 * 5))).isFalse();
+    assertThat(new Tally(2, 100, "n", "n:1", "not-a-window").holdsAt(Instant.EPOCH)).isFalse();
   }
 }
