@@ -60,7 +60,7 @@ import java.util.function.ToDoubleFunction;
  * Lettuce, handed to the script's answer, and recorded to its tally heard at every node.
  *
  * <p>Arguments: {@code [--nodes 8] [--rounds 5] [--threshold 3] [--gap 0ms] [--warm 400ms]
- * [--timeout 500ms] [--warmup 1] [--out FILE.md]}.
+ * [--timeout 500ms] [--warmup 1] [--deaths refused,hung,stalled] [--out FILE.md]}.
  */
 public final class FleetSimulation {
   /** Lettuce logs through java.util.logging here: its reconnect chatter is expected noise. */
@@ -100,6 +100,7 @@ public final class FleetSimulation {
     Duration warm = Duration.ofMillis(400);
     Duration timeout = Duration.ofMillis(500);
     Path out = null;
+    List<Death> deaths = List.of(Death.values());
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -111,9 +112,12 @@ public final class FleetSimulation {
         case "--warm" -> warm = millis(value);
         case "--timeout" -> timeout = millis(value);
         case "--out" -> out = Path.of(value);
+        case "--deaths" -> deaths = java.util.Arrays.stream(value.split(","))
+            .map(d -> Death.valueOf(d.trim().toUpperCase(Locale.ROOT))).toList();
         default -> {
           System.err.println("usage: FleetSimulation [--nodes 8] [--rounds 5] [--threshold 3]"
-              + " [--gap 0ms] [--warm 400ms] [--timeout 500ms] [--warmup 1] [--out FILE.md]");
+              + " [--gap 0ms] [--warm 400ms] [--timeout 500ms] [--warmup 1]"
+              + " [--deaths refused,hung,stalled] [--out FILE.md]");
           System.exit(2);
         }
       }
@@ -129,7 +133,7 @@ public final class FleetSimulation {
         round(Death.REFUSED, "shared", -r, run, sink, redis, dir);
       }
       for (int r = 1; r <= rounds; r++) {
-        for (Death death : Death.values()) {
+        for (Death death : deaths) {
           results.add(round(death, "local", r, run, sink, redis, dir));
           results.add(round(death, "shared", r, run, sink, redis, dir));
         }
