@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 import org.openjdk.nashorn.api.scripting.AbstractJSObject;
 import org.openjdk.nashorn.api.scripting.NashornException;
+import org.openjdk.nashorn.internal.runtime.ECMAErrors;
 
 /**
  * The Java half of the {@code kumo} object, handed once to the bootstrap script
@@ -35,6 +36,10 @@ final class KumoBridge extends AbstractJSObject {
    * @param cause    the Java exception behind it
    */
   record Failure(int id, String message, ScriptLocation location, RuntimeException cause) {}
+
+  /** The package of the classes Nashorn generates for scripts. */
+  private static final String SCRIPT_CLASSES = "org.openjdk.nashorn.internal.scripts.";
+  private static final StackWalker FRAMES = StackWalker.getInstance();
 
   /** The value a bridge function returns when it failed. */
   final Opaque failed = new Opaque("kumo.failed");
@@ -92,15 +97,27 @@ final class KumoBridge extends AbstractJSObject {
 
   /**
    * The policy line running right now: the innermost script frame that is not the bootstrap's.
+   * Every {@code kumo} call asks, so the stack is walked lazily and only down to that frame (a
+   * {@code Throwable}'s whole stack trace was most of the cost of a handler call).
    */
   ScriptLocation callerLocation() {
-    for (StackTraceElement frame : NashornException.getScriptFrames(new Throwable())) {
-      String file = frame.getFileName();
-      if (file != null && !JsRuntime.BOOTSTRAP_NAME.equals(file)) {
-        return new ScriptLocation(file, Math.max(frame.getLineNumber(), 0));
-      }
-    }
-    return new ScriptLocation(fallbackScript, 0);
+    ScriptLocation at = FRAMES.walk(frames -> frames
+        .filter(KumoBridge::isPolicyFrame)
+        .findFirst()
+        .map(f -> new ScriptLocation(f.getFileName(), Math.max(f.getLineNumber(), 0)))
+        .orElse(null));
+    return at != null ? at : new ScriptLocation(fallbackScript, 0);
+  }
+
+  /**
+   * A frame of compiled policy code, as {@link NashornException#getScriptFrames} picks them
+   * (Nashorn's own test, on the few frames in its package of generated classes), not the
+   * bootstrap's.
+   */
+  private static boolean isPolicyFrame(StackWalker.StackFrame frame) {
+    return frame.getClassName().startsWith(SCRIPT_CLASSES)
+        && !JsRuntime.BOOTSTRAP_NAME.equals(frame.getFileName())
+        && ECMAErrors.isScriptFrame(frame.toStackTraceElement());
   }
 
   @Override
