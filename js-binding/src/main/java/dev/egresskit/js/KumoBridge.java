@@ -3,11 +3,15 @@ package dev.egresskit.js;
 import dev.egresskit.core.policy.ScriptLocation;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.openjdk.nashorn.api.scripting.AbstractJSObject;
 import org.openjdk.nashorn.api.scripting.NashornException;
-import org.openjdk.nashorn.internal.runtime.ECMAErrors;
+import org.openjdk.nashorn.internal.codegen.CompilerConstants;
+import org.openjdk.nashorn.internal.scripts.JS;
 
 /**
  * The Java half of the {@code kumo} object, handed once to the bootstrap script
@@ -36,10 +40,6 @@ final class KumoBridge extends AbstractJSObject {
    * @param cause    the Java exception behind it
    */
   record Failure(int id, String message, ScriptLocation location, RuntimeException cause) {}
-
-  /** The package of the classes Nashorn generates for scripts. */
-  private static final String SCRIPT_CLASSES = "org.openjdk.nashorn.internal.scripts.";
-  private static final StackWalker FRAMES = StackWalker.getInstance();
 
   /** The value a bridge function returns when it failed. */
   final Opaque failed = new Opaque("kumo.failed");
@@ -98,27 +98,65 @@ final class KumoBridge extends AbstractJSObject {
   /**
    * The policy line running right now: the innermost script frame that is not the bootstrap's.
    * Every {@code kumo} call asks, so the stack is walked lazily and only down to that frame (a
-   * {@code Throwable}'s whole stack trace was most of the cost of a handler call).
+   * {@code Throwable}'s whole stack trace was most of the cost of a handler call), and only that
+   * frame's line is looked up.
    */
   ScriptLocation callerLocation() {
-    ScriptLocation at = FRAMES.walk(frames -> frames
-        .filter(KumoBridge::isPolicyFrame)
-        .findFirst()
-        .map(f -> new ScriptLocation(f.getFileName(), Math.max(f.getLineNumber(), 0)))
-        .orElse(null));
+    ScriptLocation at = FRAMES.walk(KumoBridge::policyFrame);
     return at != null ? at : new ScriptLocation(fallbackScript, 0);
   }
 
-  /**
-   * A frame of compiled policy code, as {@link NashornException#getScriptFrames} picks them
-   * (Nashorn's own test, on the few frames in its package of generated classes), not the
-   * bootstrap's.
-   */
-  private static boolean isPolicyFrame(StackWalker.StackFrame frame) {
-    return frame.getClassName().startsWith(SCRIPT_CLASSES)
-        && !JsRuntime.BOOTSTRAP_NAME.equals(frame.getFileName())
-        && ECMAErrors.isScriptFrame(frame.toStackTraceElement());
+  private static ScriptLocation policyFrame(Stream<StackWalker.StackFrame> frames) {
+    Iterator<StackWalker.StackFrame> it = frames.iterator();
+    while (it.hasNext()) {
+      StackWalker.StackFrame frame = it.next();
+      ScriptClass script = SCRIPT_CLASSES.get(frame.getDeclaringClass());
+      if (script == null || CompilerConstants.isInternalMethodName(frame.getMethodName())) {
+        continue;
+      }
+      String file = script.file(frame);
+      // As NashornException.getScriptFrames picks script frames: never Java code that Nashorn
+      // keeps in the package of generated classes.
+      if (file != null && !file.endsWith(".java") && !JsRuntime.BOOTSTRAP_NAME.equals(file)) {
+        return new ScriptLocation(file, Math.max(frame.getLineNumber(), 0));
+      }
+    }
+    return null;
   }
+
+  /**
+   * A class Nashorn generated for a script, and the file its code came from (one source per
+   * class), remembered from the first frame seen so other frames need no source lookup.
+   */
+  private static final class ScriptClass {
+    private volatile String file;
+    private volatile boolean known;
+
+    String file(StackWalker.StackFrame frame) {
+      if (!known) {
+        file = frame.getFileName();
+        known = true;
+      }
+      return file;
+    }
+  }
+
+  /** The generated script classes (in Nashorn's package for them); {@code null} for others. */
+  private static final ClassValue<ScriptClass> SCRIPT_CLASSES = new ClassValue<>() {
+    private final String scriptPackage = JS.class.getPackageName() + ".";
+
+    @Override
+    protected ScriptClass computeValue(Class<?> type) {
+      return type.getName().startsWith(scriptPackage) ? new ScriptClass() : null;
+    }
+  };
+
+  /**
+   * Class references make the per-class cache possible; reflection frames are never script
+   * frames, so they need not be filtered out (which costs a name test per frame).
+   */
+  private static final StackWalker FRAMES = StackWalker.getInstance(
+      Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_REFLECT_FRAMES));
 
   @Override
   public Object getMember(String name) {
