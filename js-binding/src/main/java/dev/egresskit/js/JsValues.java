@@ -1,8 +1,8 @@
 package dev.egresskit.js;
 
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.support.KumoApiException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.nashorn.api.scripting.JSObject;
@@ -216,15 +216,15 @@ final class JsValues {
   }
 
   private static Map<String, Object> toMap(Object object, String path, int depth) {
-    String[] keys = ownKeys(object);
-    Map<String, Object> out = new LinkedHashMap<>(keys.length * 2);
-    for (String key : keys) {
+    // Built frozen, so the steps after (RawSpec, the checks, Made) keep it without copying.
+    FieldMaps.Builder out = FieldMaps.builder();
+    for (String key : ownKeys(object)) {
       Object value = member(object, key);
       if (!isAbsent(value)) {
         out.put(key, toJava(value, path.isEmpty() ? key : path + "." + key, depth));
       }
     }
-    return out;
+    return out.build();
   }
 
   private static List<Object> toList(Object object, String path, int depth) {
