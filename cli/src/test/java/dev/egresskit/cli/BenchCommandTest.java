@@ -72,6 +72,24 @@ class BenchCommandTest {
   }
 
   @Test
+  void slicesOfTakingTurnsAddUpToEverySetupOfEverySource() throws Exception {
+    Path policy = Policies.write(dir, "policy.lua", LUA);
+
+    // 1,000 setups each: two slices of 500 per source, the sources taking turns.
+    Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s", "ip-1",
+        "-s", "ip-22", "-n", "1000", "-c", "8", "--warmup", "0", "--json");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    JsonNode report = Json.mapper().readTree(result.out());
+    assertThat(report.get("warmup").get("setups").asLong()).isZero();
+    for (JsonNode row : report.get("sources")) {
+      assertThat(row.get("ok").asInt()).isEqualTo(1000);
+      assertThat(row.get("latency").get("count").asInt()).isEqualTo(1000);
+      assertThat(row.get("client").get("cpu_us_per_setup").asDouble()).isPositive();
+    }
+  }
+
+  @Test
   void connectPrintsTheClientsOwnCostAndRunsLockstepOnRequest() {
     Path policy = Policies.write(dir, "policy.lua", LUA);
 

@@ -110,8 +110,13 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       description = "Also write the latency distribution per source as a PNG chart.")
   Path chart;
 
-  /** Measured setups of one source are run in this many slices, the sources taking turns. */
+  /** Measured setups of one source are run in up to this many slices, the sources taking turns. */
   static final int SLICES = 5;
+  /**
+   * The fewest setups of one slice: the JVM reads the process CPU clock in 10 ms ticks, so a
+   * slice must run long enough for its reading to mean something.
+   */
+  static final int MIN_SLICE = 500;
   /** The longest pause of the JIT compilers that ends the warm-up. */
   private static final long JIT_IDLE_NANOS = 1_000_000_000L;
 
@@ -218,14 +223,15 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
   }
 
   /**
-   * The counted setups: each source's in {@link #SLICES} slices, the sources taking turns and
-   * the first of each turn rotating, so no source is always measured first (least warm) or
-   * during the same stretch of a busy machine's load.
+   * The counted setups: each source's in up to {@link #SLICES} slices of at least {@link
+   * #MIN_SLICE} setups, the sources taking turns and the first of each turn rotating, so no
+   * source is always measured first (least warm) or during the same stretch of a busy
+   * machine's load.
    */
   private List<Series> measure(SmtpProbe probe, List<EgressSource> sources,
       InetSocketAddress dest, SmtpSink embedded, ProgressBar progress)
       throws InterruptedException {
-    int slices = sources.size() > 1 ? Math.min(count, SLICES) : 1;
+    int slices = sources.size() > 1 ? Math.max(1, Math.min(SLICES, count / MIN_SLICE)) : 1;
     List<List<ConnectSeries.Outcome>> parts = new ArrayList<>();
     sources.forEach(s -> parts.add(new ArrayList<>()));
     for (int slice = 0; slice < slices; slice++) {
