@@ -1,5 +1,6 @@
 package dev.egresskit.fleet;
 
+import dev.egresskit.core.text.UrlCredentials;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,7 +48,7 @@ public record FleetHealthSettings(
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     Objects.requireNonNull(nodeId, "nodeId");
-    String shown = redact(url);
+    String shown = UrlCredentials.redact(url);
     URI parsed;
     try {
       parsed = new URI(url);
@@ -120,7 +121,7 @@ public record FleetHealthSettings(
 
   /** The URL as logs and errors show it: the password, if any, replaced by {@code ***}. */
   public String redactedUrl() {
-    return redact(url);
+    return UrlCredentials.redact(url);
   }
 
   @Override
@@ -129,22 +130,6 @@ public record FleetHealthSettings(
         + nodeId + ", bound=" + bound + ", connectTimeout=" + connectTimeout + ", heartbeat="
         + heartbeat + ", maxInFlight=" + maxInFlight + ", pendingCapacity=" + pendingCapacity
         + "]";
-  }
-
-  /** {@code url} with the password of its user info (if any) replaced by {@code ***}. */
-  static String redact(String url) {
-    int scheme = url.indexOf("://");
-    int start = scheme < 0 ? 0 : scheme + 3;
-    int end = url.indexOf('/', start);
-    int at = url.lastIndexOf('@', end < 0 ? url.length() - 1 : end);
-    if (at < start) {
-      return url;
-    }
-    String userInfo = url.substring(start, at);
-    int colon = userInfo.indexOf(':');
-    String user = colon < 0 ? "" : userInfo.substring(0, colon);
-    // redis://secret@host puts the password where the user name goes.
-    return url.substring(0, start) + user + ":***" + url.substring(at);
   }
 
   private static String defaultNodeId() {

@@ -13,6 +13,8 @@ import dev.egresskit.core.health.WindowShape;
  *   <li>{@code PREFIX{SOURCE}:suspended}: {@code REASON UNTIL_MS ORIGIN SOURCE}, expiring at the
  *       end of the suspension</li>
  *   <li>{@code PREFIXsuspensions}: the pub/sub channel of every new or longer suspension</li>
+ *   <li>{@code PREFIXfailures}: the pub/sub channel of every failure counted in a shared window,
+ *       with the window's sum ({@link Tally})</li>
  * </ul>
  */
 record Keys(String prefix) {
@@ -33,5 +35,9 @@ record Keys(String prefix) {
 
   String channel() {
     return prefix + "suspensions";
+  }
+
+  String tallyChannel() {
+    return prefix + "failures";
   }
 }

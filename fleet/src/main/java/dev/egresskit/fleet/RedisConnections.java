@@ -71,15 +71,15 @@ final class RedisConnections implements AutoCloseable {
   }
 
   /**
-   * Connects both connections and subscribes {@code channel}, waiting at most the connect
+   * Connects both connections and subscribes {@code channels}, waiting at most the connect
    * timeout plus the bound.
    *
    * @throws RuntimeException Lettuce's failure, to be classified with {@link #unreachable}
    */
-  void connect(String channel, RedisPubSubListener<String, String> messages,
+  void connect(String[] channels, RedisPubSubListener<String, String> messages,
       RedisConnectionStateListener states) {
     try {
-      connectAsync(channel, messages, states).toCompletableFuture()
+      connectAsync(channels, messages, states).toCompletableFuture()
           .get(settings.connectTimeout().plus(settings.bound()).multipliedBy(2).toMillis(),
               TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -93,7 +93,7 @@ final class RedisConnections implements AutoCloseable {
   }
 
   /** As {@link #connect}, without waiting; a partial connection is closed on failure. */
-  CompletionStage<Void> connectAsync(String channel, RedisPubSubListener<String, String> messages,
+  CompletionStage<Void> connectAsync(String[] channels, RedisPubSubListener<String, String> messages,
       RedisConnectionStateListener states) {
     CompletableFuture<StatefulRedisConnection<String, String>> cmd =
         client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
@@ -106,7 +106,7 @@ final class RedisConnections implements AutoCloseable {
             })
             .thenCompose(s -> {
               s.addListener(messages);
-              return s.async().subscribe(channel).toCompletableFuture()
+              return s.async().subscribe(channels).toCompletableFuture()
                   .whenComplete((ok, e) -> {
                     if (e != null) {
                       c.closeAsync();

@@ -51,13 +51,16 @@ import org.slf4j.LoggerFactory;
  *       tracker's answer: no Redis round trip, ever.</li>
  *   <li><b>Failures count fleet-wide.</b> {@link #recordFailure} applies the failure to the
  *       local tracker first (so this node alone still suspends as it would without a fleet),
- *       then, without waiting, runs one atomic script on Redis that adds the failure to the
- *       shared window of its source and class (same bucket layout as the local window, {@link
- *       WindowShape}) and, when the window holds the rule's limit, stores the suspension with its
- *       end and publishes it.</li>
- *   <li><b>Every node is told at once.</b> Each node subscribes to the suspension channel and
- *       adopts what it hears into its local copy; ends only move later, so every order of
- *       announcements converges.</li>
+ *       then, on the calling thread and without waiting (one non-blocking Lettuce write, no hop
+ *       to another thread), runs one atomic script on Redis that adds the failure to the shared
+ *       window of its source and class (same bucket layout as the local window, {@link
+ *       WindowShape}), publishes the window's new sum ({@link Tally}) and, when the window holds
+ *       the rule's limit, stores the suspension with its end and publishes it.</li>
+ *   <li><b>Every node is told at once.</b> Each node subscribes to the suspension and tally
+ *       channels and adopts what it hears into its local copy on Lettuce's I/O thread; ends only
+ *       move later, so every order of announcements converges. A node that has heard its
+ *       window's sum one short of the limit suspends at its own next failure there, on the
+ *       connect thread, without waiting for Redis's answer.</li>
  *   <li><b>Redis faults lose nothing.</b> Writes are fire-and-forget, at most {@code
  *       maxInFlight} at once, each bounded by {@code bound}. While Redis is away the node runs on
  *       its local health (it is always counting locally), keeps the failures it could not share
@@ -96,6 +99,34 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     void suspended(Suspension suspension, String origin);
   }
 
+  /** Where a failure is on its way through the fleet ({@link Probe}). */
+  public enum Stage {
+    /** Recorded on the node where the attempt failed (before the local tracker counts it). */
+    RECORDED,
+    /** Handed to Lettuce for Redis, on the recording thread. */
+    SENT,
+    /** The script's answer reached the recording node. */
+    REPLIED,
+    /** Its tally reached a node (every subscribed node, the recording one included). */
+    HEARD
+  }
+
+  /**
+   * Diagnostics (benchmarks): told when a failure passes a {@link Stage}, on the thread that
+   * saw it. Keep it to taking a timestamp.
+   */
+  @FunctionalInterface
+  public interface Probe {
+    /**
+     * @param stage     where the failure is
+     * @param failureId its id ({@code NODE:SEQUENCE}, the recording node's)
+     * @param nanoTime  {@link System#nanoTime()} when it got there
+     */
+    void at(Stage stage, String failureId, long nanoTime);
+  }
+
+  private static final Probe NO_PROBE = (stage, id, nanos) -> { };
+
   private final FleetHealthSettings settings;
   private final Clock clock;
   private final MeterRegistry registry;
@@ -106,8 +137,9 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
   private final Semaphore inFlight;
   private final Map<String, Suspension> own = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicInteger queued =
-      new java.util.concurrent.atomic.AtomicInteger();
+  /** The latest tally heard of each shared window, by window key. */
+  private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+  private volatile Probe probe = NO_PROBE;
   private final Counter publishFailures;
   private final Counter dropped;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -141,7 +173,11 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     this.messages = new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {
-        heard(message);
+        if (channel.equals(keys.tallyChannel())) {
+          tallied(message);
+        } else {
+          heard(message);
+        }
       }
     };
     this.states = new RedisConnectionStateListener() {
@@ -179,7 +215,7 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     Objects.requireNonNull(registry, "registry");
     RedisSourceHealth health = new RedisSourceHealth(settings, clock, registry);
     try {
-      health.redis.connect(health.keys.channel(), health.messages, health.states);
+      health.redis.connect(health.channels(), health.messages, health.states);
       health.link.up();
       // One no-op run of the failure script: proves Redis runs scripts, and loads Lettuce's
       // script path now rather than on the first failure.
@@ -237,6 +273,15 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     return local.suspensions();
   }
 
+  /** Sets the diagnostic probe (null: none). */
+  public void probe(Probe probe) {
+    this.probe = probe == null ? NO_PROBE : probe;
+  }
+
+  private String[] channels() {
+    return new String[] {keys.channel(), keys.tallyChannel()};
+  }
+
   /** Adds a listener told of every new or later suspension in the local copy. */
   public void addListener(Listener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -249,42 +294,56 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
 
   @Override
   public void recordFailure(EgressSource source, FailureKind kind) {
+    Optional<HealthEvent> event = kind.healthEvent();
+    Optional<SuspendOnFailure> rule = event.isEmpty() ? Optional.empty()
+        : event.get() == HealthEvent.Unplumbed
+            ? source.health().whenUnplumbed() : source.health().whenProxyUnhealthy();
+    Probe p = probe;
+    String id = rule.isPresent() && rule.get().trigger() instanceof Trigger.Threshold
+        ? nodeId() + ':' + sequence.incrementAndGet() : null;
+    if (id != null && p != NO_PROBE) {
+      p.at(Stage.RECORDED, id, System.nanoTime());
+    }
     Optional<Suspension> tripped = local.record(source, kind);
     tripped.ifPresent(s -> {
       own.put(s.source(), s);
       tell(s, nodeId());
     });
-    Optional<HealthEvent> event = kind.healthEvent();
-    if (event.isEmpty() || closed) {
-      return;
-    }
-    Optional<SuspendOnFailure> rule = event.get() == HealthEvent.Unplumbed
-        ? source.health().whenUnplumbed() : source.health().whenProxyUnhealthy();
-    if (rule.isEmpty()) {
+    if (rule.isEmpty() || closed) {
       return;
     }
     Instant now = clock.instant();
-    // Everything Redis is done on this node's own thread: the caller (a connect path, often an
-    // event loop) only enqueues, and never runs Lettuce code.
-    if (rule.get().trigger() instanceof Trigger.Threshold) {
-      PendingFailures.Pending failure = new PendingFailures.Pending(
-          nodeId() + ':' + sequence.incrementAndGet(), source.name(), event.get(), rule.get(),
-          now);
-      boolean trippedHere = tripped.isPresent();
-      // The hand-off queue is bounded too: past maxInFlight waiting, failures go straight to
-      // the pending queue (sent at the next heartbeat).
-      if (queued.incrementAndGet() > settings.maxInFlight()
-          || !dispatch(() -> {
-            queued.decrementAndGet();
-            share(failure, now, trippedHere);
-          })) {
-        queued.decrementAndGet();
-        keep(failure);
-      }
-    } else {
+    if (id == null) {
       // Immediate: the local tracker has suspended it; tell the fleet.
-      tripped.ifPresent(s -> dispatch(() -> announce(s)));
+      tripped.ifPresent(this::announce);
+      return;
     }
+    Trigger.Threshold threshold = (Trigger.Threshold) rule.get().trigger();
+    WindowShape shape = WindowShape.of(threshold.period());
+    boolean trippedHere = tripped.isPresent()
+        || trippedByTally(source.name(), event.get(), rule.get(), shape, now);
+    share(new PendingFailures.Pending(id, source.name(), event.get(), rule.get(), now), now,
+        trippedHere);
+  }
+
+  /**
+   * Whether the fleet's window, as last heard, reaches the limit with this failure: then this
+   * node suspends now, on the connect thread, and the script stores and publishes it.
+   */
+  private boolean trippedByTally(String source, HealthEvent event, SuspendOnFailure rule,
+      WindowShape shape, Instant now) {
+    Tally heard = tallies.get(keys.window(source, event, shape));
+    long limit = ((Trigger.Threshold) rule.trigger()).limit();
+    if (heard == null || heard.sum() + 1 < limit
+        || !heard.holdsAt(shape.bucketOf(now), shape.bucketCount())) {
+      return false;
+    }
+    Suspension s = new Suspension(source, event, now.plus(rule.duration()));
+    if (local.adopt(s, nodeId())) {
+      own.merge(source, s, (x, y) -> x.until().isAfter(y.until()) ? x : y);
+      tell(s, nodeId());
+    }
+    return true;
   }
 
   /** Runs {@code task} on this node's thread; false if it is closing. */
@@ -300,9 +359,13 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     }
   }
 
-  /** Counts {@code failure} in the shared window, or keeps it for later. */
+  /**
+   * Counts {@code failure} in the shared window, or keeps it for later. Called on the recording
+   * thread: one non-blocking Lettuce write (rejected at once while disconnected or when its
+   * queue is full), never a wait.
+   */
   private void share(PendingFailures.Pending failure, Instant now, boolean trippedHere) {
-    if (!link.joined() || !inFlight.tryAcquire()) {
+    if (closed || !link.joined() || !inFlight.tryAcquire()) {
       keep(failure);
       return;
     }
@@ -312,6 +375,9 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
         shape.bucketOf(now), shape, failure.threshold().limit(), until, failure.id())
         .whenComplete((reply, error) -> {
           inFlight.release();
+          if (probe != NO_PROBE) {
+            probe.at(Stage.REPLIED, failure.id(), System.nanoTime());
+          }
           if (error != null) {
             keep(failure);
             failed(error);
@@ -344,10 +410,15 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     String[] keyNames = {keys.window(source, event, shape), keys.suspension(source)};
     long ttl = shape.span().plusSeconds(shape.bucketSeconds()).toMillis();
     try {
-      return redis.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keyNames,
-          mode, Long.toString(bucket), Long.toString(head), Integer.toString(shape.bucketCount()),
-          Long.toString(ttl), Long.toString(limit), Long.toString(until.toEpochMilli()),
-          event.name(), nodeId(), keys.channel(), source, id);
+      CompletionStage<List<Object>> reply = redis.async().<List<Object>>eval(SCRIPT,
+          ScriptOutputType.MULTI, keyNames, mode, Long.toString(bucket), Long.toString(head),
+          Integer.toString(shape.bucketCount()), Long.toString(ttl), Long.toString(limit),
+          Long.toString(until.toEpochMilli()), event.name(), nodeId(), keys.channel(), source, id,
+          keys.tallyChannel());
+      if (!id.isEmpty() && probe != NO_PROBE) {
+        probe.at(Stage.SENT, id, System.nanoTime());
+      }
+      return reply;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e); // rejected at once: not connected, queue full
     }
@@ -375,6 +446,22 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
       return;
     }
     adopt(parsed.get());
+  }
+
+  private void tallied(String message) {
+    Optional<Tally> parsed = Tally.parse(message);
+    if (parsed.isEmpty()) {
+      LOG.atWarn().addKeyValue("channel", keys.tallyChannel())
+          .log("shared source health: ignored a message that is not a failure tally");
+      return;
+    }
+    Tally t = parsed.get();
+    if (probe != NO_PROBE) {
+      probe.at(Stage.HEARD, t.id(), System.nanoTime());
+    }
+    // Redis runs scripts one at a time and delivers in that order: the latest tally is the
+    // window's latest sum.
+    tallies.put(t.window(), t);
   }
 
   private void adopt(Announcement a) {
@@ -429,6 +516,8 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     if (closed) {
       return;
     }
+    Instant now = clock.instant();
+    tallies.values().removeIf(t -> !t.holdsAt(now)); // keeps one per window in use
     if (!redis.made()) {
       connectInBackground();
       return;
@@ -453,7 +542,7 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     if (!connecting.compareAndSet(false, true)) {
       return;
     }
-    redis.connectAsync(keys.channel(), messages, states).whenComplete((ok, error) -> {
+    redis.connectAsync(channels(), messages, states).whenComplete((ok, error) -> {
       connecting.set(false);
       if (error != null) {
         String problem = RedisConnections.describe(error);

@@ -4,7 +4,9 @@
 -- KEYS[2] the suspension of the source: "REASON UNTIL_MS ORIGIN SOURCE", expiring at UNTIL_MS
 -- ARGV: mode ('T' count, 'C' count and suspend whatever the sum, 'A' announce only, 'W' nothing), bucket
 --       to count in, head bucket (the window ends there), bucket count, window TTL in ms, limit,
---       until (epoch ms), reason, origin node, channel, source name, failure id
+--       until (epoch ms), reason, origin node, channel, source name, failure id, tally channel
+-- A counted failure is published on the tally channel as "SUM OLDEST ORIGIN ID WINDOW_KEY" (the
+-- window's sum with it, the oldest bucket in that sum), after the suspension it may have caused.
 -- Returns { sum over the window (0 for 'A'), the suspension now in force or '' }.
 local mode = ARGV[1]
 if mode == 'W' then
@@ -20,7 +22,16 @@ if mode == 'T' or mode == 'C' then
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
   trip = trip or sum >= tonumber(ARGV[6])
 end
+local function tally()
+  if mode == 'T' or mode == 'C' then
+    local first = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (tonumber(ARGV[3]) - tonumber(ARGV[4])),
+      '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local oldest = first[2] or ARGV[2]
+    redis.call('PUBLISH', ARGV[13], sum .. ' ' .. oldest .. ' ' .. ARGV[9] .. ' ' .. ARGV[12] .. ' ' .. KEYS[1])
+  end
+end
 if not trip then
+  tally()
   return { sum, '' }
 end
 local untilMs = tonumber(ARGV[7])
@@ -28,10 +39,12 @@ local current = redis.call('GET', KEYS[2])
 if current then
   local currentUntil = tonumber(string.match(current, '^%S+ (%d+) '))
   if currentUntil and currentUntil >= untilMs then
+    tally()
     return { sum, current }
   end
 end
 local value = ARGV[8] .. ' ' .. ARGV[7] .. ' ' .. ARGV[9] .. ' ' .. ARGV[11]
 redis.call('SET', KEYS[2], value, 'PXAT', ARGV[7])
 redis.call('PUBLISH', ARGV[10], value)
+tally()
 return { sum, value }

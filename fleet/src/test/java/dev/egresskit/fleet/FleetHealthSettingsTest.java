@@ -10,11 +10,11 @@ class FleetHealthSettingsTest {
 
   @Test
   void theRedactedUrlHidesThePasswordAndKeepsTheRest() {
-    assertThat(FleetHealthSettings.redact("redis://ops:s3cret@10.0.0.5:6380/2"))
+    assertThat(FleetHealthSettings.of("redis://ops:s3cret@10.0.0.5:6380/2").redactedUrl())
         .isEqualTo("redis://ops:***@10.0.0.5:6380/2");
-    assertThat(FleetHealthSettings.redact("rediss://s3cret@cache.example:6379"))
+    assertThat(FleetHealthSettings.of("rediss://s3cret@cache.example:6379").redactedUrl())
         .isEqualTo("rediss://:***@cache.example:6379");
-    assertThat(FleetHealthSettings.redact("redis://127.0.0.1:6379/0"))
+    assertThat(FleetHealthSettings.of("redis://127.0.0.1:6379/0").redactedUrl())
         .isEqualTo("redis://127.0.0.1:6379/0");
   }
 

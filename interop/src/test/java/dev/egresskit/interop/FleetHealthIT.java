@@ -119,6 +119,66 @@ class FleetHealthIT {
   }
 
   @Test
+  void aNodeThatHeardTheSumOneShortSuspendsAtItsOwnNextFailureWithoutARoundTrip() {
+    RedisServer server = redis();
+    RedisSourceHealth a = node("a", server.url());
+    RedisSourceHealth b = node("b", server.url());
+    RedisSourceHealth c = node("c", server.url());
+    List<String> heardByB = new CopyOnWriteArrayList<>();
+    b.probe((stage, id, nanos) -> {
+      if (stage == RedisSourceHealth.Stage.HEARD) {
+        heardByB.add(id);
+      }
+    });
+    EgressSource ip1 = proxied("ip-1", threshold(3, Duration.ofMinutes(1)));
+    a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+    a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+    Await.until(() -> heardByB.equals(List.of("a:1", "a:2")), WAIT,
+        "b heard the tallies of a's two failures, in order");
+    assertThat(b.suspendedUntil("ip-1")).isEmpty();
+
+    server.pause(); // Redis answers nothing now: b's decision cannot come from Redis
+    b.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+
+    Instant until = clock.instant().plus(SUSPENSION);
+    assertThat(b.suspendedUntil("ip-1")).as("suspended when recordFailure returns")
+        .contains(until);
+    assertThat(a.suspendedUntil("ip-1")).isEmpty();
+    server.resume();
+    Await.until(() -> List.of(a, c).stream()
+        .allMatch(n -> n.suspendedUntil("ip-1").equals(Optional.of(until))), WAIT,
+        "b's suspension reaches the others once Redis answers");
+    assertThat(inspect(server).sync().get("egresskit:health:{ip-1}:suspended"))
+        .isEqualTo("ProxyUnhealthy " + until.toEpochMilli() + " b ip-1");
+  }
+
+  @Test
+  void aTallyWhoseOldestFailureLeftTheWindowTripsNothing() {
+    RedisServer server = redis();
+    RedisSourceHealth a = node("a", server.url());
+    RedisSourceHealth b = node("b", server.url());
+    List<String> heardByB = new CopyOnWriteArrayList<>();
+    b.probe((stage, id, nanos) -> {
+      if (stage == RedisSourceHealth.Stage.HEARD) {
+        heardByB.add(id);
+      }
+    });
+    EgressSource ip1 = proxied("ip-1", threshold(3, Duration.ofSeconds(30)));
+    var redis = inspect(server);
+    a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+    a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+    Await.until(() -> heardByB.size() == 2, WAIT, "b heard the sum of two");
+
+    clock.advance(Duration.ofSeconds(30)); // both leave the 30 x 1 s window
+    b.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+
+    assertThat(b.suspendedUntil("ip-1")).isEmpty();
+    Await.until(() -> heardByB.size() == 3, WAIT, "b heard its own failure's tally");
+    assertThat(windowSize(redis, "ip-1")).isEqualTo(1);
+    assertThat(List.of(a, b)).allSatisfy(n -> assertThat(n.suspendedUntil("ip-1")).isEmpty());
+  }
+
+  @Test
   void failuresOlderThanThePeriodDoNotCountFleetWide() {
     RedisServer server = redis();
     RedisSourceHealth a = node("a", server.url());

@@ -1,6 +1,7 @@
 package dev.egresskit.redispolicy;
 
 import dev.egresskit.core.model.Secret;
+import dev.egresskit.core.text.UrlCredentials;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -129,19 +130,8 @@ record RedisNode(boolean tls, boolean insecure, String host, int port, int datab
     return display();
   }
 
-  /** {@code text} with everything between {@code ://} and the last {@code @} redacted. */
-  static String redact(String text) {
-    int at = text.lastIndexOf('@');
-    int start = text.indexOf("://");
-    if (at < 0) {
-      return text;
-    }
-    int from = start < 0 ? 0 : start + 3;
-    return at < from ? text : text.substring(0, from) + Secret.REDACTED + text.substring(at);
-  }
-
   private static IllegalArgumentException bad(String text, String why) {
-    return new IllegalArgumentException("'" + redact(text) + "' is not a usable redis URL: "
+    return new IllegalArgumentException("'" + UrlCredentials.redact(text) + "' is not a usable redis URL: "
         + why + "; allowed form: " + FORM);
   }
 

@@ -114,7 +114,7 @@ class RedisOptionsTest {
   @Test
   void aUrlWithAnotherSchemeNamesTheAllowedFormWithoutItsPassword() {
     assertThatThrownBy(() -> parse(Map.of("node", "http://user:hunter2@127.0.0.1:6379")))
-        .hasMessage("redis.open: field 'node': 'http://<redacted>@127.0.0.1:6379' is not a usable"
+        .hasMessage("redis.open: field 'node': 'http://user:***@127.0.0.1:6379' is not a usable"
             + " redis URL: the scheme 'http' is not supported; allowed form: " + RedisNode.FORM)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
   }

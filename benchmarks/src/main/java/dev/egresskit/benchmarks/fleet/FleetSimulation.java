@@ -20,31 +20,47 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
  * {@code benchmarks/fleet}: eight nodes send through our SOCKS5 proxy, which dies mid-run. Each
  * node has its own policy engine, resolver, connector and source health, one attempt in flight,
- * and the policy says {@code suspend_when_proxy_unhealthy = { Threshold = '3/1m' }}. Three
- * modes, the first two interleaved round by round:
+ * and the policy says {@code suspend_when_proxy_unhealthy = { Threshold = '3/1m' }}. The proxy
+ * dies in three ways (scenarios), each run with health per node ({@code local}, today's
+ * behaviour) and shared through a real {@code redis-server} ({@code shared}), interleaved round
+ * by round:
  *
  * <ul>
- *   <li>{@code local}: each node's own per-process health (today's behaviour);</li>
- *   <li>{@code shared}: health shared through a real {@code redis-server};</li>
- *   <li>{@code shared, Redis killed}: Redis is killed half way through the run, the proxy dies
- *       while it is down, then Redis is restarted empty: every node must rejoin, and the
- *       failures and suspensions of the outage must all reach Redis.</li>
+ *   <li>{@code refused}: the proxy process is killed, its host is up: every connect is refused
+ *       at once (well under a millisecond on loopback);</li>
+ *   <li>{@code connect times out}: the host stops answering (or its accept queue is full): each
+ *       connect ends at the attempt's timeout ({@code --timeout});</li>
+ *   <li>{@code accepts, never answers}: the process is stopped (SIGSTOP) or hangs with room in
+ *       its accept queue: connects succeed and each attempt ends at the timeout in the SOCKS5
+ *       handshake, which source health does not count (as KumoMTA): no mode suspends, and the
+ *       run is bounded to a few timeouts per node.</li>
  * </ul>
  *
- * <p>Reported per mode (medians over rounds): failing attempts fleet-wide after the proxy died
- * until every node has suspended the source, the time from the first node's suspension (the
- * threshold tripping) to the last node's, the slowest connect attempt and the slowest call into
- * health on the connect path.
+ * <p>Then {@code shared, Redis killed}: Redis is killed half way through, the proxy dies
+ * (refused) while it is down, then Redis is restarted empty: every node must rejoin, and the
+ * failures and suspensions of the outage must all reach Redis. A first warm-up round of each
+ * mode (refused) is run and discarded (JIT).
+ *
+ * <p>Reported per scenario and mode (medians over rounds): failing attempts fleet-wide after the
+ * proxy died until every node has suspended the source, the time from the first node's
+ * suspension to the last node's, the slowest connect attempt and the slowest call into health
+ * on the connect path; for shared health, where each failure's time went: recorded to handed to
+ * Lettuce, handed to the script's answer, and recorded to its tally heard at every node.
  *
  * <p>Arguments: {@code [--nodes 8] [--rounds 5] [--threshold 3] [--gap 0ms] [--warm 400ms]
- * [--out FILE.md]}.
+ * [--timeout 500ms] [--warmup 1] [--deaths refused,hung,stalled] [--out FILE.md]}.
  */
 public final class FleetSimulation {
   /** Lettuce logs through java.util.logging here: its reconnect chatter is expected noise. */
@@ -53,30 +69,55 @@ public final class FleetSimulation {
 
   private FleetSimulation() {}
 
-  /** One round's figures. */
-  record Round(String mode, long failing, double spreadMs, long suspendedNodes, double maxAttemptMs,
-      double maxHealthCallUs, String check) {}
+  /** How the proxy dies. */
+  enum Death {
+    REFUSED("refused (process killed, host up)"),
+    HUNG("connect times out (host not answering)"),
+    STALLED("accepts, never answers (SIGSTOP)");
+
+    final String title;
+
+    Death(String title) {
+      this.title = title;
+    }
+  }
+
+  /** One round's figures; the lists are per failure (µs), for shared health. */
+  record Round(Death death, String mode, long failing, long uncounted, double spreadMs,
+      long suspendedNodes, double maxAttemptMs, double maxHealthCallUs, String check,
+      List<Double> sendUs, List<Double> replyUs, List<Double> heardUs) {}
+
+  /** One probe report: a failure at a stage, at a node. */
+  private record Mark(RedisSourceHealth.Stage stage, String id, long nanos) {}
 
   public static void main(String[] args) throws Exception {
     LETTUCE_LOG.setLevel(java.util.logging.Level.SEVERE);
     int nodes = 8;
     int rounds = 5;
     int threshold = 3;
+    int warmup = 1;
     Duration gap = Duration.ZERO;
     Duration warm = Duration.ofMillis(400);
+    Duration timeout = Duration.ofMillis(500);
     Path out = null;
+    List<Death> deaths = List.of(Death.values());
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(value);
         case "--rounds" -> rounds = Integer.parseInt(value);
         case "--threshold" -> threshold = Integer.parseInt(value);
-        case "--gap" -> gap = Duration.ofMillis(Long.parseLong(value.replace("ms", "")));
-        case "--warm" -> warm = Duration.ofMillis(Long.parseLong(value.replace("ms", "")));
+        case "--warmup" -> warmup = Integer.parseInt(value);
+        case "--gap" -> gap = millis(value);
+        case "--warm" -> warm = millis(value);
+        case "--timeout" -> timeout = millis(value);
         case "--out" -> out = Path.of(value);
+        case "--deaths" -> deaths = java.util.Arrays.stream(value.split(","))
+            .map(d -> Death.valueOf(d.trim().toUpperCase(Locale.ROOT))).toList();
         default -> {
           System.err.println("usage: FleetSimulation [--nodes 8] [--rounds 5] [--threshold 3]"
-              + " [--gap 0ms] [--warm 400ms] [--out FILE.md]");
+              + " [--gap 0ms] [--warm 400ms] [--timeout 500ms] [--warmup 1]"
+              + " [--deaths refused,hung,stalled] [--out FILE.md]");
           System.exit(2);
         }
       }
@@ -84,67 +125,106 @@ public final class FleetSimulation {
     Path dir = Files.createTempDirectory("egresskit-fleet-sim-");
     List<Round> results = new ArrayList<>();
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
+    Settings run = new Settings(nodes, threshold, gap, warm, timeout);
     try (SmtpSink sink = SmtpSink.builder().build().start();
          RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
-      for (int r = 1; r <= rounds; r++) {
-        results.add(round("local", r, nodes, threshold, gap, warm, sink, redis, dir));
-        results.add(round("shared", r, nodes, threshold, gap, warm, sink, redis, dir));
+      for (int r = 1; r <= warmup; r++) {
+        round(Death.REFUSED, "local", -r, run, sink, redis, dir);
+        round(Death.REFUSED, "shared", -r, run, sink, redis, dir);
       }
       for (int r = 1; r <= rounds; r++) {
-        results.add(round("shared, Redis killed", r, nodes, threshold, gap, warm, sink, redis,
-            dir));
+        for (Death death : deaths) {
+          results.add(round(death, "local", r, run, sink, redis, dir));
+          results.add(round(death, "shared", r, run, sink, redis, dir));
+        }
+      }
+      for (int r = 1; r <= rounds; r++) {
+        results.add(round(Death.REFUSED, "shared, Redis killed", r, run, sink, redis, dir));
       }
     }
-    String report = report(results, nodes, threshold, gap, rounds, load);
+    String end = Files.readString(Path.of("/proc/loadavg")).trim();
+    String report = report(results, run, rounds, warmup, load, end);
     System.out.print(report);
     if (out != null) {
       Files.writeString(out, report, StandardCharsets.UTF_8);
     }
   }
 
-  private static Round round(String mode, int round, int count, int threshold, Duration gap,
-      Duration warm, SmtpSink sink, RedisServer redis, Path dir) throws Exception {
+  private static Duration millis(String value) {
+    return value.endsWith("ms") || !value.endsWith("s")
+        ? Duration.ofMillis(Long.parseLong(value.replace("ms", "")))
+        : Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
+  }
+
+  /** What every round shares. */
+  record Settings(int nodes, int threshold, Duration gap, Duration warm, Duration timeout) {}
+
+  private static Round round(Death death, String mode, int round, Settings run, SmtpSink sink,
+      RedisServer redis, Path dir) throws Exception {
     boolean shared = mode.startsWith("shared");
     boolean killRedis = mode.contains("killed");
-    String prefix = "sim:" + mode.replaceAll("[^a-z]", "") + ":" + round + ":";
+    String prefix = "sim:" + death.name().toLowerCase(Locale.ROOT) + ":"
+        + mode.replaceAll("[^a-z]", "") + ":" + round + ":";
     Socks5ProxyServer proxy = Socks5ProxyServer.builder()
         .listen(new java.net.InetSocketAddress("127.0.0.1", 0)).build().start();
-    Path policy = policy(dir, proxy.address(), threshold);
+    ProxyGate gate = death == Death.REFUSED ? null : new ProxyGate(proxy.address());
+    Path policy = policy(dir, gate == null ? proxy.address() : gate.address(), run.threshold());
     List<SimNode> nodes = new ArrayList<>();
     List<SimpleMeterRegistry> meters = new ArrayList<>();
+    Queue<Mark> marks = new ConcurrentLinkedQueue<>();
     try {
-      for (int i = 1; i <= count; i++) {
+      for (int i = 1; i <= run.nodes(); i++) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         meters.add(registry);
-        SourceHealth health = shared
-            ? RedisSourceHealth.start(FleetHealthSettings.of(redis.url()).withKeyPrefix(prefix)
-                .withNodeId("node-" + i).withHeartbeat(Duration.ofMillis(200)),
-                Clock.systemUTC(), registry)
-            : SourceHealthTracker.create(Clock.systemUTC(), registry);
+        SourceHealth health;
+        if (shared) {
+          RedisSourceHealth fleet = RedisSourceHealth.start(FleetHealthSettings.of(redis.url())
+                  .withKeyPrefix(prefix).withNodeId("node-" + i)
+                  .withHeartbeat(Duration.ofMillis(200)), Clock.systemUTC(), registry);
+          fleet.probe((stage, id, nanos) -> marks.add(new Mark(stage, id, nanos)));
+          health = fleet;
+        } else {
+          health = SourceHealthTracker.create(Clock.systemUTC(), registry);
+        }
         nodes.add(new SimNode("node-" + i, PolicyEngines.load(policy,
-            new PolicySettings(1, Duration.ofSeconds(5))), health, sink.address(), gap));
+            new PolicySettings(1, Duration.ofSeconds(5))), health, sink.address(), run.gap(),
+            run.timeout()));
       }
       nodes.forEach(SimNode::start);
-      Thread.sleep(warm.toMillis() / 2);
+      Thread.sleep(run.warm().toMillis() / 2);
       if (killRedis) {
         redis.kill();
       }
-      Thread.sleep(warm.toMillis() / 2);
+      Thread.sleep(run.warm().toMillis() / 2);
+      marks.clear();
       long died = System.nanoTime();
       nodes.forEach(n -> n.proxyDied(died));
-      proxy.close();
+      switch (death) {
+        case REFUSED -> proxy.close();
+        case HUNG -> gate.stopAnswering();
+        case STALLED -> gate.stall();
+      }
       long suspended = 0;
-      for (SimNode node : nodes) {
-        if (node.awaitEnd(Duration.ofSeconds(20))) {
-          suspended++;
+      if (death == Death.STALLED) {
+        // Nothing counts toward health: bound the run to a few timeouts per node.
+        Thread.sleep(run.timeout().multipliedBy(run.threshold() + 1).toMillis() + 500);
+        nodes.forEach(SimNode::stop);
+        suspended = nodes.stream().filter(n -> n.suspendedAt() != 0).count();
+      } else {
+        for (SimNode node : nodes) {
+          if (node.awaitEnd(Duration.ofSeconds(20))) {
+            suspended++;
+          }
         }
       }
       long failing = nodes.stream().mapToLong(SimNode::countedFailures).sum();
+      long uncounted = nodes.stream().mapToLong(SimNode::uncountedAfterDeath).sum();
       if (System.getenv("FLEET_SIM_TRACE") != null) {
         for (SimNode n : nodes) {
-          System.err.printf(Locale.ROOT, "%s %s failures at %s ms, suspended at %.2f ms%n", mode,
-              n.name(), n.failureTimes.stream().map(t -> String.format(Locale.ROOT, "%.2f", t / 1e6))
-                  .toList(), (n.suspendedAt() - died) / 1e6);
+          System.err.printf(Locale.ROOT, "%s %s %s failures at %s ms, suspended at %.2f ms%n",
+              death, mode, n.name(), n.failureTimes.stream()
+                  .map(t -> String.format(Locale.ROOT, "%.2f", t / 1e6)).toList(),
+              n.suspendedAt() == 0 ? Double.NaN : (n.suspendedAt() - died) / 1e6);
         }
       }
       long first = nodes.stream().mapToLong(SimNode::suspendedAt).filter(t -> t != 0).min()
@@ -154,13 +234,39 @@ public final class FleetSimulation {
       if (killRedis) {
         check = afterRestart(redis, nodes, meters, prefix, failing);
       }
-      return new Round(mode, failing, (last - first) / 1e6, suspended,
+      List<Mark> seen = List.copyOf(marks);
+      return new Round(death, mode, failing, uncounted, (last - first) / 1e6, suspended,
           nodes.stream().mapToLong(SimNode::maxAttemptNanos).max().orElse(0) / 1e6,
-          nodes.stream().mapToLong(SimNode::maxRecordNanos).max().orElse(0) / 1e3, check);
+          nodes.stream().mapToLong(SimNode::maxRecordNanos).max().orElse(0) / 1e3, check,
+          between(seen, RedisSourceHealth.Stage.RECORDED, RedisSourceHealth.Stage.SENT),
+          between(seen, RedisSourceHealth.Stage.SENT, RedisSourceHealth.Stage.REPLIED),
+          between(seen, RedisSourceHealth.Stage.RECORDED, RedisSourceHealth.Stage.HEARD));
     } finally {
       nodes.forEach(SimNode::close);
+      if (gate != null) {
+        gate.close();
+      }
       proxy.close();
     }
+  }
+
+  /** For every failure, µs from its {@code from} mark to each of its {@code to} marks. */
+  private static List<Double> between(List<Mark> marks, RedisSourceHealth.Stage from,
+      RedisSourceHealth.Stage to) {
+    Map<String, Long> start = new HashMap<>();
+    for (Mark m : marks) {
+      if (m.stage() == from) {
+        start.putIfAbsent(m.id(), m.nanos());
+      }
+    }
+    List<Double> out = new ArrayList<>();
+    for (Mark m : marks) {
+      Long s = start.get(m.id());
+      if (m.stage() == to && s != null) {
+        out.add((m.nanos() - s) / 1e3);
+      }
+    }
+    return out;
   }
 
   /** Restarts Redis empty and checks that every node rejoined and nothing was lost. */
@@ -212,42 +318,73 @@ public final class FleetSimulation {
     return file;
   }
 
-  private static String report(List<Round> results, int nodes, int threshold, Duration gap,
-      int rounds, String load) {
+  private static String report(List<Round> results, Settings run, int rounds, int warmup,
+      String load, String end) {
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "Fleet simulation: %d nodes, one attempt in flight"
-        + " each (gap %d ms), Threshold %d/1m, %d rounds; local and shared interleaved."
-        + " Load average at start: %s%n%n", nodes, gap.toMillis(), threshold, rounds, load));
-    text.append("| mode | failing attempts before every node suspended (median, min-max) |"
-        + " first to last node suspended, ms (median, max) | nodes suspended |"
-        + " slowest attempt, ms | slowest health call on the connect path, µs | after Redis"
-        + " returned |\n|---|---|---|---|---|---|---|\n");
-    for (String mode : List.of("local", "shared", "shared, Redis killed")) {
-      List<Round> of = results.stream().filter(r -> r.mode().equals(mode)).toList();
-      if (of.isEmpty()) {
-        continue;
+    text.append(String.format(Locale.ROOT, "Fleet simulation: %d nodes in one JVM, one attempt in"
+        + " flight each (gap %d ms, attempt timeout %d ms), Threshold %d/1m, %d rounds after %d"
+        + " discarded warm-up round(s); local and shared interleaved round by round."
+        + " Load average at start: %s; at end: %s%n%n", run.nodes(), run.gap().toMillis(),
+        run.timeout().toMillis(), run.threshold(), rounds, warmup, load, end));
+    text.append("| proxy dies | mode | failing attempts before every node suspended (median,"
+        + " min-max) | uncounted timeouts (median) | first to last node suspended, ms (median,"
+        + " max) | nodes suspended (min) | slowest attempt, ms | slowest health call on the"
+        + " connect path, µs | after Redis returned |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (Death death : Death.values()) {
+      for (String mode : List.of("local", "shared", "shared, Redis killed")) {
+        List<Round> of = results.stream()
+            .filter(r -> r.death() == death && r.mode().equals(mode)).toList();
+        if (of.isEmpty()) {
+          continue;
+        }
+        text.append(String.format(Locale.ROOT, "| %s | %s | %.0f (%d-%d) | %.0f | %.1f (%.1f) |"
+                + " %d/%d | %.1f | %.0f | %s |%n", death.title, mode, median(of, Round::failing),
+            of.stream().mapToLong(Round::failing).min().orElse(0),
+            of.stream().mapToLong(Round::failing).max().orElse(0),
+            median(of, Round::uncounted),
+            median(of, Round::spreadMs), of.stream().mapToDouble(Round::spreadMs).max().orElse(0),
+            of.stream().mapToLong(Round::suspendedNodes).min().orElse(0), run.nodes(),
+            of.stream().mapToDouble(Round::maxAttemptMs).max().orElse(0),
+            of.stream().mapToDouble(Round::maxHealthCallUs).max().orElse(0),
+            of.stream().map(Round::check).distinct().reduce((a, b) -> a + "; " + b)
+                .orElse("-")));
       }
-      text.append(String.format(Locale.ROOT, "| %s | %.0f (%d-%d) | %.1f (%.1f) | %d/%d | %.1f |"
-              + " %.0f | %s |%n", mode, median(of, r -> r.failing()),
-          of.stream().mapToLong(Round::failing).min().orElse(0),
-          of.stream().mapToLong(Round::failing).max().orElse(0),
-          median(of, Round::spreadMs), of.stream().mapToDouble(Round::spreadMs).max().orElse(0),
-          of.stream().mapToLong(Round::suspendedNodes).min().orElse(0), nodes,
-          of.stream().mapToDouble(Round::maxAttemptMs).max().orElse(0),
-          of.stream().mapToDouble(Round::maxHealthCallUs).max().orElse(0),
-          of.stream().map(Round::check).distinct().reduce((a, b) -> a + "; " + b).orElse("-")));
     }
     text.append(String.format(Locale.ROOT, "%nTargets: shared <= threshold + nodes = %d failing"
         + " attempts (local about threshold x nodes = %d); first to last <= 100 ms.%n",
-        threshold + nodes, threshold * nodes));
+        run.threshold() + run.nodes(), run.threshold() * run.nodes()));
+    text.append("\nWhere a shared failure's time goes (µs, all rounds; median / p90 / max):\n\n"
+        + "| proxy dies | recorded to handed to Lettuce | handed to the script's answer |"
+        + " recorded to its tally heard, at every node |\n|---|---|---|---|\n");
+    for (Death death : Death.values()) {
+      List<Round> of = results.stream()
+          .filter(r -> r.death() == death && r.mode().equals("shared")).toList();
+      if (of.isEmpty()) {
+        continue;
+      }
+      text.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", death.title,
+          spread(of, Round::sendUs), spread(of, Round::replyUs), spread(of, Round::heardUs)));
+    }
     text.append("\nPer round:\n");
     for (Round r : results) {
-      text.append(String.format(Locale.ROOT, "  %-22s failing %3d, spread %7.2f ms, slowest"
-          + " attempt %6.1f ms, slowest health call %6.0f µs %s%n", r.mode(), r.failing(),
+      text.append(String.format(Locale.ROOT, "  %-8s %-22s failing %3d, uncounted %3d, spread"
+          + " %7.2f ms, slowest attempt %6.1f ms, slowest health call %6.0f µs %s%n",
+          r.death().name().toLowerCase(Locale.ROOT), r.mode(), r.failing(), r.uncounted(),
           r.spreadMs(), r.maxAttemptMs(), r.maxHealthCallUs(),
           r.check().equals("-") ? "" : "(" + r.check() + ")"));
     }
     return text.toString();
+  }
+
+  private static String spread(List<Round> rounds, Function<Round, List<Double>> f) {
+    double[] v = rounds.stream().flatMap(r -> f.apply(r).stream()).mapToDouble(d -> d).sorted()
+        .toArray();
+    if (v.length == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.0f / %.0f / %.0f (n=%d)", v[v.length / 2],
+        v[(int) Math.min(v.length - 1, Math.ceil(v.length * 0.9) - 1)], v[v.length - 1],
+        v.length);
   }
 
   private static double median(List<Round> rounds, ToDoubleFunction<Round> f) {

@@ -35,22 +35,25 @@ final class SimNode implements AutoCloseable {
   private final RedisSourceHealth fleet;
   private final InetSocketAddress destination;
   private final long gapNanos;
+  private final Duration timeout;
   private final AtomicLong suspendedAt = new AtomicLong();
   private volatile long proxyDiedAt;
   private long ok;
   final java.util.List<Long> failureTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long countedFailures;
   private long otherFailures;
+  private long uncountedAfterDeath;
   private long maxAttemptNanos;
   private long maxRecordNanos;
   private Thread thread;
 
   SimNode(String name, PolicyEngine engine, SourceHealth health, InetSocketAddress destination,
-      Duration gap) {
+      Duration gap, Duration timeout) {
     this.name = name;
     this.engine = engine;
     this.destination = destination;
     this.gapNanos = gap.toNanos();
+    this.timeout = timeout;
     SourceHealth timed = health;
     this.fleet = health instanceof RedisSourceHealth f ? f : null;
     if (health instanceof RedisSourceHealth fleet) {
@@ -103,8 +106,8 @@ final class SimNode implements AutoCloseable {
       EgressSource source = resolver.resolve("ip-1");
       long start = System.nanoTime();
       try {
-        EgressConnection connection = connector.connect(source, destination,
-            Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        EgressConnection connection = connector.connect(source, destination, timeout)
+            .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
         connection.close();
         ok++;
       } catch (ExecutionException e) {
@@ -117,6 +120,9 @@ final class SimNode implements AutoCloseable {
             failureTimes.add(System.nanoTime() - proxyDiedAt);
           } else {
             otherFailures++;
+            if (proxyDiedAt != 0) {
+              uncountedAfterDeath++;
+            }
           }
         } else {
           otherFailures++;
@@ -147,6 +153,16 @@ final class SimNode implements AutoCloseable {
 
   long otherFailures() {
     return otherFailures;
+  }
+
+  /** Attempts that failed after the proxy died in a way health does not count (timeouts). */
+  long uncountedAfterDeath() {
+    return uncountedAfterDeath;
+  }
+
+  /** The node's shared health, if it has one (for its probe). */
+  RedisSourceHealth fleet() {
+    return fleet;
   }
 
   long maxAttemptNanos() {
