@@ -39,10 +39,16 @@ class BenchCommandTest {
     Path chart = dir.resolve("latency.png");
 
     Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s", "ip-1",
-        "-s", "ip-22", "-n", "20", "-c", "4", "--json", "--chart", chart.toString());
+        "-s", "ip-22", "-n", "20", "-c", "4", "--warmup-max", "2", "--json", "--chart",
+        chart.toString());
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     JsonNode report = Json.mapper().readTree(result.out());
+    // Every source warmed up (20 each, then rounds while the JIT compiles), bounded by 2 s.
+    JsonNode warmup = report.get("warmup");
+    assertThat(warmup.get("setups").asLong()).isGreaterThanOrEqualTo(40);
+    assertThat(warmup.get("seconds").asDouble()).isLessThan(2.0 + 10);
+    assertThat(warmup.get("jit_idle").isBoolean()).isTrue();
     assertThat(report.get("sources")).hasSize(2);
     for (JsonNode row : report.get("sources")) {
       assertThat(row.get("ok").asInt()).isEqualTo(20);
@@ -58,9 +64,29 @@ class BenchCommandTest {
       assertThat(client.get("cores_busy").asDouble()).isPositive();
       assertThat(client.get("cores_available").asInt()).isBetween(1, 2);
       assertThat(client.get("client_bound").isBoolean()).isTrue();
+      assertThat(client.get("jit_ms").asLong()).isNotNegative();
+      assertThat(client.get("gc_ms").asLong()).isNotNegative();
     }
     byte[] png = Files.readAllBytes(chart);
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  @Test
+  void slicesOfTakingTurnsAddUpToEverySetupOfEverySource() throws Exception {
+    Path policy = Policies.write(dir, "policy.lua", LUA);
+
+    // 1,000 setups each: two slices of 500 per source, the sources taking turns.
+    Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s", "ip-1",
+        "-s", "ip-22", "-n", "1000", "-c", "8", "--warmup", "0", "--json");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    JsonNode report = Json.mapper().readTree(result.out());
+    assertThat(report.get("warmup").get("setups").asLong()).isZero();
+    for (JsonNode row : report.get("sources")) {
+      assertThat(row.get("ok").asInt()).isEqualTo(1000);
+      assertThat(row.get("latency").get("count").asInt()).isEqualTo(1000);
+      assertThat(row.get("client").get("cpu_us_per_setup").asDouble()).isPositive();
+    }
   }
 
   @Test
@@ -71,7 +97,7 @@ class BenchCommandTest {
         "-n", "10", "--warmup", "0", "--socks5-lockstep");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.out()).contains("cpu/setup", "cores")
+    assertThat(result.out()).contains("cpu/setup", "cores", "after 0 warm-up setups")
         .containsPattern("ip-1 +direct +10 +0 .* [0-9.]+(µs|ms) +[0-9.]+/[12]");
   }
 
@@ -80,7 +106,7 @@ class BenchCommandTest {
     Path policy = Policies.write(dir, "policy.lua", LUA);
 
     Cli.Result result = Cli.run("bench", "connect", "--policy", policy.toString(), "-s",
-        "unplumbed", "-n", "5");
+        "unplumbed", "-n", "5", "--warmup-max", "0");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.JOB_FAILED);
     assertThat(result.out()).contains("unplumbed: 5 failed with SOURCE_UNPLUMBED")

@@ -183,10 +183,12 @@ final class JsInterpreter implements KumoApi, PooledPolicyEngine.Interpreter {
     try {
       Object result = run(hook.eventName(), argument,
           () -> handler.function().call(null, argument));
-      Object javaResult = JsValues.isAbsent(result) ? null
-          : result instanceof MadeValue made ? made.made() : result;
-      return KumoBuilders.acceptResult(hook, argument, javaResult, JsValues.typeName(result),
-          handler.location());
+      if (result instanceof MadeValue made) {
+        return KumoBuilders.acceptResult(hook, argument, made.made(), "value",
+            handler.location());
+      }
+      return KumoBuilders.acceptResult(hook, argument, JsValues.isAbsent(result) ? null : result,
+          JsValues.typeName(result), handler.location());
     } finally {
       scope.close();
       this.lookup = previous;

@@ -1,12 +1,15 @@
 package dev.egresskit.js;
 
+import dev.egresskit.core.policy.FieldMaps;
 import dev.egresskit.core.policy.support.KumoApiException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.nashorn.api.scripting.JSObject;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+import org.openjdk.nashorn.internal.runtime.Context;
+import org.openjdk.nashorn.internal.runtime.ScriptFunction;
+import org.openjdk.nashorn.internal.runtime.ScriptObject;
 
 /**
  * Converts what a script hands to {@code kumo.make_*} into the closed set of {@code RawSpec}
@@ -38,8 +41,9 @@ final class JsValues {
    *     raw-spec form
    */
   static Map<String, Object> toFields(String function, Object argument) {
-    if (argument instanceof ScriptObjectMirror mirror && isPlainObject(mirror)) {
-      return toMap(mirror, "", 0);
+    Object object = unwrap(argument);
+    if (isObject(object) && isPlainObject(object)) {
+      return toMap(object, "", 0);
     }
     throw new KumoApiException("kumo." + function + " expects one object such as {name: 'ip-1',"
         + " source_address: '10.0.0.1'}, got " + describe(argument));
@@ -69,16 +73,16 @@ final class JsValues {
     if (value instanceof Double || value instanceof Float) {
       return number(((Number) value).doubleValue());
     }
-    if (value instanceof ScriptObjectMirror mirror) {
+    if (isObject(value)) {
       if (depth >= MAX_DEPTH) {
         throw new KumoApiException(label(path) + "is nested more than " + MAX_DEPTH
             + " levels deep (is the object cyclic?)");
       }
-      if (mirror.isArray()) {
-        return toList(mirror, path, depth + 1);
+      if (isArray(value)) {
+        return toList(value, path, depth + 1);
       }
-      if (isPlainObject(mirror)) {
-        return toMap(mirror, path, depth + 1);
+      if (isPlainObject(value)) {
+        return toMap(value, path, depth + 1);
       }
     }
     throw new KumoApiException(label(path) + describe(value) + " is not allowed here (allowed:"
@@ -113,14 +117,14 @@ final class JsValues {
     if (value instanceof MadeValue made) {
       return "a value built by kumo." + made.builderName();
     }
-    if (value instanceof ScriptObjectMirror mirror) {
-      if (mirror.isFunction()) {
+    if (isObject(value)) {
+      if (isFunction(value)) {
         return "a function";
       }
-      if (mirror.isArray()) {
+      if (isArray(value)) {
         return "an array";
       }
-      return isPlainObject(mirror) ? "an object" : "a " + mirror.getClassName() + " object";
+      return isPlainObject(value) ? "an object" : "a " + className(value) + " object";
     }
     if (value instanceof JSObject js && js.isFunction()) {
       return "a function";
@@ -158,27 +162,77 @@ final class JsValues {
     return "host object";
   }
 
-  private static boolean isPlainObject(ScriptObjectMirror mirror) {
-    return !mirror.isFunction() && !mirror.isArray() && "Object".equals(mirror.getClassName());
+  /*
+   * Script objects arrive in two forms: as mirrors (a handler's result, read after the call) and,
+   * inside a kumo call, as the engine's own objects. A kumo call unwraps its argument first and
+   * reads it directly: through a mirror every member read would switch globals and wrap the
+   * value again, which was a large part of a make_egress_source call. Both forms run the same
+   * conversion through the accessors below; a script object is read only while its global is
+   * the current one (unwrap returns the mirror otherwise).
+   */
+
+  /** The engine's object behind a mirror of the running global; anything else as it is. */
+  private static Object unwrap(Object value) {
+    return value instanceof ScriptObjectMirror ? ScriptObjectMirror.unwrap(value, Context.getGlobal())
+        : value;
   }
 
-  private static Map<String, Object> toMap(ScriptObjectMirror mirror, String path, int depth) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String key : mirror.getOwnKeys(false)) {
-      Object value = mirror.getMember(key);
+  private static boolean isObject(Object value) {
+    return value instanceof ScriptObject || value instanceof ScriptObjectMirror;
+  }
+
+  private static boolean isFunction(Object object) {
+    return object instanceof ScriptObject ? object instanceof ScriptFunction
+        : ((ScriptObjectMirror) object).isFunction();
+  }
+
+  private static boolean isArray(Object object) {
+    return object instanceof ScriptObject script ? script.isArray()
+        : ((ScriptObjectMirror) object).isArray();
+  }
+
+  private static String className(Object object) {
+    return object instanceof ScriptObject script ? script.getClassName()
+        : ((ScriptObjectMirror) object).getClassName();
+  }
+
+  private static String[] ownKeys(Object object) {
+    return object instanceof ScriptObject script ? script.getOwnKeys(false)
+        : ((ScriptObjectMirror) object).getOwnKeys(false);
+  }
+
+  private static Object member(Object object, String key) {
+    return object instanceof ScriptObject script ? script.get(key)
+        : ((ScriptObjectMirror) object).getMember(key);
+  }
+
+  private static Object slot(Object object, int index) {
+    return object instanceof ScriptObject script ? script.get(index)
+        : ((ScriptObjectMirror) object).getSlot(index);
+  }
+
+  private static boolean isPlainObject(Object object) {
+    return !isFunction(object) && !isArray(object) && "Object".equals(className(object));
+  }
+
+  private static Map<String, Object> toMap(Object object, String path, int depth) {
+    // Built frozen, so the steps after (RawSpec, the checks, Made) keep it without copying.
+    FieldMaps.Builder out = FieldMaps.builder();
+    for (String key : ownKeys(object)) {
+      Object value = member(object, key);
       if (!isAbsent(value)) {
         out.put(key, toJava(value, path.isEmpty() ? key : path + "." + key, depth));
       }
     }
-    return out;
+    return out.build();
   }
 
-  private static List<Object> toList(ScriptObjectMirror mirror, String path, int depth) {
-    Object length = mirror.getMember("length");
+  private static List<Object> toList(Object object, String path, int depth) {
+    Object length = member(object, "length");
     int size = length instanceof Number n ? n.intValue() : 0;
     List<Object> out = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      Object value = mirror.getSlot(i);
+      Object value = slot(object, i);
       String at = path + "[" + i + "]";
       if (isAbsent(value)) {
         throw new KumoApiException(label(at) + "is " + describe(value) + " (allowed: array"

@@ -3,10 +3,15 @@ package dev.egresskit.js;
 import dev.egresskit.core.policy.ScriptLocation;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.openjdk.nashorn.api.scripting.AbstractJSObject;
 import org.openjdk.nashorn.api.scripting.NashornException;
+import org.openjdk.nashorn.internal.codegen.CompilerConstants;
+import org.openjdk.nashorn.internal.scripts.JS;
 
 /**
  * The Java half of the {@code kumo} object, handed once to the bootstrap script
@@ -92,16 +97,66 @@ final class KumoBridge extends AbstractJSObject {
 
   /**
    * The policy line running right now: the innermost script frame that is not the bootstrap's.
+   * Every {@code kumo} call asks, so the stack is walked lazily and only down to that frame (a
+   * {@code Throwable}'s whole stack trace was most of the cost of a handler call), and only that
+   * frame's line is looked up.
    */
   ScriptLocation callerLocation() {
-    for (StackTraceElement frame : NashornException.getScriptFrames(new Throwable())) {
-      String file = frame.getFileName();
-      if (file != null && !JsRuntime.BOOTSTRAP_NAME.equals(file)) {
+    ScriptLocation at = FRAMES.walk(KumoBridge::policyFrame);
+    return at != null ? at : new ScriptLocation(fallbackScript, 0);
+  }
+
+  private static ScriptLocation policyFrame(Stream<StackWalker.StackFrame> frames) {
+    Iterator<StackWalker.StackFrame> it = frames.iterator();
+    while (it.hasNext()) {
+      StackWalker.StackFrame frame = it.next();
+      ScriptClass script = SCRIPT_CLASSES.get(frame.getDeclaringClass());
+      if (script == null || CompilerConstants.isInternalMethodName(frame.getMethodName())) {
+        continue;
+      }
+      String file = script.file(frame);
+      // As NashornException.getScriptFrames picks script frames: never Java code that Nashorn
+      // keeps in the package of generated classes.
+      if (file != null && !file.endsWith(".java") && !JsRuntime.BOOTSTRAP_NAME.equals(file)) {
         return new ScriptLocation(file, Math.max(frame.getLineNumber(), 0));
       }
     }
-    return new ScriptLocation(fallbackScript, 0);
+    return null;
   }
+
+  /**
+   * A class Nashorn generated for a script, and the file its code came from (one source per
+   * class), remembered from the first frame seen so other frames need no source lookup.
+   */
+  private static final class ScriptClass {
+    private volatile String file;
+    private volatile boolean known;
+
+    String file(StackWalker.StackFrame frame) {
+      if (!known) {
+        file = frame.getFileName();
+        known = true;
+      }
+      return file;
+    }
+  }
+
+  /** The generated script classes (in Nashorn's package for them); {@code null} for others. */
+  private static final ClassValue<ScriptClass> SCRIPT_CLASSES = new ClassValue<>() {
+    private final String scriptPackage = JS.class.getPackageName() + ".";
+
+    @Override
+    protected ScriptClass computeValue(Class<?> type) {
+      return type.getName().startsWith(scriptPackage) ? new ScriptClass() : null;
+    }
+  };
+
+  /**
+   * Class references make the per-class cache possible; reflection frames are never script
+   * frames, so they need not be filtered out (which costs a name test per frame).
+   */
+  private static final StackWalker FRAMES = StackWalker.getInstance(
+      Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_REFLECT_FRAMES));
 
   @Override
   public Object getMember(String name) {

@@ -34,6 +34,8 @@ final class RegExpGuard extends AbstractJSObject {
   private final Deadline deadline;
   /** Bounded engines by Nashorn's engine, which its own cache shares between equal patterns. */
   private final Map<RegExp, BoundedRegExp> known = new WeakHashMap<>();
+  private RegExp lastEngine;
+  private BoundedRegExp lastBounded;
 
   RegExpGuard(Deadline deadline) {
     this.deadline = deadline;
@@ -72,7 +74,8 @@ final class RegExpGuard extends AbstractJSObject {
     }
     // A literal makes a new RegExp object each time it is evaluated, all sharing Nashorn's
     // compiled engine: they share the bounded one too (it keeps no state of a match).
-    BoundedRegExp bounded = known.get(engine);
+    // A handler's literal is met again at every call: the last pair answers without a lookup.
+    BoundedRegExp bounded = engine == lastEngine ? lastBounded : known.get(engine);
     if (bounded == null) {
       try {
         bounded = BoundedRegExp.of(engine, deadline);
@@ -82,6 +85,8 @@ final class RegExpGuard extends AbstractJSObject {
       }
       known.put(engine, bounded);
     }
+    lastEngine = engine;
+    lastBounded = bounded;
     ENGINE.set(regexp, bounded);
   }
 

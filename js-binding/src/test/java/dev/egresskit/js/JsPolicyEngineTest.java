@@ -115,6 +115,30 @@ class JsPolicyEngineTest {
   }
 
   @Test
+  void theLineIsTheInnermostPolicyCallerAcrossFilesAndAfterTheJitRecompiles() throws IOException {
+    write("lib/build.js", "var build = function (name, make) {\n"
+        + "  return make({ name: name, source_address: '10.0.0.1' });\n"
+        + "};");
+    PolicyEngine engine = load("load('lib/build.js');\n"
+        + "var make = kumo.make_egress_source;\n"
+        + "kumo.on('get_egress_source', function (name) {\n"
+        + "  if (name === 'direct') {\n"
+        + "    return kumo.make_egress_source({ name: name });\n"
+        + "  }\n"
+        + "  return build(name, make);\n"
+        + "});");
+
+    // Enough calls for Nashorn to recompile the handler with new types (new classes): the line
+    // must not come from a frame of the wrong class or of the bootstrap.
+    for (int i = 0; i < 3000; i++) {
+      String name = i % 2 == 0 ? "direct" : "ip-" + i;
+      Made<EgressSource> made = engine.invoke(Hook.GET_EGRESS_SOURCE, name, NO_LOOKUP);
+      assertThat(made.location()).isEqualTo(i % 2 == 0 ? new ScriptLocation("policy.js", 5)
+          : new ScriptLocation("lib/build.js", 2));
+    }
+  }
+
+  @Test
   void aSyntaxErrorFailsTheLoadWithScriptAndLine() throws IOException {
     PolicyException e = loadFailure("var ok = 1;\nkumo.on('get_egress_source', function (n) {\n");
 

@@ -75,9 +75,8 @@ public final class SmtpProbe {
       EgressSource source, InetSocketAddress destination, Optional<String> ehloOverride,
       Duration timeout) {
     Objects.requireNonNull(ehloOverride, "ehloOverride");
-    String ehlo = ehloOverride.isPresent() ? checkName("the EHLO override", ehloOverride.get())
-        : source.ehloDomain().isPresent()
-            ? checkName("ehlo_domain of source " + source.name(), source.ehloDomain().get())
+    String ehlo = ehloOverride.isPresent() ? checkName(ehloOverride.get(), null)
+        : source.ehloDomain().isPresent() ? checkName(source.ehloDomain().get(), source)
             : hostName();
     long deadline = connector.ticker().nanoTime() + timeout.toNanos();
     return connector.connect(source, destination, timeout).thenCompose(connection -> {
@@ -98,18 +97,25 @@ public final class SmtpProbe {
     return name;
   }
 
-  private static String checkName(String what, String name) {
+  /** The name, checked; {@code source} is the one whose ehlo_domain it is, null for the override. */
+  private static String checkName(String name, EgressSource source) {
     if (name.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
+      throw new IllegalArgumentException(field(source) + " must not be empty");
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c <= ' ' || c == 0x7f) {
-        throw new IllegalArgumentException(what + " must be a host name or address literal "
-            + "without spaces or control characters: \"" + SmtpSession.printable(name) + "\"");
+        throw new IllegalArgumentException(field(source) + " must be a host name or address "
+            + "literal without spaces or control characters: \"" + SmtpSession.printable(name)
+            + "\"");
       }
     }
     return name;
+  }
+
+  /** The checked field as errors name it: built only for an error, as probes run per setup. */
+  private static String field(EgressSource source) {
+    return source == null ? "the EHLO override" : "ehlo_domain of source " + source.name();
   }
 
   /** The system's host name, or {@code [127.0.0.1]} when it cannot be found (as KumoMTA does). */

@@ -4,7 +4,8 @@ import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * The client half of banner → EHLO → QUIT on an established connection. One reply at a time;
  * every failure completes the result exceptionally and closes the channel.
  */
-final class SmtpSession extends ChannelInboundHandlerAdapter {
+final class SmtpSession extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
   private enum State { BANNER, EHLO, QUIT, DONE }
 
   private final EgressConnection connection;
@@ -90,7 +91,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     boolean wellFormed = line.length() >= 3 && Character.isDigit(line.charAt(0))
         && Character.isDigit(line.charAt(1)) && Character.isDigit(line.charAt(2))
         && (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
-    if (!wellFormed || (!reply.isEmpty() && !line.startsWith(reply.get(0).substring(0, 3)))) {
+    if (!wellFormed || (!reply.isEmpty() && !line.regionMatches(0, reply.get(0), 0, 3))) {
       fail("garbage from the server while " + waitingFor() + ": \"" + printable(line) + "\"");
       return;
     }
@@ -101,7 +102,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    int code = Integer.parseInt(line.substring(0, 3));
+    int code = code(line);
     List<String> lines = List.copyOf(reply);
     reply.clear();
     long now = ctx.executor().ticker().nanoTime();
@@ -135,21 +136,33 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The reply code of a well-formed line (three digits first). */
+  private static int code(String line) {
+    return (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
+  }
+
   private static String rejection(String what, List<String> lines) {
-    int code = Integer.parseInt(lines.get(0).substring(0, 3));
+    int code = code(lines.get(0));
     String kind = code >= 400 && code < 600 ? "server rejected us" : "unexpected reply";
     return kind + " while waiting for " + what + ": " + printable(String.join(" / ", lines));
   }
 
   private void write(String command) {
     // A pooled buffer of the channel's allocator: epoll writes it without another copy.
-    ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), command + "\r\n"))
-        .addListener(f -> {
-          if (!f.isSuccess()) {
-            fail("failed to send " + command.split(" ")[0] + ": "
-                + ConnectAttempt.describe(f.cause()));
-          }
-        });
+    ByteBuf out = ctx.alloc().buffer(command.length() + 2);
+    out.writeCharSequence(command, StandardCharsets.US_ASCII);
+    out.writeByte('\r').writeByte('\n');
+    // One listener per session, not a lambda per write: the command is known from the state.
+    ctx.writeAndFlush(out).addListener(this);
+  }
+
+  /** A write finished: a failed one fails the probe (EHLO while waiting for its reply, or QUIT). */
+  @Override
+  public void operationComplete(ChannelFuture f) {
+    if (!f.isSuccess()) {
+      fail("failed to send " + (state == State.EHLO ? "EHLO" : "QUIT") + ": "
+          + ConnectAttempt.describe(f.cause()));
+    }
   }
 
   @Override

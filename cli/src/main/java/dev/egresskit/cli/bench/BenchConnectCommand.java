@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,12 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
           + " first connections do not skew the figures (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--warmup-max", paramLabel = "SECONDS", defaultValue = "30",
+      description = "After the --warmup setups, warm-up goes on in rounds over every source until"
+          + " the JIT compilers have been idle for a second, at most this many seconds in all;"
+          + " 0 stops after the --warmup setups (default: ${DEFAULT-VALUE}).")
+  int warmupMaxSeconds;
+
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = DurationConverter.class,
       description = "Deadline of each setup (default: ${DEFAULT-VALUE}).")
@@ -103,9 +110,30 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       description = "Also write the latency distribution per source as a PNG chart.")
   Path chart;
 
+  /** Measured setups of one source are run in up to this many slices, the sources taking turns. */
+  static final int SLICES = 5;
+  /**
+   * The fewest setups of one slice: the JVM reads the process CPU clock in 10 ms ticks, so a
+   * slice must run long enough for its reading to mean something.
+   */
+  static final int MIN_SLICE = 500;
+  /** The longest pause of the JIT compilers that ends the warm-up. */
+  private static final long JIT_IDLE_NANOS = 1_000_000_000L;
+
   /** What one source's series measured. */
   record Series(String source, String route, double[] micros, LatencyStats stats,
       Map<FailureKind, Integer> failures, ClientCost cost) {}
+
+  /** What the warm-up ran: setups of all sources, its wall time, and whether the JIT went idle. */
+  record Warmup(long setups, long nanos, boolean jitIdle) {
+    Map<String, Object> view() {
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("setups", setups);
+      v.put("seconds", Math.round(nanos / 1e7) / 100.0);
+      v.put("jit_idle", jitIdle);
+      return v;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -114,6 +142,10 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     }
     if (warmup < 0 || warmup > MAX_COUNT) {
       throw new BadInputException("--warmup must be 0.." + MAX_COUNT + ", got " + warmup);
+    }
+    if (warmupMaxSeconds < 0 || warmupMaxSeconds > 600) {
+      throw new BadInputException(
+          "--warmup-max must be 0..600 seconds, got " + warmupMaxSeconds);
     }
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw new BadInputException("-c must be 1.." + MAX_CONCURRENCY + ", got " + concurrency);
@@ -130,42 +162,114 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     if (socks5Lockstep) {
       probe = SmtpProbe.create(session.get(Connectors.class).lockstep());
     }
-    List<Series> results = new ArrayList<>();
+    List<Series> results;
+    Warmup warmed;
     try (SmtpSink embedded = destination == null
         ? SmtpSink.builder().threads(2).build().start() : null) {
       InetSocketAddress dest = embedded != null ? embedded.address()
           : Endpoints.destination(destination, EgressConnector.DEFAULT_SMTP_PORT);
+      warmed = warmUp(probe, resolved, dest, embedded);
       try (ProgressBar progress = progressBar(io, resolved.size() * (long) count)) {
-        for (EgressSource source : resolved) {
-          if (warmup > 0) {
-            run(probe, source, dest, warmup, null);
-          }
-          results.add(run(probe, source, dest, count, progress));
-          if (embedded != null) {
-            embedded.clear(); // the sink keeps every session; a long run must not pile them up
-          }
-        }
+        results = measure(probe, resolved, dest, embedded, progress);
       }
     }
     if (chart != null) {
       writeChart(results, chart);
     }
     if (json) {
-      Json.print(io.out(), report(results));
+      Json.print(io.out(), report(warmed, results));
     } else {
-      printTable(io, results);
+      printTable(io, warmed, results);
     }
     io.out().flush();
     boolean allOk = results.stream().allMatch(s -> s.failures().isEmpty());
     return allOk ? ExitCodes.OK : ExitCodes.JOB_FAILED;
   }
 
-  private Series run(SmtpProbe probe, EgressSource source, InetSocketAddress dest, int count,
-      ProgressBar progress) throws InterruptedException {
-    ConnectSeries.Outcome o = new ConnectSeries(probe, source, dest, timeout, count, progress)
-        .run(concurrency, Math.min(concurrency, AssembledRun.EVENT_LOOP_THREADS));
-    return new Series(source.name(), Routes.kind(source.route()), o.micros(),
-        LatencyStats.of(o.micros(), o.wallNanos()), o.failures(), o.cost());
+  /**
+   * Warm-up, not counted: {@code --warmup} setups of every source, then rounds of setups of every
+   * source until the JIT compilers have been idle for a second, at most {@code --warmup-max} in
+   * all. Every source and both event loops run the connect path before any is measured, so no
+   * source is measured on code still being compiled (C2 kept compiling for ~8,000 setups).
+   */
+  private Warmup warmUp(SmtpProbe probe, List<EgressSource> sources, InetSocketAddress dest,
+      SmtpSink embedded) throws InterruptedException {
+    if (warmup == 0) {
+      return new Warmup(0, 0, false);
+    }
+    long start = System.nanoTime();
+    long setups = 0;
+    int perRound = warmup;
+    long quietSince = -1;
+    while (true) {
+      for (EgressSource source : sources) {
+        new ConnectSeries(probe, source, dest, timeout, perRound, null).run(concurrency);
+        setups += perRound;
+      }
+      clear(embedded);
+      long now = System.nanoTime();
+      if (now - start >= warmupMaxSeconds * 1_000_000_000L) {
+        return new Warmup(setups, now - start, !Jit.busy());
+      }
+      if (Jit.busy()) {
+        quietSince = -1;
+      } else if (quietSince < 0) {
+        quietSince = now;
+      } else if (now - quietSince >= JIT_IDLE_NANOS) {
+        return new Warmup(setups, now - start, true);
+      }
+      perRound = Math.max(200, 50 * concurrency);
+    }
+  }
+
+  /**
+   * The counted setups: each source's in up to {@link #SLICES} slices of at least {@link
+   * #MIN_SLICE} setups, the sources taking turns and the first of each turn rotating, so no
+   * source is always measured first (least warm) or during the same stretch of a busy
+   * machine's load.
+   */
+  private List<Series> measure(SmtpProbe probe, List<EgressSource> sources,
+      InetSocketAddress dest, SmtpSink embedded, ProgressBar progress)
+      throws InterruptedException {
+    int slices = sources.size() > 1 ? Math.max(1, Math.min(SLICES, count / MIN_SLICE)) : 1;
+    List<List<ConnectSeries.Outcome>> parts = new ArrayList<>();
+    sources.forEach(s -> parts.add(new ArrayList<>()));
+    for (int slice = 0; slice < slices; slice++) {
+      int n = (int) ((long) count * (slice + 1) / slices - (long) count * slice / slices);
+      for (int turn = 0; turn < sources.size(); turn++) {
+        int i = (slice + turn) % sources.size();
+        parts.get(i).add(new ConnectSeries(probe, sources.get(i), dest, timeout, n, progress)
+            .run(concurrency));
+      }
+      clear(embedded);
+    }
+    List<Series> out = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      out.add(combine(sources.get(i), parts.get(i)));
+    }
+    return out;
+  }
+
+  private Series combine(EgressSource source, List<ConnectSeries.Outcome> parts) {
+    double[] micros = parts.stream().flatMapToDouble(o -> Arrays.stream(o.micros())).toArray();
+    Map<FailureKind, Integer> failures = new EnumMap<>(FailureKind.class);
+    long wall = 0;
+    ClientCost.Reading spent = ClientCost.Reading.ZERO;
+    for (ConnectSeries.Outcome o : parts) {
+      o.failures().forEach((kind, n) -> failures.merge(kind, n, Integer::sum));
+      wall += o.wallNanos();
+      spent = spent.plus(o.spent());
+    }
+    ClientCost cost = ClientCost.of(spent, wall, count,
+        Math.min(concurrency, AssembledRun.EVENT_LOOP_THREADS));
+    return new Series(source.name(), Routes.kind(source.route()), micros,
+        LatencyStats.of(micros, wall), failures, cost);
+  }
+
+  private static void clear(SmtpSink embedded) {
+    if (embedded != null) {
+      embedded.clear(); // the sink keeps every session; a long run must not pile them up
+    }
   }
 
   private static ProgressBar progressBar(Io io, long total) {
@@ -176,10 +280,11 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
         .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
   }
 
-  private Map<String, Object> report(List<Series> results) {
+  private Map<String, Object> report(Warmup warmed, List<Series> results) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("count", count);
     out.put("concurrency", concurrency);
+    out.put("warmup", warmed.view());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Series s : results) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -198,9 +303,11 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     return out;
   }
 
-  private void printTable(Io io, List<Series> results) {
+  private void printTable(Io io, Warmup warmed, List<Series> results) {
     io.out().println(io.style().bold("bench connect") + ": " + count + " setups per source, "
-        + concurrency + " at a time (latency in ms)");
+        + concurrency + " at a time (latency in ms), after " + warmed.setups() + " warm-up setups"
+        + (warmed.setups() == 0 ? "" : " in " + String.format("%.1f", warmed.nanos() / 1e9) + " s"
+            + (warmed.jitIdle() ? ", JIT idle" : ", JIT still compiling")));
     TextTable table = new TextTable("source", "route", "ok", "failed", "p50", "p90", "p99",
         "max", "setups/s", "cpu/setup", "cores");
     for (Series s : results) {
@@ -221,6 +328,13 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
             + String.format("%.2f", s.cost().coresBusy()) + " of the " + s.cost().coresAvailable()
             + " core(s) its event loops can use busy: the rate measures this process (client"
             + (destination == null ? " and embedded sink" : "") + "), not the route"));
+      }
+    }
+    for (Series s : results) {
+      if (s.cost().stillCompiling(count)) {
+        io.out().println(io.style().red("  warning: " + Printable.escape(s.source())
+            + ": the JIT compilers worked " + s.cost().jitMillis() + " ms during the counted"
+            + " setups: the figures include compiling; raise --warmup-max or --warmup"));
       }
     }
     for (Series s : results) {

@@ -24,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.management.JMException;
-import javax.management.ObjectName;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -219,28 +217,13 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       if (warmUpSeconds == 0 || now - start >= MAX_WARM_UP.toNanos()) {
         return;
       }
-      if (jitBusy()) {
+      if (Jit.busy()) {
         quietSince = -1;
       } else if (quietSince < 0) {
         quietSince = now;
       } else if (now - quietSince >= 1_000_000_000L) {
         return;
       }
-    }
-  }
-
-  /**
-   * Whether HotSpot's compilers have a compile running or queued ({@code jcmd Compiler.queue}
-   * lists each as {@code class::method}); {@code false} where that cannot be asked.
-   */
-  private static boolean jitBusy() {
-    try {
-      Object queue = ManagementFactory.getPlatformMBeanServer().invoke(
-          new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
-          new Object[] {null}, new String[] {String[].class.getName()});
-      return queue instanceof String text && text.contains("::");
-    } catch (JMException | RuntimeException e) {
-      return false;
     }
   }
 

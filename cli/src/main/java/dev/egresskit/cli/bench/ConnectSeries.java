@@ -39,9 +39,12 @@ final class ConnectSeries {
   private final AtomicInteger completed = new AtomicInteger();
   private final CountDownLatch done;
 
-  /** What the series measured: latency per successful setup, failures by kind, wall and CPU. */
+  /**
+   * What the series measured: latency per successful setup, failures by kind, wall time and what
+   * the process spent meanwhile.
+   */
   record Outcome(double[] micros, Map<FailureKind, Integer> failures, long wallNanos,
-      ClientCost cost) {}
+      ClientCost.Reading spent) {}
 
   ConnectSeries(SmtpProbe probe, EgressSource source, InetSocketAddress destination,
       Duration timeout, int count, ProgressBar progress) {
@@ -57,13 +60,12 @@ final class ConnectSeries {
   }
 
   /**
-   * Runs the series.
+   * Runs the series, {@code concurrency} chains.
    *
-   * @param threadsInUse the event-loop threads the chains can spread over (for the cost)
    * @throws JobFailedException when no setup finishes within the timeout plus five seconds
    */
-  Outcome run(int concurrency, int threadsInUse) throws InterruptedException {
-    long cpuBefore = ClientCost.processCpuNanos();
+  Outcome run(int concurrency) throws InterruptedException {
+    ClientCost.Reading before = ClientCost.Reading.now();
     long start = System.nanoTime();
     for (int i = 0; i < Math.min(concurrency, count); i++) {
       next();
@@ -79,11 +81,10 @@ final class ConnectSeries {
       seen = now;
     }
     long wall = System.nanoTime() - start;
-    long cpuAfter = ClientCost.processCpuNanos();
+    ClientCost.Reading spent = ClientCost.Reading.now().minus(before);
     double[] ok = Arrays.stream(micros).filter(m -> !Double.isNaN(m)).toArray();
     synchronized (failures) {
-      return new Outcome(ok, Map.copyOf(failures), wall,
-          ClientCost.between(cpuBefore, cpuAfter, wall, count, threadsInUse));
+      return new Outcome(ok, Map.copyOf(failures), wall, spent);
     }
   }
 

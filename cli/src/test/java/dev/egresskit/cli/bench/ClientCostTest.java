@@ -38,4 +38,43 @@ class ClientCostTest {
     assertThat(cost.clientBound()).isFalse();
     assertThat(cost.view().get("cpu_us_per_setup")).isNull();
   }
+
+  @Test
+  void readingsSubtractAndAddAndAnUnknownClockStaysUnknown() {
+    ClientCost.Reading a = new ClientCost.Reading(10 * SECOND, 100, 7);
+    ClientCost.Reading b = new ClientCost.Reading(12 * SECOND, 400, 9);
+    assertThat(b.minus(a)).isEqualTo(new ClientCost.Reading(2 * SECOND, 300, 2));
+    assertThat(b.minus(a).plus(b.minus(a))).isEqualTo(new ClientCost.Reading(4 * SECOND, 600, 4));
+    ClientCost.Reading noJit = new ClientCost.Reading(12 * SECOND, -1, 9);
+    assertThat(noJit.minus(a).jitMillis()).isEqualTo(-1);
+    assertThat(ClientCost.Reading.ZERO.plus(noJit.minus(a)).jitMillis()).isEqualTo(-1);
+  }
+
+  @Test
+  void aJitBusyForMoreThanATenthOfTheCpuMeansTheWarmUpWasTooShort() {
+    // 2 s of CPU over 10,000 setups: 200 ms of compiling is the limit.
+    ClientCost compiling = ClientCost.of(new ClientCost.Reading(2 * SECOND, 201, 0), 4 * SECOND,
+        10_000, 1);
+    ClientCost warm = ClientCost.of(new ClientCost.Reading(2 * SECOND, 199, 0), 4 * SECOND,
+        10_000, 1);
+    assertThat(compiling.stillCompiling(10_000)).isTrue();
+    assertThat(warm.stillCompiling(10_000)).isFalse();
+    assertThat(warm.view()).containsEntry("jit_ms", 199L).containsEntry("gc_ms", 0L);
+    assertThat(ClientCost.of(new ClientCost.Reading(2 * SECOND, -1, -1), SECOND, 10, 1).view())
+        .containsEntry("jit_ms", null).containsEntry("gc_ms", null);
+  }
+
+  @Test
+  void theProcessClocksAdvance() {
+    ClientCost.Reading before = ClientCost.Reading.now();
+    long spin = 0;
+    for (int i = 0; i < 5_000_000; i++) {
+      spin += Integer.toString(i).length();
+    }
+    ClientCost.Reading spent = ClientCost.Reading.now().minus(before);
+    assertThat(spin).isPositive();
+    assertThat(spent.cpuNanos()).isPositive();
+    assertThat(spent.jitMillis()).isNotNegative();
+    assertThat(spent.gcMillis()).isNotNegative();
+  }
 }
