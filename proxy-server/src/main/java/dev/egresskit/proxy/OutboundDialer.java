@@ -73,9 +73,11 @@ final class OutboundDialer {
         record.outboundLocal(local);
         ctx.write(SocksReplies.success(local));
         handshake.expectRequest();
-        if (handshake.phase() != HandshakePhase.HANDLING) {
-          ctx.flush(); // unless a pipelined CONNECT is dialling: its reply takes this along
-        }
+        // A CONNECT pipelined behind this BIND reaches the handshake only after this returns
+        // (Netty's decoder passes the bytes after a request on once the request is handled), so
+        // flushing here would send the BIND reply alone and wake the client twice. Decide once
+        // the current read is handled: a dialling CONNECT's reply takes this one along.
+        ctx.executor().execute(handshake::flushUnlessDialling);
       });
     });
   }

@@ -215,6 +215,13 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Sends what was written unless a dial is under way (its reply will take it along). */
+  void flushUnlessDialling() {
+    if (phase != HandshakePhase.HANDLING) {
+      ctx.flush();
+    }
+  }
+
   /** Enters a phase in which the server, not the client, is working. */
   void phase(HandshakePhase value) {
     phase = value;
