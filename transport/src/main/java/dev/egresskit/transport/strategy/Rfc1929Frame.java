@@ -8,9 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The RFC 1929 username/password request. Written here rather than by Netty's {@code
- * Socks5ClientEncoder}, which encodes the credentials as ASCII; KumoProxy expects UTF-8 bytes,
- * with lengths counted in bytes.
+ * The RFC 1929 username/password request, with the credentials as UTF-8 bytes and lengths
+ * counted in bytes, as KumoProxy expects (Netty's SOCKS5 encoder would send ASCII).
  */
 final class Rfc1929Frame {
   private Rfc1929Frame() {}
@@ -30,9 +29,26 @@ final class Rfc1929Frame {
     }
   }
 
+  /** The largest frame: version, two lengths and 255 bytes each. */
+  static final int MAX_LENGTH = 3 + 255 + 255;
+
   /** The frame; the password is read now, so a rotated password file is picked up. */
   static ByteBuf encode(ByteBufAllocator alloc, Socks5Credentials credentials)
       throws Unusable {
+    ByteBuf frame = alloc.buffer(MAX_LENGTH);
+    try {
+      return write(frame, credentials);
+    } catch (Unusable | RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Appends the frame to {@code out} (which must have room for {@link #MAX_LENGTH} more bytes);
+   * on failure nothing is appended.
+   */
+  static ByteBuf write(ByteBuf out, Socks5Credentials credentials) throws Unusable {
     String password;
     try {
       password = credentials.password().reveal();
@@ -55,8 +71,7 @@ final class Rfc1929Frame {
         throw new Unusable(FailureKind.PROXY_PROTOCOL_ERROR,
             "password is too long for SOCKS5 protocol", null);
       }
-      ByteBuf frame = alloc.buffer(3 + user.length + pass.length);
-      return frame.writeByte(0x01).writeByte(user.length).writeBytes(user)
+      return out.writeByte(0x01).writeByte(user.length).writeBytes(user)
           .writeByte(pass.length).writeBytes(pass);
     } finally {
       Arrays.fill(pass, (byte) 0);

@@ -10,58 +10,40 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialRequest;
-import io.netty.handler.codec.socksx.v5.Socks5AddressType;
-import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
-import io.netty.handler.codec.socksx.v5.Socks5ClientEncoder;
-import io.netty.handler.codec.socksx.v5.Socks5CommandResponse;
-import io.netty.handler.codec.socksx.v5.Socks5CommandResponseDecoder;
-import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
-import io.netty.handler.codec.socksx.v5.Socks5CommandType;
-import io.netty.handler.codec.socksx.v5.Socks5InitialResponse;
-import io.netty.handler.codec.socksx.v5.Socks5InitialResponseDecoder;
-import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthResponse;
-import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthResponseDecoder;
-import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.NetUtil;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The client side of SOCKS5 (spec §2.5): greeting; RFC 1929; then, with a SOCKS5 source address,
  * BIND(source, port 0) followed by CONNECT(destination) on the same connection (KumoProxy's
- * dialect), or a plain CONNECT without one. By default the whole exchange leaves in one flight
- * (the greeting offers only the method the source uses) and {@link Socks5ReplyFramer} cuts the
- * replies apart; in lock-step ({@link HandshakeContext#lockstep()}) each request waits for the
- * previous reply and the greeting offers no-auth first and username/password when configured,
- * as KumoMTA does. Requests are encoded by Netty's {@link Socks5ClientEncoder}, replies decoded
- * by Netty's decoders, swapped per step; {@link Socks5VersionGuard} checks each reply's version
- * byte first.
+ * dialect), or a plain CONNECT without one. By default the whole exchange leaves in one flight,
+ * one buffer (the greeting offers only the method the source uses), and the replies are read in
+ * order however they are segmented; in lock-step ({@link HandshakeContext#lockstep()}) each
+ * request waits for the previous reply and the greeting offers no-auth first and
+ * username/password when configured, as KumoMTA does.
+ *
+ * <p>One handler does it all: requests are written from the addresses' bytes, replies parsed in
+ * place (no codec, no decoder swapped per step, no address text parsed back). Bytes after the
+ * last reply (an SMTP banner sharing the segment) are handed on when it leaves the pipeline.
  */
-final class Socks5Handshake extends ChannelInboundHandlerAdapter {
-  static final String ENCODER = "socks5-encoder";
-  static final String GUARD = "socks5-guard";
-  static final String DECODER = "socks5-decoder";
+final class Socks5Handshake extends ByteToMessageDecoder {
   static final String HANDLER = "socks5-handshake";
 
-
-
-
+  private static final int AUTH_VERSION = 0x01;
 
   private final HandshakeContext context;
   private final Route.Socks5 route;
-  private final Socks5VersionGuard guard = new Socks5VersionGuard();
   private final boolean lockstep;
   private ChannelHandlerContext ctx;
   private Socks5Texts.Step state = Socks5Texts.Step.METHOD;
+  private boolean succeeded;
 
   private Socks5Handshake(HandshakeContext context, Route.Socks5 route) {
     this.context = context;
@@ -70,20 +52,12 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Adds the codec and this handler before the connector's hand-off and sends the greeting, or
-   * (unless the context asks for lock-step) the whole exchange in one flight.
+   * Adds this handler before the connector's hand-off and sends the greeting, or (unless the
+   * context asks for lock-step) the whole exchange in one flight.
    */
   static void install(Channel channel, HandshakeContext context, Route.Socks5 route) {
     Socks5Handshake handshake = new Socks5Handshake(context, route);
-    ChannelPipeline p = channel.pipeline();
-    p.addBefore(HandshakeContext.HANDOFF, ENCODER, Socks5ClientEncoder.DEFAULT);
-    if (!handshake.lockstep) {
-      p.addBefore(HandshakeContext.HANDOFF, Socks5ReplyFramer.NAME,
-          new Socks5ReplyFramer(handshake.expectedReplies()));
-    }
-    p.addBefore(HandshakeContext.HANDOFF, GUARD, handshake.guard);
-    p.addBefore(HandshakeContext.HANDOFF, DECODER, new Socks5InitialResponseDecoder());
-    p.addBefore(HandshakeContext.HANDOFF, HANDLER, handshake);
+    channel.pipeline().addBefore(HandshakeContext.HANDOFF, HANDLER, handshake);
     if (handshake.lockstep) {
       handshake.sendGreeting();
     } else {
@@ -97,74 +71,147 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
   }
 
   private void sendGreeting() {
-    List<Socks5AuthMethod> methods = route.credentials().isPresent()
-        ? List.of(Socks5AuthMethod.NO_AUTH, Socks5AuthMethod.PASSWORD)
-        : List.of(Socks5AuthMethod.NO_AUTH);
-    expectVersion5();
-    send(new DefaultSocks5InitialRequest(methods), "waiting for the SOCKS5 method reply");
-  }
-
-  /** The replies of a one-flight exchange, in order. */
-  private List<Socks5ReplyFramer.Reply> expectedReplies() {
-    List<Socks5ReplyFramer.Reply> replies = new ArrayList<>(4);
-    replies.add(Socks5ReplyFramer.Reply.METHOD);
-    if (route.credentials().isPresent()) {
-      replies.add(Socks5ReplyFramer.Reply.AUTH);
-    }
-    if (route.sourceAddress().isPresent()) {
-      replies.add(Socks5ReplyFramer.Reply.COMMAND);
-    }
-    replies.add(Socks5ReplyFramer.Reply.COMMAND);
-    return replies;
+    ByteBuf greeting = ctx.alloc().buffer(4);
+    Socks5Requests.offerBoth(greeting, route.credentials().isPresent());
+    send(greeting, Socks5Texts.phaseOf(Socks5Texts.Step.METHOD));
   }
 
   /**
    * One flight: the greeting offering only the method we will use, the RFC 1929 frame, BIND and
-   * CONNECT, written together and flushed once; the replies are then read in order.
+   * CONNECT, in one buffer and one flush; the replies are then read in order.
    */
   private void sendAll() {
     Optional<Socks5Credentials> credentials = route.credentials();
-    ByteBuf auth = null;
+    ByteBuf flight = ctx.alloc().buffer(Socks5Requests.MAX_REQUESTS_LENGTH
+        + (credentials.isPresent() ? Rfc1929Frame.MAX_LENGTH : 0));
     if (credentials.isPresent()) {
-      auth = credentialsFrame(credentials.get());
-      if (auth == null) {
-        return; // failed; nothing was sent
+      Socks5Requests.offer(flight, Socks5Requests.PASSWORD);
+      try {
+        Rfc1929Frame.write(flight, credentials.get());
+      } catch (Rfc1929Frame.Unusable e) {
+        flight.release(); // nothing was sent, the password never was
+        fail(e.kind(), e.getMessage(), e.getCause());
+        return;
       }
-    }
-    expectVersion5();
-    write(credentials.isPresent() ? Socks5Requests.OFFER_PASSWORD : Socks5Requests.OFFER_NO_AUTH);
-    if (auth != null) {
-      write(auth);
+    } else {
+      Socks5Requests.offer(flight, Socks5Requests.NO_AUTH);
     }
     Optional<InetAddress> source = route.sourceAddress();
     if (source.isPresent()) {
-      write(Socks5Requests.command(Socks5CommandType.BIND, new InetSocketAddress(source.get(), 0)));
+      Socks5Requests.command(flight, Socks5Requests.BIND, source.get(), 0);
     }
-    send(Socks5Requests.command(Socks5CommandType.CONNECT, context.destination()),
-        Socks5Texts.phaseOf(Socks5Texts.Step.METHOD));
+    InetSocketAddress destination = context.destination();
+    Socks5Requests.command(flight, Socks5Requests.CONNECT, destination.getAddress(),
+        destination.getPort());
+    send(flight, Socks5Texts.phaseOf(Socks5Texts.Step.METHOD));
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    try {
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable()) {
       if (state == Socks5Texts.Step.DONE) {
-        return; // already failed; the channel is closing
+        // Succeeded: this handler is on its way out and what is left (the session's first
+        // bytes) goes on when it leaves. Failed: the channel is closing, drop the rest.
+        if (!succeeded) {
+          in.skipBytes(in.readableBytes());
+        }
+        return;
       }
-      if (msg instanceof Socks5InitialResponse r && state == Socks5Texts.Step.METHOD) {
-        onMethod(r);
-      } else if (msg instanceof Socks5PasswordAuthResponse r && state == Socks5Texts.Step.AUTH) {
-        onAuth(r);
-      } else if (msg instanceof Socks5CommandResponse r && state == Socks5Texts.Step.BIND) {
-        onBind(r);
-      } else if (msg instanceof Socks5CommandResponse r && state == Socks5Texts.Step.CONNECT) {
-        onConnect(r);
-      } else {
-        fail(FailureKind.PROXY_PROTOCOL_ERROR, "unexpected data from the proxy while "
-            + Socks5Texts.phaseOf(state), null);
+      if (!versionMatches(in)) {
+        return;
       }
-    } finally {
-      ReferenceCountUtil.release(msg);
+      if (state == Socks5Texts.Step.METHOD || state == Socks5Texts.Step.AUTH) {
+        if (in.readableBytes() < 2) {
+          return;
+        }
+        in.skipBytes(1);
+        int value = in.readUnsignedByte();
+        if (state == Socks5Texts.Step.METHOD) {
+          onMethod(value);
+        } else {
+          onAuth(value);
+        }
+      } else if (!commandReply(in)) {
+        return;
+      }
     }
+  }
+
+  /** The reply's first byte is the version its step expects; fails the handshake otherwise. */
+  private boolean versionMatches(ByteBuf in) {
+    int actual = in.getUnsignedByte(in.readerIndex());
+    if (state == Socks5Texts.Step.AUTH) {
+      if (actual == AUTH_VERSION) {
+        return true;
+      }
+      fail(FailureKind.PROXY_PROTOCOL_ERROR,
+          "invalid SOCKS5 UsernamePassword response packet [" + actual + "]", null);
+    } else {
+      if (actual == Socks5Requests.VERSION) {
+        return true;
+      }
+      fail(FailureKind.PROXY_PROTOCOL_ERROR,
+          String.format("invalid SOCKS version %02X, expected 05", actual), null);
+    }
+    in.skipBytes(in.readableBytes());
+    return false;
+  }
+
+  /**
+   * {@code VER REP RSV ATYP ADDR PORT}, read once whole.
+   *
+   * @return false when more bytes are needed, or the handshake failed
+   */
+  private boolean commandReply(ByteBuf in) {
+    int start = in.readerIndex();
+    int readable = in.readableBytes();
+    if (readable < 4) {
+      return false;
+    }
+    int type = in.getUnsignedByte(start + 3);
+    int addressLength;
+    int addressAt = start + 4;
+    switch (type) {
+      case 0x01 -> addressLength = 4;
+      case 0x04 -> addressLength = 16;
+      case 0x03 -> {
+        if (readable < 5) {
+          return false;
+        }
+        addressLength = in.getUnsignedByte(start + 4);
+        addressAt++;
+      }
+      default -> {
+        fail(FailureKind.PROXY_PROTOCOL_ERROR, String.format("invalid address type %02X", type),
+            null);
+        in.skipBytes(readable);
+        return false;
+      }
+    }
+    int length = addressAt - start + addressLength + 2;
+    if (readable < length) {
+      return false;
+    }
+    int status = in.getUnsignedByte(start + 1);
+    int port = in.getUnsignedShort(addressAt + addressLength);
+    byte[] address = type == 0x03 ? null : new byte[addressLength];
+    String domain = null;
+    if (address != null) {
+      in.getBytes(addressAt, address);
+    } else {
+      domain = in.toString(addressAt, addressLength, StandardCharsets.US_ASCII);
+    }
+    in.skipBytes(length);
+    if (status >= Socks5Texts.STATUS.size()) {
+      fail(FailureKind.PROXY_PROTOCOL_ERROR, String.format("invalid status %02X", status), null);
+      return false;
+    }
+    if (state == Socks5Texts.Step.BIND) {
+      onBind(status, address, domain, port);
+    } else {
+      onConnect(status, address, domain, port);
+    }
+    return true;
   }
 
   @Override
@@ -172,16 +219,12 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     fail(FailureKind.PROXY_PROTOCOL_ERROR, reasonOf(cause), cause);
   }
 
-  private void onMethod(Socks5InitialResponse reply) {
-    if (failedDecoding(reply.decoderResult())) {
-      return;
-    }
-    Socks5AuthMethod method = reply.authMethod();
+  private void onMethod(int method) {
     boolean withCredentials = route.credentials().isPresent();
-    if (method.equals(Socks5AuthMethod.NO_AUTH) && (lockstep || !withCredentials)) {
+    if (method == Socks5Requests.NO_AUTH && (lockstep || !withCredentials)) {
       afterAuthentication();
-    } else if (method.equals(Socks5AuthMethod.PASSWORD) && withCredentials) {
-      expectAuthReply();
+    } else if (method == Socks5Requests.PASSWORD && withCredentials) {
+      state = Socks5Texts.Step.AUTH;
       if (lockstep) {
         ByteBuf frame = credentialsFrame(route.credentials().get());
         if (frame != null) {
@@ -190,22 +233,16 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
       } else {
         context.enterPhase(Socks5Texts.phaseOf(Socks5Texts.Step.AUTH));
       }
-    } else if (method.equals(Socks5AuthMethod.PASSWORD)) {
+    } else if (method == Socks5Requests.PASSWORD) {
       fail(FailureKind.PROXY_AUTH_REJECTED,
           "server responded with UsernamePassword method when we didn't ask for it", null);
-    } else if (method.equals(Socks5AuthMethod.NO_AUTH)) {
+    } else if (method == Socks5Requests.NO_AUTH) {
       fail(FailureKind.PROXY_AUTH_REJECTED,
           "server responded with NoAuth method when we offered only UsernamePassword", null);
     } else {
       fail(FailureKind.PROXY_AUTH_REJECTED,
-          "incompatible SOCKS5 authentication " + Socks5Texts.methodName(method.byteValue() & 0xff), null);
+          "incompatible SOCKS5 authentication " + Socks5Texts.methodName(method), null);
     }
-  }
-
-  private void expectAuthReply() {
-    ctx.pipeline().replace(DECODER, DECODER, new Socks5PasswordAuthResponseDecoder());
-    guard.expect(0x01, b -> "invalid SOCKS5 UsernamePassword response packet [" + b + "]");
-    state = Socks5Texts.Step.AUTH;
   }
 
   /** The RFC 1929 frame, or null after failing the handshake (the password is never sent then). */
@@ -218,11 +255,8 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void onAuth(Socks5PasswordAuthResponse reply) {
-    if (failedDecoding(reply.decoderResult())) {
-      return;
-    }
-    if (!reply.status().equals(Socks5PasswordAuthStatus.SUCCESS)) {
+  private void onAuth(int status) {
+    if (status != 0x00) {
       fail(FailureKind.PROXY_AUTH_REJECTED, "SOCKS5 username/password was incorrect", null);
       return;
     }
@@ -233,102 +267,75 @@ final class Socks5Handshake extends ChannelInboundHandlerAdapter {
     Optional<InetAddress> source = route.sourceAddress();
     if (source.isPresent()) {
       state = Socks5Texts.Step.BIND;
-      sendCommand(Socks5CommandType.BIND, new InetSocketAddress(source.get(), 0));
+      sendCommand(Socks5Requests.BIND, source.get(), 0);
     } else {
       state = Socks5Texts.Step.CONNECT;
-      sendCommand(Socks5CommandType.CONNECT, context.destination());
+      InetSocketAddress destination = context.destination();
+      sendCommand(Socks5Requests.CONNECT, destination.getAddress(), destination.getPort());
     }
   }
 
-  /** Arms the decoder for the command reply; sends the request too in lock-step. */
-  private void sendCommand(Socks5CommandType type, InetSocketAddress target) {
-    ctx.pipeline().replace(DECODER, DECODER, new Socks5CommandResponseDecoder(Socks5Requests.ADDRESSES));
-    expectVersion5();
+  /** Waits for the command reply; sends the request too in lock-step. */
+  private void sendCommand(int command, InetAddress address, int port) {
     if (lockstep) {
-      send(Socks5Requests.command(type, target), Socks5Texts.phaseOf(state));
+      ByteBuf request = ctx.alloc().buffer(4 + 16 + 2);
+      send(Socks5Requests.command(request, command, address, port), Socks5Texts.phaseOf(state));
     } else {
       context.enterPhase(Socks5Texts.phaseOf(state));
     }
   }
 
-  private void onBind(Socks5CommandResponse reply) {
-    if (failedDecoding(reply.decoderResult()) || invalidStatus(reply)) {
-      return;
-    }
-    if (!reply.status().equals(Socks5CommandStatus.SUCCESS)) {
+  private void onBind(int status, byte[] address, String domain, int port) {
+    if (status != 0x00) {
       fail(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind "
           + IpLiterals.format(route.sourceAddress().orElseThrow()) + " via socks5 proxy "
-          + IpLiterals.format(context.transport()) + ": " + Socks5Texts.debug(reply), null);
+          + IpLiterals.format(context.transport()) + ": "
+          + Socks5Texts.debug(status, hostText(address, domain), port), null);
       return;
     }
     // The BIND reply's address is informational only (KumoMTA logs it).
     state = Socks5Texts.Step.CONNECT;
-    sendCommand(Socks5CommandType.CONNECT, context.destination());
+    InetSocketAddress destination = context.destination();
+    sendCommand(Socks5Requests.CONNECT, destination.getAddress(), destination.getPort());
   }
 
-  private void onConnect(Socks5CommandResponse reply) {
-    if (failedDecoding(reply.decoderResult()) || invalidStatus(reply)) {
-      return;
-    }
-    if (!reply.status().equals(Socks5CommandStatus.SUCCESS)) {
+  private void onConnect(int status, byte[] address, String domain, int port) {
+    if (status != 0x00) {
       String from = route.sourceAddress().map(IpLiterals::format).orElse("(proxy's choice)");
       fail(FailureKind.DESTINATION_FAILED, "failed to connect " + from + " -> "
           + IpLiterals.format(context.destination()) + " via socks5 proxy "
-          + IpLiterals.format(context.transport()) + ": " + Socks5Texts.debug(reply), null);
+          + IpLiterals.format(context.transport()) + ": "
+          + Socks5Texts.debug(status, hostText(address, domain), port), null);
       return;
     }
-    if (reply.bndAddrType().equals(Socks5AddressType.DOMAIN)) {
+    if (address == null) {
       fail(FailureKind.PROXY_PROTOCOL_ERROR, "Domain not supported", null);
       return;
     }
-    InetAddress bound = NetUtil.createInetAddressFromIpAddressString(reply.bndAddr());
-    if (bound == null) {
-      fail(FailureKind.PROXY_PROTOCOL_ERROR, "invalid bound address " + reply.bndAddr(), null);
+    InetAddress bound;
+    try {
+      bound = InetAddress.getByAddress(address);
+    } catch (UnknownHostException e) {
+      fail(FailureKind.PROXY_PROTOCOL_ERROR, "invalid bound address", e);
       return;
     }
     state = Socks5Texts.Step.DONE;
-    ChannelPipeline p = ctx.pipeline();
-    p.remove(this);
-    if (!lockstep) {
-      p.remove(Socks5ReplyFramer.NAME);
-    }
-    p.remove(DECODER);
-    p.remove(GUARD);
-    p.remove(ENCODER);
-    context.succeed(new SourceAddressInfo(new InetSocketAddress(bound, reply.bndPort()), "socks5",
+    succeeded = true;
+    // Leaving from inside decode: Netty hands what follows the reply on once decode returns.
+    ctx.pipeline().remove(this);
+    context.succeed(new SourceAddressInfo(new InetSocketAddress(bound, port), "socks5",
         Optional.of(context.transport())));
   }
 
-  private boolean invalidStatus(Socks5CommandResponse reply) {
-    int status = reply.status().byteValue() & 0xff;
-    if (status < Socks5Texts.STATUS.size()) {
-      return false;
-    }
-    fail(FailureKind.PROXY_PROTOCOL_ERROR, String.format("invalid status %02X", status), null);
-    return true;
+  /** The bound address as the {@code socksv5} crate prints it. */
+  private static String hostText(byte[] address, String domain) {
+    return address == null ? domain : NetUtil.bytesToIpAddress(address);
   }
 
-  private boolean failedDecoding(DecoderResult result) {
-    if (result.isSuccess()) {
-      return false;
-    }
-    fail(FailureKind.PROXY_PROTOCOL_ERROR, reasonOf(result.cause()), result.cause());
-    return true;
-  }
-
-  /** Writes {@code message} after anything {@link #write written} before, and flushes. */
-  private void send(Object message, String phase) {
+  /** Writes and flushes {@code message}, entering the phase that waits for its reply. */
+  private void send(ByteBuf message, String phase) {
     context.enterPhase(phase);
     ctx.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-  }
-
-  /** Writes without flushing: one flight leaves in one flush (one segment on the wire). */
-  private void write(Object message) {
-    ctx.write(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-  }
-
-  private void expectVersion5() {
-    guard.expect(0x05, b -> String.format("invalid SOCKS version %02X, expected 05", b));
   }
 
   private void fail(FailureKind kind, String reason, Throwable cause) {

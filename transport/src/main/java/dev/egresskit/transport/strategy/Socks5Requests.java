@@ -1,40 +1,42 @@
 package dev.egresskit.transport.strategy;
 
-import dev.egresskit.core.grammar.IpLiterals;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandRequest;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialRequest;
-import io.netty.handler.codec.socksx.v5.Socks5AddressDecoder;
-import io.netty.handler.codec.socksx.v5.Socks5AddressType;
-import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
-import io.netty.handler.codec.socksx.v5.Socks5CommandType;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
+import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
 
-/** The SOCKS5 client's requests, and the address rule its reply decoders apply. */
+/**
+ * The SOCKS5 client's requests, written straight from the addresses' bytes (no text round trip
+ * through an address string, no codec in the pipeline).
+ */
 final class Socks5Requests {
   private Socks5Requests() {}
 
-  /** The one-flight greetings: exactly the one method the source will use. */
-  static final DefaultSocks5InitialRequest OFFER_NO_AUTH =
-      new DefaultSocks5InitialRequest(Socks5AuthMethod.NO_AUTH);
-  static final DefaultSocks5InitialRequest OFFER_PASSWORD =
-      new DefaultSocks5InitialRequest(Socks5AuthMethod.PASSWORD);
+  static final int VERSION = 0x05;
+  static final int NO_AUTH = 0x00;
+  static final int PASSWORD = 0x02;
+  static final int CONNECT = 0x01;
+  static final int BIND = 0x02;
 
-  /** Netty's address decoder, restricted to the three types RFC 1928 defines. */
-  static final Socks5AddressDecoder ADDRESSES = (type, in) -> {
-    if (type != Socks5AddressType.IPv4 && type != Socks5AddressType.IPv6
-        && type != Socks5AddressType.DOMAIN) {
-      throw new Socks5ProtocolException(
-          String.format("invalid address type %02X", type.byteValue() & 0xff));
-    }
-    return Socks5AddressDecoder.DEFAULT.decodeAddress(type, in);
-  };
+  /** The largest greeting plus command requests of one exchange (IPv6 BIND and CONNECT). */
+  static final int MAX_REQUESTS_LENGTH = 4 + 2 * (4 + 16 + 2);
 
-  /** BIND or CONNECT for an IP address (never a name: destinations are resolved first). */
-  static DefaultSocks5CommandRequest command(Socks5CommandType type, InetSocketAddress target) {
-    Socks5AddressType addressType = target.getAddress() instanceof Inet6Address
-        ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4;
-    return new DefaultSocks5CommandRequest(type, addressType,
-        IpLiterals.format(target.getAddress()), target.getPort());
+  /** The one-flight greeting: exactly the one method the source will use. */
+  static ByteBuf offer(ByteBuf out, int method) {
+    return out.writeByte(VERSION).writeByte(1).writeByte(method);
+  }
+
+  /** The lock-step greeting: no-auth first, then username/password when configured. */
+  static ByteBuf offerBoth(ByteBuf out, boolean password) {
+    out.writeByte(VERSION).writeByte(password ? 2 : 1).writeByte(NO_AUTH);
+    return password ? out.writeByte(PASSWORD) : out;
+  }
+
+  /**
+   * BIND or CONNECT for an IP address (never a name: destinations are resolved first):
+   * {@code 05 CMD 00 ATYP ADDR PORT}.
+   */
+  static ByteBuf command(ByteBuf out, int command, InetAddress address, int port) {
+    byte[] ip = address.getAddress();
+    return out.writeByte(VERSION).writeByte(command).writeByte(0)
+        .writeByte(ip.length == 4 ? 0x01 : 0x04).writeBytes(ip).writeShort(port);
   }
 }

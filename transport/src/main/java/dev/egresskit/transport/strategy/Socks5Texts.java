@@ -1,6 +1,5 @@
 package dev.egresskit.transport.strategy;
 
-import io.netty.handler.codec.socksx.v5.Socks5CommandResponse;
 import java.util.List;
 
 /** The steps of the SOCKS5 client exchange and the texts KumoMTA prints for them (spec §2.5). */
@@ -36,8 +35,9 @@ final class Socks5Texts {
     }
   }
 
-  static String debug(Socks5CommandResponse reply) {
-    return "SocksV5Response { status: " + STATUS.get(reply.status().byteValue() & 0xff)
-        + ", host: " + reply.bndAddr() + ", port: " + reply.bndPort() + " }";
+  /** A command reply as KumoMTA prints it; {@code status} is a valid REP byte. */
+  static String debug(int status, String host, int port) {
+    return "SocksV5Response { status: " + STATUS.get(status) + ", host: " + host + ", port: "
+        + port + " }";
   }
 }

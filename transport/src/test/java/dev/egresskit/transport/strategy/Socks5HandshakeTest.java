@@ -177,8 +177,7 @@ class Socks5HandshakeTest {
     reply("05 00 00 01 0A 00 00 01 9C 40");
     assertThat(ctx.succeeded).isEqualTo(new SourceAddressInfo(
         new InetSocketAddress(ip("10.0.0.1"), 40000), "socks5", Optional.of(PROXY)));
-    assertThat(ch.pipeline().names()).doesNotContain(Socks5Handshake.ENCODER,
-        Socks5Handshake.GUARD, Socks5Handshake.DECODER, Socks5Handshake.HANDLER);
+    assertThat(ch.pipeline().names()).doesNotContain(Socks5Handshake.HANDLER);
     assertThat(ctx.outcomes).isEqualTo(1);
   }
 
@@ -194,6 +193,23 @@ class Socks5HandshakeTest {
     assertThat(handedOff).hasSize(1);
     assertThat(((ByteBuf) handedOff.get(0)).toString(StandardCharsets.US_ASCII))
         .isEqualTo("220 mx ESMTP\r\n");
+  }
+
+  @Test
+  void aConnectReplySplitAtEveryByteIsReadWholeAndAnIpv6BoundAddressReported() {
+    start(route(null, null), DEST_V6);
+    sent();
+    reply("05 00");
+    assertThat(sent()).isEqualTo("050100" + "04" + "20010DB8" + "00".repeat(11) + "25" + "024B");
+    String all = "05000004" + "20010DB8" + "00".repeat(11) + "07" + "9C40";
+    for (int i = 0; i < all.length(); i += 2) {
+      assertThat(ctx.succeeded).as("not before the last byte").isNull();
+      reply(all.substring(i, i + 2));
+    }
+    assertThat(ctx.succeeded).isEqualTo(new SourceAddressInfo(
+        new InetSocketAddress(ip("2001:db8::7"), 40000), "socks5", Optional.of(PROXY)));
+    assertThat(handedOff).isEmpty();
+    assertThat(ch.pipeline().names()).doesNotContain(Socks5Handshake.HANDLER);
   }
 
   @Test
