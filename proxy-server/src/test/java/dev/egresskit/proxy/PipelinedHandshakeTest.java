@@ -84,6 +84,30 @@ class PipelinedHandshakeTest {
   }
 
   @Test
+  void aPipelinedBindAndConnectAreAnsweredInOneSegment() throws Exception {
+    // One segment, one wake-up of the client: the BIND reply must not leave before the CONNECT
+    // is dialled (it did, alone, when the BIND was answered before the CONNECT was read).
+    echo = new EchoServer("127.0.0.1", 1);
+    proxy = TestProxies.loopback(registry).build().start();
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    all.write(GREETING_NO_AUTH);
+    all.write(RawSocksClient.request(2, InetAddress.getByName("127.0.0.2"), 0));
+    all.write(RawSocksClient.request(1, InetAddress.getByName("127.0.0.1"),
+        echo.address().getPort()));
+    for (int round = 0; round < 20; round++) {
+      try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+        c.send(all.toByteArray());
+        byte[] first = c.readOnce();
+        assertThat(first).as("round %d: the first read holds all three replies", round)
+            .hasSize(2 + 10 + 10);
+        assertThat(Arrays.copyOfRange(first, 0, 2)).containsExactly(5, 0);
+        assertThat(first[2 + 1]).as("BIND status").isEqualTo((byte) 0);
+        assertThat(first[12 + 1]).as("CONNECT status").isEqualTo((byte) 0);
+      }
+    }
+  }
+
+  @Test
   void aRefusedMethodIsAnsweredFfAndNothingAfterIt() throws Exception {
     byte[] got = oneWrite(server(), GREETING_NO_AUTH, "s3cret", 25, new byte[] {'x'});
     assertThat(got).containsExactly(5, 0xFF);

@@ -116,6 +116,16 @@ final class RawSocksClient implements AutoCloseable {
     out.flush();
   }
 
+  /** What one read returns: the bytes that had arrived when the first of them did. */
+  byte[] readOnce() throws IOException {
+    byte[] buf = new byte[4096];
+    int r = in.read(buf);
+    if (r < 0) {
+      throw new EOFException("EOF before any byte");
+    }
+    return java.util.Arrays.copyOf(buf, r);
+  }
+
   byte[] read(int n) throws IOException {
     byte[] buf = new byte[n];
     int off = 0;
