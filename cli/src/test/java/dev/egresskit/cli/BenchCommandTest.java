@@ -60,8 +60,10 @@ class BenchCommandTest {
           .isLessThanOrEqualTo(latency.get("max_us").asDouble());
       assertThat(latency.get("per_second").asDouble()).isPositive();
       JsonNode client = row.get("client");
-      assertThat(client.get("cpu_us_per_setup").asDouble()).isPositive();
-      assertThat(client.get("cores_busy").asDouble()).isPositive();
+      // The process CPU clock ticks in 10 ms, so 20 setups may read as no CPU at all;
+      // ClientCostTest proves the clocks advance.
+      assertThat(client.get("cpu_us_per_setup").asDouble()).isNotNegative();
+      assertThat(client.get("cores_busy").asDouble()).isNotNegative();
       assertThat(client.get("cores_available").asInt()).isBetween(1, 2);
       assertThat(client.get("client_bound").isBoolean()).isTrue();
       assertThat(client.get("jit_ms").asLong()).isNotNegative();

@@ -91,8 +91,9 @@ class SecretsNeverShownTest {
         new String[] {"probe", "--policy", p, "-s", "wrong", "--json", dest},
         new String[] {"probe", "--policy", p, "-s", "broken", dest},
         new String[] {"bench", "connect", "--policy", p, "-s", "inline", "-s", "wrong", "-n", "2",
-            dest},
-        new String[] {"bench", "connect", "--policy", p, "-s", "file", "-n", "2", "--json", dest},
+            "--warmup-max", "1", dest},
+        new String[] {"bench", "connect", "--policy", p, "-s", "file", "-n", "2", "--warmup-max", "1",
+            "--json", dest},
         new String[] {"bench", "policy", "-p", p, "-n", "5", "--warm-up", "0", "--loads", "1", "inline", "file"});
 
     List<Integer> exitCodes = new ArrayList<>();
