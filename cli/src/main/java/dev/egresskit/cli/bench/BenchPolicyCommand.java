@@ -77,6 +77,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
           + " ${DEFAULT-VALUE}).")
   int warmUpSeconds;
 
+  /** Calls per {@link #timedCalls} run, in the warm-up and the counted run alike. */
+  private static final int CHUNK = 500;
+
   @Option(names = "--loads", paramLabel = "N", defaultValue = "5",
       description = "How many times each policy is loaded; the median is reported"
           + " (default: ${DEFAULT-VALUE}).")
@@ -181,10 +184,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
         warmUp(kept, resolver);
         long allocBefore = allocatedByAllThreads();
         long start = System.nanoTime();
-        for (int i = 0; i < calls; i++) {
-          long t0 = System.nanoTime();
-          kept.invoke(Hook.GET_EGRESS_SOURCE, names.get(i % names.size()), resolver);
-          micros[i] = (System.nanoTime() - t0) / 1000.0;
+        for (int done = 0; done < calls; done += CHUNK) {
+          timedCalls(kept, resolver, done, Math.min(CHUNK, calls - done), micros, done);
         }
         long wall = System.nanoTime() - start;
         alloc = (allocatedByAllThreads() - allocBefore) / (double) calls;
@@ -206,10 +207,9 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     long start = System.nanoTime();
     long least = warmUpSeconds * 1_000_000_000L;
     long quietSince = -1;
-    for (int i = 0; ; ) {
-      for (int k = 0; k < 500; k++, i++) {
-        engine.invoke(Hook.GET_EGRESS_SOURCE, names.get(i % names.size()), resolver);
-      }
+    double[] scratch = new double[CHUNK];
+    for (int i = 0; ; i += CHUNK) {
+      timedCalls(engine, resolver, i, CHUNK, scratch, 0);
       long now = System.nanoTime();
       if (i < calls || now - start < least) {
         continue;
@@ -224,6 +224,22 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       } else if (now - quietSince >= 1_000_000_000L) {
         return;
       }
+    }
+  }
+
+  /**
+   * Calls {@code n} handler calls from call number {@code first} (names in turn), each timed into
+   * {@code out} from {@code outFrom}. The warm-up and the counted run both call this, in chunks:
+   * the counted calls then run the very code the JIT compiled while warming up. A counted loop of
+   * its own started in the interpreter and ran the handler's call chain as C1 had left it until
+   * C2 compiled it again, so p50s came out 5-7x high in some runs and not in others.
+   */
+  private void timedCalls(PolicyEngine engine, SourceResolver resolver, int first, int n,
+      double[] out, int outFrom) {
+    for (int k = 0; k < n; k++) {
+      long t0 = System.nanoTime();
+      engine.invoke(Hook.GET_EGRESS_SOURCE, names.get((first + k) % names.size()), resolver);
+      out[outFrom + k] = (System.nanoTime() - t0) / 1000.0;
     }
   }
 
