@@ -346,19 +346,6 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     return true;
   }
 
-  /** Runs {@code task} on this node's thread; false if it is closing. */
-  private boolean dispatch(Runnable task) {
-    if (closed) {
-      return false;
-    }
-    try {
-      scheduler.execute(task);
-      return true;
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return false;
-    }
-  }
-
   /**
    * Counts {@code failure} in the shared window, or keeps it for later. Called on the recording
    * thread: one non-blocking Lettuce write (rejected at once while disconnected or when its
@@ -611,8 +598,16 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     }
   }
 
+  /** Runs {@code task} on this node's thread, unless it is closing. */
   private void schedule(Runnable task) {
-    dispatch(task);
+    if (closed) {
+      return;
+    }
+    try {
+      scheduler.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the task has nothing left to do
+    }
   }
 
   /** Stops the heartbeat and closes the Redis connections; the local copy stays readable. */
