@@ -118,18 +118,24 @@ class FleetHealthIT {
         .isEqualTo("ProxyUnhealthy " + until.toEpochMilli() + " c ip-1");
   }
 
+  /** The ids of the failures whose tallies {@code node} hears, in the order it hears them. */
+  private static List<String> heardBy(RedisSourceHealth node) {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    node.probe((stage, id, nanos) -> {
+      if (stage == RedisSourceHealth.Stage.HEARD) {
+        heard.add(id);
+      }
+    });
+    return heard;
+  }
+
   @Test
   void aNodeThatHeardTheSumOneShortSuspendsAtItsOwnNextFailureWithoutARoundTrip() {
     RedisServer server = redis();
     RedisSourceHealth a = node("a", server.url());
     RedisSourceHealth b = node("b", server.url());
     RedisSourceHealth c = node("c", server.url());
-    List<String> heardByB = new CopyOnWriteArrayList<>();
-    b.probe((stage, id, nanos) -> {
-      if (stage == RedisSourceHealth.Stage.HEARD) {
-        heardByB.add(id);
-      }
-    });
+    List<String> heardByB = heardBy(b);
     EgressSource ip1 = proxied("ip-1", threshold(3, Duration.ofMinutes(1)));
     a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
     a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
@@ -157,12 +163,7 @@ class FleetHealthIT {
     RedisServer server = redis();
     RedisSourceHealth a = node("a", server.url());
     RedisSourceHealth b = node("b", server.url());
-    List<String> heardByB = new CopyOnWriteArrayList<>();
-    b.probe((stage, id, nanos) -> {
-      if (stage == RedisSourceHealth.Stage.HEARD) {
-        heardByB.add(id);
-      }
-    });
+    List<String> heardByB = heardBy(b);
     EgressSource ip1 = proxied("ip-1", threshold(3, Duration.ofSeconds(30)));
     var redis = inspect(server);
     a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);

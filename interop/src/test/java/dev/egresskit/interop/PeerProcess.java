@@ -1,5 +1,6 @@
 package dev.egresskit.interop;
 
+import dev.egresskit.testkit.process.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -167,18 +168,6 @@ final class PeerProcess implements AutoCloseable {
   /** Stops the peer: SIGTERM, then SIGKILL if it has not exited within five seconds. */
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process);
   }
 }

@@ -1,5 +1,6 @@
 package dev.egresskit.testkit.redis;
 
+import dev.egresskit.testkit.process.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -203,16 +204,7 @@ public final class RedisServer implements AutoCloseable {
   public synchronized void close() {
     if (process != null && process.isAlive()) {
       resume();
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      Processes.stop(process);
     }
   }
 }
