@@ -124,6 +124,16 @@ final class ConnectionRecord {
     server.metrics().bytesDestToClient(n);
   }
 
+  /** Of the bytes counted up or down, these went through a pipe ({@link SpliceRelay}). */
+  void countSpliced(long n) {
+    server.metrics().bytesSpliced(n);
+  }
+
+  /** A splicing relay's direction opened its pipe (bulk data flows that way). */
+  void pipeOpened() {
+    server.metrics().pipeOpened();
+  }
+
   Channel client() {
     return client;
   }

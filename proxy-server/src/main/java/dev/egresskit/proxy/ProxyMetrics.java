@@ -7,7 +7,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** KumoProxy's meters (spec §3.3), each labelled {@code listener}. */
+/**
+ * KumoProxy's meters (spec §3.3), each labelled {@code listener}, and two of our own that say
+ * how much a splicing relay ({@link SpliceRelay}) really spliced.
+ */
 final class ProxyMetrics {
 
   static final String ACCEPTED = "proxy_connections_accepted_total";
@@ -17,12 +20,16 @@ final class ProxyMetrics {
   static final String BYTES_UP = "proxy_bytes_client_to_dest_total";
   static final String BYTES_DOWN = "proxy_bytes_dest_to_client_total";
   static final String TLS_FAILURES = "proxy_tls_handshake_failures_total";
+  static final String BYTES_SPLICED = "proxy_bytes_spliced_total";
+  static final String PIPES_OPENED = "proxy_relay_pipes_opened_total";
 
   private final Counter accepted;
   private final Counter completed;
   private final Counter bytesUp;
   private final Counter bytesDown;
   private final Counter tlsFailures;
+  private final Counter bytesSpliced;
+  private final Counter pipesOpened;
   private final Map<Outcome, Counter> failed = new EnumMap<>(Outcome.class);
 
   ProxyMetrics(MeterRegistry registry, String listener, AtomicInteger active) {
@@ -34,6 +41,13 @@ final class ProxyMetrics {
         .description("Bytes relayed from clients to destinations").register(registry);
     bytesDown = Counter.builder(BYTES_DOWN).tag("listener", listener).baseUnit("bytes")
         .description("Bytes relayed from destinations to clients").register(registry);
+    bytesSpliced = Counter.builder(BYTES_SPLICED).tag("listener", listener).baseUnit("bytes")
+        .description("Of the bytes relayed either way, those moved with splice(2) through a pipe")
+        .register(registry);
+    pipesOpened = Counter.builder(PIPES_OPENED).tag("listener", listener)
+        .description("Relay directions that turned to splice(2): a pipe each, opened once a"
+            + " read filled the relay's 16 KiB copy buffer")
+        .register(registry);
     tlsFailures = Counter.builder(TLS_FAILURES).tag("listener", listener)
         .description("TLS handshakes with clients that failed").register(registry);
     for (Outcome outcome : Outcome.values()) {
@@ -70,5 +84,13 @@ final class ProxyMetrics {
 
   void bytesDestToClient(long n) {
     bytesDown.increment(n);
+  }
+
+  void bytesSpliced(long n) {
+    bytesSpliced.increment(n);
+  }
+
+  void pipeOpened() {
+    pipesOpened.increment();
   }
 }

@@ -39,7 +39,11 @@ import java.util.concurrent.TimeUnit;
  * of its own:
  *
  * <ul>
- *   <li>a direction reads (splices in) only when its pipe is empty, so a splice that moves
+ *   <li>a direction starts by copying: it reads into a 16 KiB buffer and writes that out, and
+ *       opens its pipe only when a read fills the buffer (bulk data flows). A short session
+ *       (an MTA's greeting, commands and small message) so never pays for pipes, and a short
+ *       read tells it the socket is drained without the empty splice that splicing needs;
+ *   <li>once splicing, a direction reads (splices in) only when its pipe is empty, so a splice that moves
  *       nothing means "no data now" or "end of stream", never "pipe full"; a one-byte
  *       {@code read} tells the two apart (-1 is the FIN, a byte is forwarded like any other);
  *   <li>the FIN is passed on as {@code shutdown(SHUT_WR)} only once the pipe is drained, so every
@@ -57,6 +61,14 @@ final class SpliceRelay {
 
   /** How much one splice call may move; the kernel bounds it by the pipe's free space. */
   private static final int CHUNK = 1 << 20;
+  /**
+   * A direction copies through a buffer of this size until one read fills it, then opens its
+   * pipe and splices. An MTA's session (greeting, commands, replies, a small message) never
+   * fills it, so it costs no pipe (a {@code pipe2} and two {@code close} per direction) and
+   * no wasted splice: a read that returns less than asked says the socket is drained, where an
+   * empty splice must be tried to know it.
+   */
+  static final int COPY_LIMIT = 16 * 1024;
   /** Pipe-fulls one direction moves per readiness event before yielding to other channels. */
   private static final int ROUNDS_PER_EVENT = 16;
   private static final String HANDOFF = "splice-handoff";
@@ -64,6 +76,13 @@ final class SpliceRelay {
   private static final EpollIoOps INTEREST = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT)
       .with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLERR).with(EpollIoOps.EPOLLET);
   private static final int NOT_IN_OR_OUT = ~(EpollIoOps.EPOLLIN.value() | EpollIoOps.EPOLLOUT.value());
+  /** The buffer a direction copies through before it splices; used within one call only. */
+  private static final FastThreadLocal<ByteBuffer> COPY = new FastThreadLocal<>() {
+    @Override
+    protected ByteBuffer initialValue() {
+      return ByteBuffer.allocateDirect(COPY_LIMIT);
+    }
+  };
   /** The one-byte read that tells "no data now" from the end of the stream. */
   private static final FastThreadLocal<ByteBuffer> PROBE = new FastThreadLocal<>() {
     @Override
@@ -247,9 +266,28 @@ final class SpliceRelay {
           return;
         }
         if (pipeIn == null) {
-          FileDescriptor[] pipe = FileDescriptor.pipe();
-          pipeOut = pipe[0];
-          pipeIn = pipe[1];
+          ByteBuffer buf = COPY.get();
+          int n = from.socket.read(buf, 0, COPY_LIMIT);
+          if (n < 0) {
+            sourceEnded = true;
+            continue;
+          }
+          if (n == 0) {
+            return; // nothing now: the next edge resumes this direction
+          }
+          send(buf, n);
+          if (n == COPY_LIMIT) {
+            // Bulk is flowing: from now on the bytes stay in the kernel.
+            FileDescriptor[] pipe = FileDescriptor.pipe();
+            pipeOut = pipe[0];
+            pipeIn = pipe[1];
+            record.pipeOpened();
+          } else if (!from.hungUp) {
+            // A short read drained the socket; new bytes, or the peer's FIN, bring a new edge.
+            // Once the peer has shut down no edge will come, so read on to the end of stream.
+            return;
+          }
+          continue;
         }
         int n = Native.splice(from.socket.intValue(), -1, pipeIn.intValue(), -1, CHUNK);
         if (n > 0) {
@@ -270,6 +308,22 @@ final class SpliceRelay {
         } else {
           pending(Unpooled.directBuffer(1).writeByte(probe.get(0)));
         }
+      }
+    }
+
+    /** Writes what was just read; what the receiver cannot take now waits in {@link #pending}. */
+    private void send(ByteBuffer buf, int n) throws IOException {
+      int off = 0;
+      while (off < n) {
+        int w = to.socket.write(buf, off, n);
+        if (w == 0) {
+          break;
+        }
+        off += w;
+        moved(w);
+      }
+      if (off < n) {
+        pending(Unpooled.directBuffer(n - off).writeBytes(buf.duplicate().limit(n).position(off)));
       }
     }
 
@@ -295,6 +349,7 @@ final class SpliceRelay {
         }
         inPipe -= n;
         moved(n);
+        record.countSpliced(n);
       }
       return true;
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** End-to-end relays through the proxy on loopback, with a raw SOCKS5 client (user-space copy). */
 class RelayTest {
 
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Socks5ProxyServer proxy;
   private EchoServer echo;
 

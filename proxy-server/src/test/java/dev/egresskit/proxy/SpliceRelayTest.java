@@ -51,6 +51,39 @@ class SpliceRelayTest extends RelayTest {
         .contains(" bytes_client_to_dest=100000 ")
         .contains(" bytes_dest_to_client=1048576 ")
         .contains(" outcome=completed");
+    // The megabyte went through pipes, not through the 16 KiB copy buffer a relay starts with.
+    assertThat(TestProxies.count(registry, ProxyMetrics.PIPES_OPENED)).isBetween(1.0, 2.0);
+    assertThat(TestProxies.count(registry, ProxyMetrics.BYTES_SPLICED))
+        .isGreaterThan(1024 * 1024 / 2).isLessThanOrEqualTo(1024 * 1024 + 100_000);
+  }
+
+  /** An MTA-like session: small messages each way, as SMTP's commands and replies are. */
+  @Test
+  void aShortSessionSplicesNothingAndOpensNoPipe() throws Exception {
+    EchoServer echo = new EchoServer("127.0.0.1", 1);
+    try (Socks5ProxyServer proxy = loopback().build().start();
+        RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      c.connectTo(echo.address());
+      for (int i = 0; i < 10; i++) {
+        byte[] line = payload(200, 20 + i);
+        c.send(line);
+        assertThat(c.read(line.length)).isEqualTo(line);
+      }
+      c.shutdownOutput();
+      assertThat(c.readToEnd()).isEmpty();
+      assertThat(echo.awaitClosed(Duration.ofSeconds(10))).isTrue();
+    } finally {
+      echo.close();
+    }
+    assertThat(lines).singleElement().asString()
+        .contains(" relay=splice ")
+        .contains(" bytes_client_to_dest=2000 ")
+        .contains(" bytes_dest_to_client=2000 ")
+        .contains(" outcome=completed");
+    assertThat(TestProxies.count(registry, ProxyMetrics.PIPES_OPENED)).isZero();
+    assertThat(TestProxies.count(registry, ProxyMetrics.BYTES_SPLICED)).isZero();
+    assertThat(TestProxies.count(registry, ProxyMetrics.BYTES_UP)).isEqualTo(2000);
   }
 
   /** Also: a pipelined greeting + CONNECT over TLS reaches the decoders decrypted, once. */
