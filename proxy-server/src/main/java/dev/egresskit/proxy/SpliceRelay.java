@@ -69,8 +69,12 @@ final class SpliceRelay {
    * empty splice must be tried to know it.
    */
   static final int COPY_LIMIT = 16 * 1024;
-  /** Pipe-fulls one direction moves per readiness event before yielding to other channels. */
-  private static final int ROUNDS_PER_EVENT = 16;
+  /** Reads a copying direction makes per readiness event before yielding to others. */
+  private static final int ROUNDS_COPYING = 16;
+  /** Linux's pipe size when it cannot be grown. */
+  private static final int DEFAULT_PIPE = 64 * 1024;
+  /** Bytes one direction moves per readiness event (in pipe-fulls) before yielding to others. */
+  private static final int BYTES_PER_EVENT = 1 << 20;
   private static final String HANDOFF = "splice-handoff";
   /** Constant interest: edge-triggered, so a socket that stays hung up or writable never spins. */
   private static final EpollIoOps INTEREST = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT)
@@ -218,6 +222,7 @@ final class SpliceRelay {
     FileDescriptor pipeOut;   // read end
     FileDescriptor pipeIn;    // write end
     int inPipe;
+    int rounds = ROUNDS_COPYING;
     ByteBuf pending;          // bytes Netty read before the hand-over, sent before the pipe's
     boolean sourceEnded;      // FIN read from the source
     boolean finished;         // FIN passed on
@@ -260,7 +265,7 @@ final class SpliceRelay {
           to.socket.shutdown(false, true);
           return;
         }
-        if (round == ROUNDS_PER_EVENT) {
+        if (round == rounds) {
           // Edge-triggered: epoll will not report the rest, so come back after other channels.
           clientChannel.eventLoop().execute(() -> SpliceRelay.this.pump(this));
           return;
@@ -281,6 +286,9 @@ final class SpliceRelay {
             FileDescriptor[] pipe = FileDescriptor.pipe();
             pipeOut = pipe[0];
             pipeIn = pipe[1];
+            // 64 KiB unless the runtime can grow it (PipeSize: Java 22+); fewer, larger splices.
+            int size = PipeSize.grow(pipeIn);
+            rounds = Math.max(2, BYTES_PER_EVENT / (size > 0 ? size : DEFAULT_PIPE));
             record.pipeOpened();
           } else if (!from.hungUp) {
             // A short read drained the socket; new bytes, or the peer's FIN, bring a new edge.
