@@ -4,6 +4,7 @@ import io.netty.channel.unix.FileDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Array;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Grows a relay's pipe with {@code fcntl(F_SETPIPE_SZ)}. A pipe holds 64 KiB by default, so each
@@ -19,6 +20,10 @@ import java.util.Optional;
  * or the user's pipe quota), pipes keep the default size and relays splice 64 KiB at a time.
  * The JVM allows the call without a warning with {@code --enable-native-access=ALL-UNNAMED}
  * (the CLI jar's manifest says so for itself).
+ *
+ * <p>At most {@link #MAX_GROWN} pipes are grown at once: Linux charges a user's pipes against
+ * {@code /proc/sys/fs/pipe-user-pages-soft} (16,384 pages by default), and past it every new
+ * pipe of that user gets 8 KiB. 32 grown pipes take half of that; the rest keep 64 KiB.
  */
 final class PipeSize {
 
@@ -28,6 +33,9 @@ final class PipeSize {
   private static final int F_GETPIPE_SZ = 1032;
   /** {@code int fcntl(int fd, int cmd, int arg)}, or null where it cannot be called. */
   private static final MethodHandle FCNTL = fcntl();
+  /** How many pipes may be grown at once (32 MiB of pipe space, 8,192 pages). */
+  static final int MAX_GROWN = 32;
+  private static final AtomicInteger GROWN = new AtomicInteger();
 
   private PipeSize() {}
 
@@ -37,20 +45,40 @@ final class PipeSize {
   }
 
   /**
-   * Grows the pipe (any end) to {@link #WANTED} bytes.
+   * Grows the pipe (any end) to {@link #WANTED} bytes, if fewer than {@link #MAX_GROWN} are.
+   * A pipe this returned a size for must be given back with {@link #released} when closed.
    *
-   * @return the pipe's size afterwards, or -1 when it could not be changed (its size stays 64 KiB)
+   * @return the pipe's size afterwards, or -1 when it was not changed (its size stays 64 KiB)
    */
   static int grow(FileDescriptor pipe) {
     if (FCNTL == null) {
       return -1;
     }
-    try {
-      int r = (int) FCNTL.invokeExact(pipe.intValue(), F_SETPIPE_SZ, WANTED);
-      return r < 0 ? -1 : r;
-    } catch (Throwable e) {
+    if (GROWN.incrementAndGet() > MAX_GROWN) {
+      GROWN.decrementAndGet();
       return -1;
     }
+    int r;
+    try {
+      r = (int) FCNTL.invokeExact(pipe.intValue(), F_SETPIPE_SZ, WANTED);
+    } catch (Throwable e) {
+      r = -1;
+    }
+    if (r < 0) {
+      GROWN.decrementAndGet();
+      return -1;
+    }
+    return r;
+  }
+
+  /** A pipe {@link #grow} grew has been closed. */
+  static void released() {
+    GROWN.decrementAndGet();
+  }
+
+  /** How many grown pipes are open. */
+  static int grown() {
+    return GROWN.get();
   }
 
   /** The pipe's size in bytes, or -1 where it cannot be read (as for {@link #grow}). */

@@ -223,6 +223,7 @@ final class SpliceRelay {
     FileDescriptor pipeIn;    // write end
     int inPipe;
     int rounds = ROUNDS_COPYING;
+    boolean grown;            // PipeSize grew the pipe: give it back on close
     ByteBuf pending;          // bytes Netty read before the hand-over, sent before the pipe's
     boolean sourceEnded;      // FIN read from the source
     boolean finished;         // FIN passed on
@@ -265,7 +266,7 @@ final class SpliceRelay {
           to.socket.shutdown(false, true);
           return;
         }
-        if (round == rounds) {
+        if (round >= rounds) {
           // Edge-triggered: epoll will not report the rest, so come back after other channels.
           clientChannel.eventLoop().execute(() -> SpliceRelay.this.pump(this));
           return;
@@ -288,6 +289,7 @@ final class SpliceRelay {
             pipeIn = pipe[1];
             // 64 KiB unless the runtime can grow it (PipeSize: Java 22+); fewer, larger splices.
             int size = PipeSize.grow(pipeIn);
+            grown = size > 0;
             rounds = Math.max(2, BYTES_PER_EVENT / (size > 0 ? size : DEFAULT_PIPE));
             record.pipeOpened();
           } else if (!from.hungUp) {
@@ -378,6 +380,12 @@ final class SpliceRelay {
       }
       closeQuietly(pipeOut);
       closeQuietly(pipeIn);
+      pipeOut = null;
+      pipeIn = null;
+      if (grown) {
+        grown = false;
+        PipeSize.released();
+      }
     }
   }
 

@@ -184,7 +184,8 @@ public final class ProxyCommand implements Callable<Integer> {
         + " (" + (requireAuth ? "authentication required" : users != null
             ? "authentication optional" : "no authentication") + ", "
         + proxy.transport() + (!splice ? "" : proxy.transport().equals("epoll")
-            ? ", splice relays" : ", --splice needs epoll: relays copy")
+            ? ", splice relays (" + Socks5ProxyServer.splicePipeBytes() / 1024 + " KiB pipes)"
+            : ", --splice needs epoll: relays copy")
         + (proxy.refusesLocalDestinations()
             ? "; local destinations refused" : "") + "); Ctrl-C stops it");
     io.err().flush();
