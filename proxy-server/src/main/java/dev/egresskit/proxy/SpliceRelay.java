@@ -321,6 +321,11 @@ final class SpliceRelay {
       }
     }
 
+    /** Whether this direction stopped because its receiver was full (bytes wait to be sent). */
+    boolean waitingForRoom() {
+      return pending != null || inPipe > 0;
+    }
+
     /** Writes what was just read; what the receiver cannot take now waits in {@link #pending}. */
     private void send(ByteBuffer buf, int n) throws IOException {
       int off = 0;
@@ -412,7 +417,11 @@ final class SpliceRelay {
       if ((ops.value() & NOT_IN_OR_OUT) != 0) {
         hungUp = true;
       }
-      if (ops.contains(EpollIoOps.EPOLLOUT) || ops.contains(EpollIoOps.EPOLLERR)) {
+      // Edge-triggered epoll reports EPOLLOUT with nearly every event (the socket is writable),
+      // so the direction writing here is woken only when it waits for room; otherwise it
+      // would try its source for nothing (an empty read per event).
+      if (ops.contains(EpollIoOps.EPOLLERR)
+          || ops.contains(EpollIoOps.EPOLLOUT) && writing.waitingForRoom()) {
         pump(writing);
       }
       if (!ops.contains(EpollIoOps.EPOLLOUT) || ops.contains(EpollIoOps.EPOLLIN)
