@@ -63,7 +63,7 @@ final class JsKumoLibrary {
    * of the library or a module's function, {@code "MODULE"} for a prefix of such names
    * ({@code string}, {@code redis}), {@code null} for a name KumoMTA does not have.
    */
-  static String kind(KumoLibrary library, PolicyModules modules, String path) {
+  private static String kind(KumoLibrary library, PolicyModules modules, String path) {
     KumoLibrary.Entry entry = library.entries().get(path);
     if (entry != null) {
       return entry.kind().name();
