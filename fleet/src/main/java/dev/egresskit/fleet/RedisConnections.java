@@ -16,6 +16,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import java.util.Optional;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -35,12 +37,13 @@ import javax.net.ssl.SSLException;
 final class RedisConnections implements AutoCloseable {
   private final FleetHealthSettings settings;
   private final ClientResources resources;
+  private final boolean sharesEventLoops;
   private final RedisClient client;
   private final RedisURI uri;
   private volatile StatefulRedisConnection<String, String> commands;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
 
-  RedisConnections(FleetHealthSettings settings) {
+  RedisConnections(FleetHealthSettings settings, io.netty.channel.EventLoopGroup eventLoops) {
     this.settings = settings;
     RedisURI parsed;
     try {
@@ -54,8 +57,16 @@ final class RedisConnections implements AutoCloseable {
     // The handshake (HELLO, AUTH, SELECT, TLS) is part of connecting: the connect timeout bounds
     // it; every command after that is bounded by TimeoutOptions below.
     uri.setTimeout(settings.connectTimeout());
-    this.resources = DefaultClientResources.builder()
-        .ioThreadPoolSize(1)
+    DefaultClientResources.Builder builder = DefaultClientResources.builder();
+    Optional<EventLoopGroupProvider> lent = eventLoops == null ? Optional.empty()
+        : SharedEventLoops.of(eventLoops);
+    if (lent.isPresent()) {
+      builder.eventLoopGroupProvider(lent.get());
+    } else {
+      builder.ioThreadPoolSize(1);
+    }
+    this.sharesEventLoops = lent.isPresent();
+    this.resources = builder
         .computationThreadPoolSize(1)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2,
             TimeUnit.MILLISECONDS))
@@ -196,6 +207,11 @@ final class RedisConnections implements AutoCloseable {
       }
     }
     return text.toString();
+  }
+
+  /** Whether the connections run on event loops lent by the caller (not a thread of their own). */
+  boolean sharesEventLoops() {
+    return sharesEventLoops;
   }
 
   @Override

@@ -193,6 +193,16 @@ public final class EgressConnector implements AutoCloseable {
     return lockstepHandshakes;
   }
 
+  /**
+   * The event loops this connector's attempts run on (still owned by it: closed with it). Other
+   * I/O that should run on the same threads, with no hand-off to threads of its own, can use
+   * them: e.g. the Redis client of shared source health, so that a failure is written to Redis
+   * and a fleet's news is read on the thread where attempts end.
+   */
+  public EventLoopGroup eventLoops() {
+    return group;
+  }
+
   /** {@code "epoll"} or {@code "nio"}: the transport this connector's event loops use. */
   public String transportName() {
     return epoll ? "epoll" : "nio";

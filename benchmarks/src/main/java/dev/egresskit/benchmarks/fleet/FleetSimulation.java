@@ -101,6 +101,7 @@ public final class FleetSimulation {
     Duration timeout = Duration.ofMillis(500);
     Path out = null;
     List<Death> deaths = List.of(Death.values());
+    boolean sharedLoops = true;
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -112,12 +113,18 @@ public final class FleetSimulation {
         case "--warm" -> warm = millis(value);
         case "--timeout" -> timeout = millis(value);
         case "--out" -> out = Path.of(value);
+        case "--redis-loops" -> sharedLoops = switch (value) {
+          case "connector" -> true;
+          case "own" -> false;
+          default -> throw new IllegalArgumentException("--redis-loops: connector or own, not "
+              + value);
+        };
         case "--deaths" -> deaths = java.util.Arrays.stream(value.split(","))
             .map(d -> Death.valueOf(d.trim().toUpperCase(Locale.ROOT))).toList();
         default -> {
           System.err.println("usage: FleetSimulation [--nodes 8] [--rounds 5] [--threshold 3]"
               + " [--gap 0ms] [--warm 400ms] [--timeout 500ms] [--warmup 1]"
-              + " [--deaths refused,hung,stalled] [--out FILE.md]");
+              + " [--deaths refused,hung,stalled] [--redis-loops connector|own] [--out FILE.md]");
           System.exit(2);
         }
       }
@@ -125,7 +132,7 @@ public final class FleetSimulation {
     Path dir = Files.createTempDirectory("egresskit-fleet-sim-");
     List<Round> results = new ArrayList<>();
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
-    Settings run = new Settings(nodes, threshold, gap, warm, timeout);
+    Settings run = new Settings(nodes, threshold, gap, warm, timeout, sharedLoops);
     try (SmtpSink sink = SmtpSink.builder().build().start();
          RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
       for (int r = 1; r <= warmup; r++) {
@@ -157,7 +164,8 @@ public final class FleetSimulation {
   }
 
   /** What every round shares. */
-  record Settings(int nodes, int threshold, Duration gap, Duration warm, Duration timeout) {}
+  record Settings(int nodes, int threshold, Duration gap, Duration warm, Duration timeout,
+      boolean sharedLoops) {}
 
   private static Round round(Death death, String mode, int round, Settings run, SmtpSink sink,
       RedisServer redis, Path dir) throws Exception {
@@ -176,17 +184,20 @@ public final class FleetSimulation {
       for (int i = 1; i <= run.nodes(); i++) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         meters.add(registry);
-        SourceHealth health;
-        if (shared) {
-          RedisSourceHealth fleet = RedisSourceHealth.start(FleetHealthSettings.of(redis.url())
-                  .withKeyPrefix(prefix).withNodeId("node-" + i)
-                  .withHeartbeat(Duration.ofMillis(200)), Clock.systemUTC(), registry);
-          fleet.probe((stage, id, nanos) -> marks.add(new Mark(stage, id, nanos)));
-          health = fleet;
-        } else {
-          health = SourceHealthTracker.create(Clock.systemUTC(), registry);
-        }
-        nodes.add(new SimNode("node-" + i, PolicyEngines.load(policy,
+        String id = "node-" + i;
+        java.util.function.Function<io.netty.channel.EventLoopGroup, SourceHealth> health =
+            loops -> {
+              if (!shared) {
+                return SourceHealthTracker.create(Clock.systemUTC(), registry);
+              }
+              RedisSourceHealth fleet = RedisSourceHealth.start(FleetHealthSettings.of(
+                      redis.url()).withKeyPrefix(prefix).withNodeId(id)
+                      .withHeartbeat(Duration.ofMillis(200)), Clock.systemUTC(), registry,
+                  run.sharedLoops() ? loops : null);
+              fleet.probe((stage, failure, nanos) -> marks.add(new Mark(stage, failure, nanos)));
+              return fleet;
+            };
+        nodes.add(new SimNode(id, PolicyEngines.load(policy,
             new PolicySettings(1, Duration.ofSeconds(5))), health, sink.address(), run.gap(),
             run.timeout()));
       }
@@ -322,10 +333,12 @@ public final class FleetSimulation {
       String load, String end) {
     StringBuilder text = new StringBuilder();
     text.append(String.format(Locale.ROOT, "Fleet simulation: %d nodes in one JVM, one attempt in"
-        + " flight each (gap %d ms, attempt timeout %d ms), Threshold %d/1m, %d rounds after %d"
-        + " discarded warm-up round(s); local and shared interleaved round by round."
-        + " Load average at start: %s; at end: %s%n%n", run.nodes(), run.gap().toMillis(),
-        run.timeout().toMillis(), run.threshold(), rounds, warmup, load, end));
+        + " flight each, each node's next attempt queued on its event loop when the previous one"
+        + " ended (gap %d ms, attempt timeout %d ms), Redis connections on %s, Threshold %d/1m,"
+        + " %d rounds after %d discarded warm-up round(s); local and shared interleaved round by"
+        + " round. Load average at start: %s; at end: %s%n%n", run.nodes(), run.gap().toMillis(),
+        run.timeout().toMillis(), run.sharedLoops() ? "the connector's event loop"
+            : "a Lettuce thread of their own", run.threshold(), rounds, warmup, load, end));
     text.append("| proxy dies | mode | failing attempts before every node suspended (median,"
         + " min-max) | uncounted timeouts (median) | first to last node suspended, ms (median,"
         + " max) | nodes suspended (min) | slowest attempt, ms | slowest health call on the"
