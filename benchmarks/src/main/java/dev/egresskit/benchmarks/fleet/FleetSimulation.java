@@ -31,11 +31,14 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * {@code benchmarks/fleet}: eight nodes send through our SOCKS5 proxy, which dies mid-run. Each
- * node has its own policy engine, resolver, connector and source health, one attempt in flight,
- * and the policy says {@code suspend_when_proxy_unhealthy = { Threshold = '3/1m' }}. The proxy
- * dies in three ways (scenarios), each run with health per node ({@code local}, today's
- * behaviour) and shared through a real {@code redis-server} ({@code shared}), interleaved round
- * by round:
+ * node has its own policy engine, resolver, connector (one event loop) and source health, one
+ * attempt in flight: its next attempt is queued on its event loop as soon as the previous one
+ * ended (or {@code --gap} later), so no thread is blocked per node, and its shared health's Redis
+ * connections run on that same event loop ({@code --redis-loops own}: on a Lettuce thread of
+ * their own). The policy says {@code suspend_when_proxy_unhealthy = { Threshold = '3/1m' }}.
+ * The proxy dies in three ways (scenarios), each run with health per node ({@code local},
+ * today's behaviour) and shared through a real {@code redis-server} ({@code shared}),
+ * interleaved round by round:
  *
  * <ul>
  *   <li>{@code refused}: the proxy process is killed, its host is up: every connect is refused
@@ -60,7 +63,9 @@ import java.util.function.ToDoubleFunction;
  * Lettuce, handed to the script's answer, and recorded to its tally heard at every node.
  *
  * <p>Arguments: {@code [--nodes 8] [--rounds 5] [--threshold 3] [--gap 0ms] [--warm 400ms]
- * [--timeout 500ms] [--warmup 1] [--deaths refused,hung,stalled] [--out FILE.md]}.
+ * [--timeout 500ms] [--warmup 1] [--deaths refused,hung,stalled] [--redis-loops connector|own]
+ * [--redis-priority TEXT] [--out FILE.md]} ({@code --redis-priority} only labels the report:
+ * the {@code benchmarks/fleet} script's {@code --redis-rt} starts Redis at real-time priority).
  */
 public final class FleetSimulation {
   /** Lettuce logs through java.util.logging here: its reconnect chatter is expected noise. */
@@ -102,6 +107,7 @@ public final class FleetSimulation {
     Path out = null;
     List<Death> deaths = List.of(Death.values());
     boolean sharedLoops = true;
+    String redisPriority = "normal";
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -113,6 +119,7 @@ public final class FleetSimulation {
         case "--warm" -> warm = millis(value);
         case "--timeout" -> timeout = millis(value);
         case "--out" -> out = Path.of(value);
+        case "--redis-priority" -> redisPriority = value;
         case "--redis-loops" -> sharedLoops = switch (value) {
           case "connector" -> true;
           case "own" -> false;
@@ -124,7 +131,8 @@ public final class FleetSimulation {
         default -> {
           System.err.println("usage: FleetSimulation [--nodes 8] [--rounds 5] [--threshold 3]"
               + " [--gap 0ms] [--warm 400ms] [--timeout 500ms] [--warmup 1]"
-              + " [--deaths refused,hung,stalled] [--redis-loops connector|own] [--out FILE.md]");
+              + " [--deaths refused,hung,stalled] [--redis-loops connector|own]"
+              + " [--redis-priority TEXT] [--out FILE.md]");
           System.exit(2);
         }
       }
@@ -132,7 +140,8 @@ public final class FleetSimulation {
     Path dir = Files.createTempDirectory("egresskit-fleet-sim-");
     List<Round> results = new ArrayList<>();
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
-    Settings run = new Settings(nodes, threshold, gap, warm, timeout, sharedLoops);
+    Settings run = new Settings(nodes, threshold, gap, warm, timeout, sharedLoops,
+        redisPriority);
     try (SmtpSink sink = SmtpSink.builder().build().start();
          RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
       for (int r = 1; r <= warmup; r++) {
@@ -165,7 +174,7 @@ public final class FleetSimulation {
 
   /** What every round shares. */
   record Settings(int nodes, int threshold, Duration gap, Duration warm, Duration timeout,
-      boolean sharedLoops) {}
+      boolean sharedLoops, String redisPriority) {}
 
   private static Round round(Death death, String mode, int round, Settings run, SmtpSink sink,
       RedisServer redis, Path dir) throws Exception {
@@ -297,8 +306,17 @@ public final class FleetSimulation {
     RedisClient client = RedisClient.create(redis.url());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       boolean stored = c.sync().exists(prefix + "{ip-1}:suspended") == 1;
-      List<String> windows = c.sync().keys(prefix + "{ip-1}:window:*");
-      long counted = windows.isEmpty() ? 0 : c.sync().zcard(windows.get(0));
+      // An empty queue means the replays were handed to Lettuce, not yet that Redis ran them:
+      // give them until the deadline to land.
+      long counted = 0;
+      do {
+        List<String> windows = c.sync().keys(prefix + "{ip-1}:window:*");
+        counted = windows.isEmpty() ? 0 : c.sync().zcard(windows.get(0));
+        if (counted >= failing) {
+          break;
+        }
+        Thread.sleep(20);
+      } while (System.nanoTime() < deadline);
       long dropped = (long) meters.stream().mapToDouble(m ->
           m.get("egresskit_fleet_dropped_failures_total").counter().count()).sum();
       boolean rejoined = nodes.stream().allMatch(SimNode::joined);
@@ -334,11 +352,12 @@ public final class FleetSimulation {
     StringBuilder text = new StringBuilder();
     text.append(String.format(Locale.ROOT, "Fleet simulation: %d nodes in one JVM, one attempt in"
         + " flight each, each node's next attempt queued on its event loop when the previous one"
-        + " ended (gap %d ms, attempt timeout %d ms), Redis connections on %s, Threshold %d/1m,"
-        + " %d rounds after %d discarded warm-up round(s); local and shared interleaved round by"
-        + " round. Load average at start: %s; at end: %s%n%n", run.nodes(), run.gap().toMillis(),
-        run.timeout().toMillis(), run.sharedLoops() ? "the connector's event loop"
-            : "a Lettuce thread of their own", run.threshold(), rounds, warmup, load, end));
+        + " ended (gap %d ms, attempt timeout %d ms), Redis connections on %s, redis-server at"
+        + " %s priority, Threshold %d/1m, %d rounds after %d discarded warm-up round(s); local"
+        + " and shared interleaved round by round. Load average at start: %s; at end: %s%n%n",
+        run.nodes(), run.gap().toMillis(), run.timeout().toMillis(), run.sharedLoops()
+            ? "the connector's event loop" : "a Lettuce thread of their own",
+        run.redisPriority(), run.threshold(), rounds, warmup, load, end));
     text.append("| proxy dies | mode | failing attempts before every node suspended (median,"
         + " min-max) | uncounted timeouts (median) | first to last node suspended, ms (median,"
         + " max) | nodes suspended (min) | slowest attempt, ms | slowest health call on the"
