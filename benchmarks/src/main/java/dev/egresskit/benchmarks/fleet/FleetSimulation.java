@@ -89,7 +89,8 @@ public final class FleetSimulation {
 
   /** One round's figures; the lists are per failure (µs), for shared health. */
   record Round(Death death, String mode, long failing, long uncounted, double spreadMs,
-      long suspendedNodes, double maxAttemptMs, double maxHealthCallUs, String check,
+      long suspendedNodes, double maxAttemptMs, double maxHealthCallUs, double maxHealthCpuUs,
+      String check,
       List<Double> sendUs, List<Double> replyUs, List<Double> heardUs) {}
 
   /** One probe report: a failure at a stage, at a node. */
@@ -257,7 +258,9 @@ public final class FleetSimulation {
       List<Mark> seen = List.copyOf(marks);
       return new Round(death, mode, failing, uncounted, (last - first) / 1e6, suspended,
           nodes.stream().mapToLong(SimNode::maxAttemptNanos).max().orElse(0) / 1e6,
-          nodes.stream().mapToLong(SimNode::maxRecordNanos).max().orElse(0) / 1e3, check,
+          nodes.stream().mapToLong(SimNode::maxRecordNanos).max().orElse(0) / 1e3,
+          nodes.stream().max(java.util.Comparator.comparingLong(SimNode::maxRecordNanos))
+              .map(SimNode::maxRecordCpuNanos).orElse(0L) / 1e3, check,
           between(seen, RedisSourceHealth.Stage.RECORDED, RedisSourceHealth.Stage.SENT),
           between(seen, RedisSourceHealth.Stage.SENT, RedisSourceHealth.Stage.REPLIED),
           between(seen, RedisSourceHealth.Stage.RECORDED, RedisSourceHealth.Stage.HEARD));
@@ -361,7 +364,8 @@ public final class FleetSimulation {
     text.append("| proxy dies | mode | failing attempts before every node suspended (median,"
         + " min-max) | uncounted timeouts (median) | first to last node suspended, ms (median,"
         + " max) | nodes suspended (min) | slowest attempt, ms | slowest health call on the"
-        + " connect path, µs | after Redis returned |\n|---|---|---|---|---|---|---|---|---|\n");
+        + " connect path, µs (its thread's CPU in it) | after Redis returned |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n");
     for (Death death : Death.values()) {
       for (String mode : List.of("local", "shared", "shared, Redis killed")) {
         List<Round> of = results.stream()
@@ -370,7 +374,8 @@ public final class FleetSimulation {
           continue;
         }
         text.append(String.format(Locale.ROOT, "| %s | %s | %.0f (%d-%d) | %.0f | %.1f (%.1f) |"
-                + " %d/%d | %.1f | %.0f | %s |%n", death.title, mode, median(of, Round::failing),
+                + " %d/%d | %.1f | %.0f (%.0f) | %s |%n", death.title, mode,
+            median(of, Round::failing),
             of.stream().mapToLong(Round::failing).min().orElse(0),
             of.stream().mapToLong(Round::failing).max().orElse(0),
             median(of, Round::uncounted),
@@ -378,6 +383,8 @@ public final class FleetSimulation {
             of.stream().mapToLong(Round::suspendedNodes).min().orElse(0), run.nodes(),
             of.stream().mapToDouble(Round::maxAttemptMs).max().orElse(0),
             of.stream().mapToDouble(Round::maxHealthCallUs).max().orElse(0),
+            of.stream().max(java.util.Comparator.comparingDouble(Round::maxHealthCallUs))
+                .map(Round::maxHealthCpuUs).orElse(0.0),
             of.stream().map(Round::check).distinct().reduce((a, b) -> a + "; " + b)
                 .orElse("-")));
       }
@@ -400,9 +407,9 @@ public final class FleetSimulation {
     text.append("\nPer round:\n");
     for (Round r : results) {
       text.append(String.format(Locale.ROOT, "  %-8s %-22s failing %3d, uncounted %3d, spread"
-          + " %7.2f ms, slowest attempt %6.1f ms, slowest health call %6.0f µs %s%n",
-          r.death().name().toLowerCase(Locale.ROOT), r.mode(), r.failing(), r.uncounted(),
-          r.spreadMs(), r.maxAttemptMs(), r.maxHealthCallUs(),
+          + " %7.2f ms, slowest attempt %6.1f ms, slowest health call %6.0f µs (CPU %4.0f µs)"
+          + " %s%n", r.death().name().toLowerCase(Locale.ROOT), r.mode(), r.failing(),
+          r.uncounted(), r.spreadMs(), r.maxAttemptMs(), r.maxHealthCallUs(), r.maxHealthCpuUs(),
           r.check().equals("-") ? "" : "(" + r.check() + ")"));
     }
     return text.toString();

@@ -46,6 +46,7 @@ final class SimNode implements AutoCloseable {
   private volatile long uncountedAfterDeath;
   private volatile long maxAttemptNanos;
   private long maxRecordNanos;
+  private long maxRecordCpuNanos;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile boolean stopped;
   private EventLoop loop;
@@ -165,8 +166,12 @@ final class SimNode implements AutoCloseable {
     }
   }
 
-  synchronized void noteRecord(long nanos) {
-    maxRecordNanos = Math.max(maxRecordNanos, nanos);
+  /** Notes a health call's wall time and the CPU time its thread spent in it. */
+  synchronized void noteRecord(long nanos, long cpuNanos) {
+    if (nanos > maxRecordNanos) {
+      maxRecordNanos = nanos;
+      maxRecordCpuNanos = cpuNanos;
+    }
   }
 
   long ok() {
@@ -197,6 +202,14 @@ final class SimNode implements AutoCloseable {
 
   synchronized long maxRecordNanos() {
     return maxRecordNanos;
+  }
+
+  /**
+   * The CPU time of the slowest health call: far below its wall time, the call did not work
+   * (or wait on anything) that long, its thread was off the core.
+   */
+  synchronized long maxRecordCpuNanos() {
+    return maxRecordCpuNanos;
   }
 
   /** When this node's health first suspended the source (System.nanoTime), 0 if never. */
@@ -239,6 +252,8 @@ final class SimNode implements AutoCloseable {
 
   /** Measures how long the connect path's calls into health take (they must never wait). */
   private static final class MeasuredHealth implements SourceHealth {
+    private static final java.lang.management.ThreadMXBean CPU =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     /** Set once, before the first attempt (the connector is built first: see the constructor). */
     volatile SourceHealth inner;
     private final SimNode node;
@@ -249,17 +264,19 @@ final class SimNode implements AutoCloseable {
 
     @Override
     public Optional<Instant> suspendedUntil(String sourceName) {
+      long cpu = CPU.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       Optional<Instant> until = inner.suspendedUntil(sourceName);
-      node.noteRecord(System.nanoTime() - start);
+      node.noteRecord(System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpu);
       return until;
     }
 
     @Override
     public void recordFailure(EgressSource source, FailureKind kind) {
+      long cpu = CPU.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       inner.recordFailure(source, kind);
-      node.noteRecord(System.nanoTime() - start);
+      node.noteRecord(System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpu);
     }
   }
 }
