@@ -29,15 +29,15 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * The Lettuce side: one client on its own small thread pool, a command connection and a pub/sub
- * connection subscribed to the fleet's channel. Commands are rejected at once while disconnected
+ * The Lettuce side: one client on its own small thread pool (or on event loops lent to it, see
+ * {@link SharedEventLoops}), a command connection and a pub/sub connection subscribed to the
+ * fleet's channel. Commands are rejected at once while disconnected
  * (never queued) and time out after the settings' bound; Lettuce reconnects both connections on
  * its own (re-subscribing the channel) once they have been made.
  */
 final class RedisConnections implements AutoCloseable {
   private final FleetHealthSettings settings;
   private final ClientResources resources;
-  private final boolean sharesEventLoops;
   private final RedisClient client;
   private final RedisURI uri;
   private volatile StatefulRedisConnection<String, String> commands;
@@ -65,7 +65,6 @@ final class RedisConnections implements AutoCloseable {
     } else {
       builder.ioThreadPoolSize(1);
     }
-    this.sharesEventLoops = lent.isPresent();
     this.resources = builder
         .computationThreadPoolSize(1)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2,
@@ -207,11 +206,6 @@ final class RedisConnections implements AutoCloseable {
       }
     }
     return text.toString();
-  }
-
-  /** Whether the connections run on event loops lent by the caller (not a thread of their own). */
-  boolean sharesEventLoops() {
-    return sharesEventLoops;
   }
 
   @Override

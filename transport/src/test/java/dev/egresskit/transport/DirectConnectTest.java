@@ -52,6 +52,37 @@ class DirectConnectTest {
     }
   }
 
+  /** {@code eventLoops()} are the loops where attempts end, and they close with the connector. */
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void failuresAreRecordedOnTheEventLoopsItLendsAndTheyCloseWithIt(boolean useNative)
+      throws IOException {
+    java.util.List<Boolean> onItsLoop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<EgressConnector> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    dev.egresskit.core.health.SourceHealth health = new dev.egresskit.core.health.SourceHealth() {
+      @Override
+      public Optional<java.time.Instant> suspendedUntil(String sourceName) {
+        return Optional.empty();
+      }
+
+      @Override
+      public void recordFailure(dev.egresskit.core.model.EgressSource source, FailureKind kind) {
+        onItsLoop.add(self.get().eventLoops().next().inEventLoop());
+      }
+    };
+    io.netty.channel.EventLoopGroup loops;
+    try (RawServer server = new RawServer("127.0.0.1", (s, in, out) -> { });
+         EgressConnector connector = EgressConnector.builder().nativeTransport(useNative)
+             .eventLoopThreads(1).health(health).build()) {
+      self.set(connector);
+      loops = connector.eventLoops();
+      Await.failure(connector.connect(direct("bad", "192.0.2.1"), server.address(), TIMEOUT));
+      assertThat(onItsLoop).containsExactly(true);
+    }
+    assertThat(loops.isShutdown()).isTrue();
+  }
+
   @ParameterizedTest(name = "native={0} bind={1}")
   @ValueSource(strings = {"true,192.0.2.1,127.0.0.1", "false,192.0.2.1,127.0.0.1",
       "true,::2,::1", "false,::2,::1"})
