@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Lends Lettuce event loops that belong to someone else (the connector's): Lettuce runs its
- * connections on them and never shuts them down. A failure then goes to Redis from the thread
- * where the attempt ended, with no wake-up of a Lettuce thread, and the fleet's news is read on
- * that same thread, in the same poll as the node's own connects.
+ * connections on them (each on one loop of the group) and never shuts them down. A failure
+ * recorded on the loop of the command connection goes to Redis right there, with no wake-up of
+ * a Lettuce thread, and the fleet's news is read on a loop that also runs connects, in the same
+ * poll as theirs (with a one-loop connector, the node's only thread).
  */
 final class SharedEventLoops implements EventLoopGroupProvider {
   private final EventLoopGroup group;
