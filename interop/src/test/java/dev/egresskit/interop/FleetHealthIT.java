@@ -231,6 +231,43 @@ class FleetHealthIT {
     assertThat(epoll.submit(() -> 42).get()).isEqualTo(42);
   }
 
+  /**
+   * The facade with shared health runs its Redis client on its connectors' event loops: the
+   * failure of a connect through a dead proxy goes to Redis and its tally is heard on the
+   * thread where attempts run ({@code egress-io}), not on a thread of Redis's own.
+   */
+  @Test
+  void theFacadeHearsTheFleetOnItsConnectorsThreads() throws Exception {
+    RedisServer server = redis();
+    int closed = RedisServer.freePort();
+    Path policy = dir.resolve("policy.lua");
+    java.nio.file.Files.writeString(policy, """
+        kumo.on('get_egress_source', function(name)
+          return kumo.make_egress_source { name = name,
+            socks5_proxy_server = '127.0.0.1:CLOSED',
+            suspend_when_proxy_unhealthy = { trigger = { Threshold = '3/1m' }, duration = '5m' } }
+        end)
+        """.replace("CLOSED", Integer.toString(closed)));
+    try (dev.egresskit.embed.EgressKit kit = dev.egresskit.embed.EgressKit.builder()
+        .policy(policy).eventLoopThreads(1).sharedHealth(server.url()).build()) {
+      RedisSourceHealth health = (RedisSourceHealth) kit.health();
+      assertThat(health.joined()).isTrue();
+      List<String> heardOn = new CopyOnWriteArrayList<>();
+      health.probe((stage, id, nanos) -> {
+        if (stage == RedisSourceHealth.Stage.HEARD) {
+          heardOn.add(Thread.currentThread().getName());
+        }
+      });
+
+      assertThatThrownBy(() -> kit.openSocket("down", "127.0.0.1", 25, WAIT))
+          .hasMessageContaining("127.0.0.1:" + closed);
+
+      Await.until(() -> !heardOn.isEmpty(), WAIT, "the failure's tally is heard");
+      assertThat(heardOn).allSatisfy(thread -> assertThat(thread).startsWith("egress-io"));
+      assertThat(windowSize(inspect(server), "down")).isEqualTo(1);
+    }
+  }
+
   private RedisSourceHealth lentNode(String id, String url, io.netty.channel.EventLoopGroup loops) {
     RedisSourceHealth node = RedisSourceHealth.start(FleetHealthSettings.of(url).withNodeId(id)
         .withHeartbeat(Duration.ofMillis(100)), clock, new SimpleMeterRegistry(), loops);
