@@ -173,10 +173,10 @@ class RelayTest {
         writer.get(30, TimeUnit.SECONDS);
         byte[] back = c.readToEnd();
 
-        assertThat(back.length).isEqualTo(down.length);
+        assertThat(back.length).as(peer::describe).isEqualTo(down.length);
         assertThat(back).isEqualTo(down);
       }
-      assertThat(peer.received(Duration.ofSeconds(30))).isEqualTo(up);
+      assertThat(peer.received(BulkPeer.STALL)).as(peer::describe).isEqualTo(up);
     }
     proxy.close();
     assertThat(count(registry, ProxyMetrics.BYTES_UP)).isEqualTo(up.length);
@@ -194,7 +194,7 @@ class RelayTest {
         c.connectTo(peer.address());
         byte[] back = c.readToEnd();
 
-        assertThat(back.length).isEqualTo(down.length);
+        assertThat(back.length).as(peer::describe).isEqualTo(down.length);
         assertThat(back).isEqualTo(down);
       }
     }
