@@ -2,6 +2,7 @@ package dev.egresskit.cli.proxy;
 
 import dev.egresskit.cli.options.DurationConverter;
 import dev.egresskit.cli.options.FileAccessOptions;
+import dev.egresskit.core.grammar.Durations;
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.ProxyListenerSpec;
@@ -193,6 +194,8 @@ public final class ProxyCommand implements Callable<Integer> {
             ? "authentication optional" : "no authentication") + ", "
         + proxy.transport() + (!splice ? "" : proxy.transport().equals("epoll")
             ? ", splice relays" : ", --splice needs epoll: relays copy")
+        + (busyPoll == null ? "" : proxy.transport().equals("epoll")
+            ? ", busy poll " + Durations.format(busyPoll) : ", --busy-poll needs epoll: off")
         + (proxy.refusesLocalDestinations()
             ? "; local destinations refused" : "") + "); Ctrl-C stops it");
     io.err().flush();
