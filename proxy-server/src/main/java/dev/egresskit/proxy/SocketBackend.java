@@ -24,6 +24,17 @@ import java.util.Set;
 /** Epoll when the native library loads, NIO otherwise (or when asked). */
 final class SocketBackend {
 
+  /** Architectures whose socket option numbers are Linux's generic ones (not MIPS, SPARC, PA-RISC). */
+  private static final boolean GENERIC_SOCKET_CONSTANTS = Set.of("amd64", "x86_64", "aarch64",
+      "x86", "i386", "arm", "riscv64", "ppc64le", "s390x").contains(System.getProperty("os.arch"));
+  private static final int SOL_SOCKET = 1;
+  private static final int SO_KEEPALIVE = 9;
+  private static final int IPPROTO_TCP = 6;
+  private static final int TCP_NODELAY = 1;
+  private static final int TCP_KEEPIDLE = 4;
+  private static final int TCP_KEEPINTVL = 5;
+  private static final int TCP_KEEPCNT = 6;
+
   private final boolean epoll;
   private final TcpKeepalive keepalive;
   private final Map<ChannelOption<Integer>, Integer> keepAliveTuning;
@@ -40,23 +51,18 @@ final class SocketBackend {
     this.inheritedOptions = epoll && GENERIC_SOCKET_CONSTANTS ? listenerOptions(keepalive) : Map.of();
   }
 
-  /** Architectures whose socket option numbers are Linux's generic ones (not MIPS, SPARC, PA-RISC). */
-  private static final boolean GENERIC_SOCKET_CONSTANTS = Set.of("amd64", "x86_64", "aarch64",
-      "x86", "i386", "arm", "riscv64", "ppc64le", "s390x").contains(System.getProperty("os.arch"));
-
   private static Map<ChannelOption<Integer>, Integer> listenerOptions(TcpKeepalive keepalive) {
-    int sol_socket = 1;
-    int ipproto_tcp = 6;
     Map<ChannelOption<Integer>, Integer> options = new LinkedHashMap<>();
-    options.put(new IntegerUnixChannelOption("TCP_NODELAY", ipproto_tcp, 1), 1);
-    options.put(new IntegerUnixChannelOption("SO_KEEPALIVE", sol_socket, 9),
+    options.put(new IntegerUnixChannelOption("TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY), 1);
+    options.put(new IntegerUnixChannelOption("SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE),
         keepalive.enabled() ? 1 : 0);
     if (keepalive.enabled()) {
-      options.put(new IntegerUnixChannelOption("TCP_KEEPIDLE", ipproto_tcp, 4),
+      options.put(new IntegerUnixChannelOption("TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE),
           (int) keepalive.time().toSeconds());
-      options.put(new IntegerUnixChannelOption("TCP_KEEPINTVL", ipproto_tcp, 5),
+      options.put(new IntegerUnixChannelOption("TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL),
           (int) keepalive.interval().toSeconds());
-      options.put(new IntegerUnixChannelOption("TCP_KEEPCNT", ipproto_tcp, 6), keepalive.retries());
+      options.put(new IntegerUnixChannelOption("TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT),
+          keepalive.retries());
     }
     return Map.copyOf(options);
   }
