@@ -144,6 +144,8 @@ class BenchCommandTest {
       // One more interpreter fits whenever the pool (one per CPU) has room for it.
       if (Runtime.getRuntime().availableProcessors() > 1) {
         assertThat(row.get("extra_interpreter_ms").asDouble()).isPositive();
+        assertThat(row.get("extra_interpreter_cpu_ms").asDouble()).isPositive()
+            .isLessThanOrEqualTo(row.get("extra_interpreter_ms").asDouble() + 1);
       }
       assertThat(row.get("call").get("count").asInt()).isEqualTo(200);
       assertThat(row.get("alloc_bytes_per_call").asLong()).isPositive();

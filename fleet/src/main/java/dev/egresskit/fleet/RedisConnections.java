@@ -16,19 +16,22 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EventLoopGroupProvider;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * The Lettuce side: one client on its own small thread pool, a command connection and a pub/sub
- * connection subscribed to the fleet's channel. Commands are rejected at once while disconnected
+ * The Lettuce side: one client on its own small thread pool (or on event loops lent to it, see
+ * {@link SharedEventLoops}), a command connection and a pub/sub connection subscribed to the
+ * fleet's channel. Commands are rejected at once while disconnected
  * (never queued) and time out after the settings' bound; Lettuce reconnects both connections on
  * its own (re-subscribing the channel) once they have been made.
  */
@@ -40,7 +43,7 @@ final class RedisConnections implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> commands;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
 
-  RedisConnections(FleetHealthSettings settings) {
+  RedisConnections(FleetHealthSettings settings, io.netty.channel.EventLoopGroup eventLoops) {
     this.settings = settings;
     RedisURI parsed;
     try {
@@ -54,8 +57,15 @@ final class RedisConnections implements AutoCloseable {
     // The handshake (HELLO, AUTH, SELECT, TLS) is part of connecting: the connect timeout bounds
     // it; every command after that is bounded by TimeoutOptions below.
     uri.setTimeout(settings.connectTimeout());
-    this.resources = DefaultClientResources.builder()
-        .ioThreadPoolSize(1)
+    DefaultClientResources.Builder builder = DefaultClientResources.builder();
+    Optional<EventLoopGroupProvider> lent = eventLoops == null ? Optional.empty()
+        : SharedEventLoops.of(eventLoops);
+    if (lent.isPresent()) {
+      builder.eventLoopGroupProvider(lent.get());
+    } else {
+      builder.ioThreadPoolSize(1);
+    }
+    this.resources = builder
         .computationThreadPoolSize(1)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2,
             TimeUnit.MILLISECONDS))

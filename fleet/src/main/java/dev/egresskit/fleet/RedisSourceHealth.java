@@ -151,7 +151,8 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
   private final RedisConnectionStateListener states;
   private volatile boolean closed;
 
-  private RedisSourceHealth(FleetHealthSettings settings, Clock clock, MeterRegistry registry) {
+  private RedisSourceHealth(FleetHealthSettings settings, Clock clock, MeterRegistry registry,
+      io.netty.channel.EventLoopGroup eventLoops) {
     this.settings = settings;
     this.clock = clock;
     this.registry = registry;
@@ -169,7 +170,7 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
     Gauge.builder(PENDING, pending, PendingFailures::size)
         .description("failures waiting to be counted in the fleet's windows")
         .register(registry);
-    this.redis = new RedisConnections(settings);
+    this.redis = new RedisConnections(settings, eventLoops);
     this.messages = new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {
@@ -210,10 +211,25 @@ public final class RedisSourceHealth implements SourceHealth, AutoCloseable {
    */
   public static RedisSourceHealth start(FleetHealthSettings settings, Clock clock,
       MeterRegistry registry) {
+    return start(settings, clock, registry, null);
+  }
+
+  /**
+   * As {@link #start(FleetHealthSettings, Clock, MeterRegistry)}, with Redis's connections on
+   * {@code eventLoops} (the connector's, {@code EgressConnector.eventLoops()}) rather than a
+   * thread of their own, when Lettuce can use them (same transport; else its own thread). A
+   * failure is then written to Redis on the thread where the attempt ended, without waking
+   * another thread, and the fleet's news is read on the threads that start attempts. The loops
+   * stay their owner's: closing this leaves them running.
+   *
+   * @param eventLoops the loops to share, or null for a thread of Redis's own
+   */
+  public static RedisSourceHealth start(FleetHealthSettings settings, Clock clock,
+      MeterRegistry registry, io.netty.channel.EventLoopGroup eventLoops) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(registry, "registry");
-    RedisSourceHealth health = new RedisSourceHealth(settings, clock, registry);
+    RedisSourceHealth health = new RedisSourceHealth(settings, clock, registry, eventLoops);
     try {
       health.redis.connect(health.channels(), health.messages, health.states);
       health.link.up();

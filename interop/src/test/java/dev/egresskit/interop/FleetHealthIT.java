@@ -179,6 +179,102 @@ class FleetHealthIT {
     assertThat(List.of(a, b)).allSatisfy(n -> assertThat(n.suspendedUntil("ip-1")).isEmpty());
   }
 
+  /**
+   * A node can run its Redis connections on the connector's event loops: failures recorded on
+   * such a loop count fleet-wide, the news is read on that loop, and closing the node leaves the
+   * loops running. Loops of another transport than Lettuce's are not borrowed (the node uses a
+   * thread of its own and works the same).
+   */
+  @Test
+  void aNodeOnLentEventLoopsSharesFailuresReadsOnThoseLoopsAndLeavesThemRunning()
+      throws Exception {
+    assertThat(io.netty.channel.epoll.Epoll.isAvailable()).as("this test lends epoll loops")
+        .isTrue();
+    var epoll = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+        io.netty.channel.epoll.EpollIoHandler.newFactory());
+    var nio = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+        io.netty.channel.nio.NioIoHandler.newFactory());
+    open.add(() -> epoll.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync());
+    open.add(() -> nio.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync());
+    RedisServer server = redis();
+    RedisSourceHealth a = lentNode("a", server.url(), epoll);
+    RedisSourceHealth b = lentNode("b", server.url(), nio); // Lettuce uses epoll: not lent
+    List<Boolean> aHeardOnItsLoop = new CopyOnWriteArrayList<>();
+    List<Boolean> bHeardOnTheNioLoop = new CopyOnWriteArrayList<>();
+    a.probe((stage, id, nanos) -> {
+      if (stage == RedisSourceHealth.Stage.HEARD) {
+        aHeardOnItsLoop.add(epoll.next().inEventLoop());
+      }
+    });
+    b.probe((stage, id, nanos) -> {
+      if (stage == RedisSourceHealth.Stage.HEARD) {
+        bHeardOnTheNioLoop.add(nio.next().inEventLoop());
+      }
+    });
+    EgressSource ip1 = proxied("ip-1", threshold(3, Duration.ofMinutes(1)));
+
+    for (int i = 0; i < 2; i++) {
+      epoll.submit(() -> a.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE)).get();
+    }
+    b.recordFailure(ip1, FailureKind.PROXY_UNREACHABLE);
+
+    Await.until(() -> a.suspendedUntil("ip-1").isPresent() && b.suspendedUntil("ip-1")
+        .isPresent(), WAIT, "the third failure, on the other node, suspends ip-1 on both");
+    Await.until(() -> aHeardOnItsLoop.size() == 3 && bHeardOnTheNioLoop.size() == 3, WAIT,
+        "both nodes hear the three tallies");
+    assertThat(aHeardOnItsLoop).containsOnly(true);
+    assertThat(bHeardOnTheNioLoop).containsOnly(false);
+
+    a.close();
+    b.close();
+    assertThat(epoll.isShuttingDown()).isFalse();
+    assertThat(epoll.submit(() -> 42).get()).isEqualTo(42);
+  }
+
+  /**
+   * The facade with shared health runs its Redis client on its connectors' event loops: the
+   * failure of a connect through a dead proxy goes to Redis and its tally is heard on the
+   * thread where attempts run ({@code egress-io}), not on a thread of Redis's own.
+   */
+  @Test
+  void theFacadeHearsTheFleetOnItsConnectorsThreads() throws Exception {
+    RedisServer server = redis();
+    int closed = RedisServer.freePort();
+    Path policy = dir.resolve("policy.lua");
+    java.nio.file.Files.writeString(policy, """
+        kumo.on('get_egress_source', function(name)
+          return kumo.make_egress_source { name = name,
+            socks5_proxy_server = '127.0.0.1:CLOSED',
+            suspend_when_proxy_unhealthy = { trigger = { Threshold = '3/1m' }, duration = '5m' } }
+        end)
+        """.replace("CLOSED", Integer.toString(closed)));
+    try (dev.egresskit.embed.EgressKit kit = dev.egresskit.embed.EgressKit.builder()
+        .policy(policy).eventLoopThreads(1).sharedHealth(server.url()).build()) {
+      RedisSourceHealth health = (RedisSourceHealth) kit.health();
+      assertThat(health.joined()).isTrue();
+      List<String> heardOn = new CopyOnWriteArrayList<>();
+      health.probe((stage, id, nanos) -> {
+        if (stage == RedisSourceHealth.Stage.HEARD) {
+          heardOn.add(Thread.currentThread().getName());
+        }
+      });
+
+      assertThatThrownBy(() -> kit.openSocket("down", "127.0.0.1", 25, WAIT))
+          .hasMessageContaining("127.0.0.1:" + closed);
+
+      Await.until(() -> !heardOn.isEmpty(), WAIT, "the failure's tally is heard");
+      assertThat(heardOn).allSatisfy(thread -> assertThat(thread).startsWith("egress-io"));
+      assertThat(windowSize(inspect(server), "down")).isEqualTo(1);
+    }
+  }
+
+  private RedisSourceHealth lentNode(String id, String url, io.netty.channel.EventLoopGroup loops) {
+    RedisSourceHealth node = RedisSourceHealth.start(FleetHealthSettings.of(url).withNodeId(id)
+        .withHeartbeat(Duration.ofMillis(100)), clock, new SimpleMeterRegistry(), loops);
+    open.add(node);
+    return node;
+  }
+
   @Test
   void failuresOlderThanThePeriodDoNotCountFleetWide() {
     RedisServer server = redis();

@@ -2,6 +2,7 @@ package dev.egresskit.js;
 
 import dev.egresskit.core.policy.kumo.DataFiles;
 import dev.egresskit.core.policy.kumo.KumoContext;
+import dev.egresskit.core.policy.kumo.KumoFunction;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
 import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.kumo.ScriptFunction;
@@ -20,9 +21,11 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  * JavaScript values; functions cross as handles ({@code {"$kumo_fn": i}} in the JSON).
  */
 final class JsKumoLibrary {
+  private static final String MODULE = "MODULE";
+
   private JsKumoLibrary() {}
 
-  /** Adds {@code library_names}, {@code library_call} and {@code library_invoke} to the bridge. */
+  /** Adds {@code library_kind}, {@code library_call} and {@code library_invoke} to the bridge. */
   static void addTo(KumoBridge bridge, KumoLibrary library, KumoContext context) {
     addTo(bridge, library, PolicyModules.none(), context);
   }
@@ -33,13 +36,10 @@ final class JsKumoLibrary {
    */
   static void addTo(KumoBridge bridge, KumoLibrary library, PolicyModules modules,
       KumoContext context) {
-    Map<String, Object> names = new LinkedHashMap<>();
-    library.entries().forEach((name, entry) -> names.put(name, entry.kind().name()));
-    for (String module : modules.names()) {
-      modules.functions(module).keySet().forEach(f -> names.put(module + "." + f, "REAL"));
-    }
-    String namesJson = DataFilesJson.encode(names);
-    bridge.addFunction("library_names", (args, at) -> namesJson);
+    // Asked once per name an interpreter reads (kumo-library.js remembers the answer): nothing
+    // about the names is built or sent per interpreter.
+    bridge.addFunction("library_kind", (args, at) -> kind(library, modules,
+        String.valueOf(args.length > 0 ? args[0] : null)));
     bridge.addFunction("library_call", (args, at) -> {
       String name = String.valueOf(args[0]);
       List<Object> values = neutral(args.length > 1 ? args[1] : null);
@@ -56,6 +56,41 @@ final class JsKumoLibrary {
       }
       return result(callable.function.call(neutral(args.length > 1 ? args[1] : null)));
     });
+  }
+
+  /**
+   * What {@code kumo.<path>} is: {@code "REAL"}, {@code "INERT"} or {@code "VALUE"} for a name
+   * of the library or a module's function, {@code "MODULE"} for a prefix of such names
+   * ({@code string}, {@code redis}), {@code null} for a name KumoMTA does not have.
+   */
+  private static String kind(KumoLibrary library, PolicyModules modules, String path) {
+    KumoLibrary.Entry entry = library.entries().get(path);
+    if (entry != null) {
+      return entry.kind().name();
+    }
+    if (library.modules().contains(path)) {
+      return MODULE;
+    }
+    int dot = path.indexOf('.');
+    Map<String, KumoFunction> functions =
+        modules.functions(dot < 0 ? path : path.substring(0, dot));
+    if (functions.isEmpty()) {
+      return null;
+    }
+    if (dot < 0) {
+      return MODULE;
+    }
+    String rest = path.substring(dot + 1);
+    if (functions.containsKey(rest)) {
+      return KumoLibrary.Kind.REAL.name();
+    }
+    String prefix = rest + ".";
+    for (String function : functions.keySet()) {
+      if (function.startsWith(prefix)) {
+        return MODULE;
+      }
+    }
+    return null;
   }
 
   /** The arguments array of a call, as neutral values; a function becomes a ScriptFunction. */

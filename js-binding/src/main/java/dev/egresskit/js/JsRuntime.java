@@ -2,9 +2,15 @@ package dev.egresskit.js;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import javax.script.Bindings;
 import javax.script.Compilable;
 import javax.script.CompiledScript;
@@ -12,7 +18,6 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptException;
 import javax.script.SimpleBindings;
-import javax.script.SimpleScriptContext;
 import org.openjdk.nashorn.api.scripting.ClassFilter;
 import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 
@@ -90,11 +95,7 @@ final class JsRuntime {
    * uncompiled text lives in a scope the script cannot see.
    */
   ScriptContext newGlobal() {
-    Bindings global = engine.createBindings();
-    SimpleScriptContext context = new SimpleScriptContext();
-    context.setBindings(global, ScriptContext.ENGINE_SCOPE);
-    context.setBindings(new SimpleBindings(), ScriptContext.GLOBAL_SCOPE);
-    return context;
+    return new GlobalContext(engine.createBindings());
   }
 
   private static String read(String resource) {
@@ -105,6 +106,136 @@ final class JsRuntime {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  /**
+   * The script context of one global: {@link javax.script.SimpleScriptContext} without its
+   * eager reader and writers (three buffered streams per context, most of the cost of the
+   * context itself), which are made on first use: by {@code print}, the only way a policy
+   * writes, they still go to {@link System#out}.
+   */
+  private static final class GlobalContext implements ScriptContext {
+    private static final List<Integer> SCOPES = List.of(ENGINE_SCOPE, GLOBAL_SCOPE);
+
+    private Bindings engineScope;
+    private Bindings globalScope = new SimpleBindings();
+    private Reader reader;
+    private Writer writer;
+    private Writer errorWriter;
+
+    GlobalContext(Bindings engineScope) {
+      this.engineScope = engineScope;
+    }
+
+    @Override
+    public void setBindings(Bindings bindings, int scope) {
+      switch (scope) {
+        case ENGINE_SCOPE -> engineScope = Objects.requireNonNull(bindings, "bindings");
+        case GLOBAL_SCOPE -> globalScope = bindings;
+        default -> throw new IllegalArgumentException("invalid scope " + scope);
+      }
+    }
+
+    @Override
+    public Bindings getBindings(int scope) {
+      return switch (scope) {
+        case ENGINE_SCOPE -> engineScope;
+        case GLOBAL_SCOPE -> globalScope;
+        default -> throw new IllegalArgumentException("invalid scope " + scope);
+      };
+    }
+
+    @Override
+    public void setAttribute(String name, Object value, int scope) {
+      checkName(name);
+      Bindings bindings = getBindings(scope);
+      if (bindings != null) {
+        bindings.put(name, value);
+      }
+    }
+
+    @Override
+    public Object getAttribute(String name, int scope) {
+      checkName(name);
+      Bindings bindings = getBindings(scope);
+      return bindings == null ? null : bindings.get(name);
+    }
+
+    @Override
+    public Object removeAttribute(String name, int scope) {
+      checkName(name);
+      Bindings bindings = getBindings(scope);
+      return bindings == null ? null : bindings.remove(name);
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+      checkName(name);
+      if (engineScope.containsKey(name)) {
+        return engineScope.get(name);
+      }
+      return globalScope != null && globalScope.containsKey(name) ? globalScope.get(name) : null;
+    }
+
+    @Override
+    public int getAttributesScope(String name) {
+      checkName(name);
+      if (engineScope.containsKey(name)) {
+        return ENGINE_SCOPE;
+      }
+      return globalScope != null && globalScope.containsKey(name) ? GLOBAL_SCOPE : -1;
+    }
+
+    @Override
+    public Writer getWriter() {
+      if (writer == null) {
+        writer = new PrintWriter(System.out, true);
+      }
+      return writer;
+    }
+
+    @Override
+    public Writer getErrorWriter() {
+      if (errorWriter == null) {
+        errorWriter = new PrintWriter(System.err, true);
+      }
+      return errorWriter;
+    }
+
+    @Override
+    public void setWriter(Writer writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void setErrorWriter(Writer writer) {
+      this.errorWriter = writer;
+    }
+
+    @Override
+    public Reader getReader() {
+      if (reader == null) {
+        reader = new InputStreamReader(System.in, Charset.defaultCharset());
+      }
+      return reader;
+    }
+
+    @Override
+    public void setReader(Reader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    public List<Integer> getScopes() {
+      return SCOPES;
+    }
+
+    private static void checkName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("name cannot be empty");
+      }
     }
   }
 }

@@ -15,11 +15,11 @@
 
   var call = bridge.library_call;
   var invoke = bridge.library_invoke;
-  // Names, modules and functions are made on first use: an engine that never reads
-  // kumo.string pays nothing for it (most engines read a handful of names).
+  // What a name is (Java answers, from the library's own tables): nothing about the names is
+  // built per engine. Names, modules and functions are made on first use: an engine that never
+  // reads kumo.string pays nothing for it (most engines read a handful of names).
+  var kindOf = bridge.library_kind;
   var hasOwn = Object.prototype.hasOwnProperty;
-  var names = null;
-  var modules = null;
   var made = {};
 
   function scriptArgs(args) {
@@ -56,27 +56,19 @@
     };
   }
 
-  function loadNames() {
-    names = parse(bridge.library_names());
-    modules = {};
-    for (var name in names) {
-      var parts = name.split('.');
-      for (var i = 1; i < parts.length; i++) {
-        modules[parts.slice(0, i).join('.')] = true;
-      }
-    }
-  }
-
   // The value of kumo.<path>, made once; undefined when KumoMTA has no such name.
   function lookup(path) {
     if (hasOwn.call(made, path)) {
       return made[path];
     }
+    var kind = kindOf(path);
     var value;
-    if (hasOwn.call(names, path)) {
-      value = names[path] === 'VALUE' ? revive(call(path, [])) : libraryFunction(path);
-    } else if (hasOwn.call(modules, path)) {
+    if (kind === 'MODULE') {
       value = module(path);
+    } else if (kind === 'VALUE') {
+      value = revive(call(path, []));
+    } else if (kind === 'REAL' || kind === 'INERT') {
+      value = libraryFunction(path);
     } else {
       return undefined;
     }
@@ -131,7 +123,5 @@
     });
   }
 
-  // The names are read now, before any policy code can change String or Array methods.
-  loadNames();
   refuseUnknown(kumo, '');
 });

@@ -11,11 +11,17 @@ import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.PolicyUsage;
 import dev.egresskit.core.policy.SourceLookup;
+import dev.egresskit.core.policy.kumo.KumoFunction;
+import dev.egresskit.core.policy.kumo.KumoLibrary;
+import dev.egresskit.core.policy.kumo.PolicyModule;
+import dev.egresskit.core.policy.kumo.PolicyModuleProvider;
+import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.support.PolicyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +49,18 @@ class JsKumoLibraryTest {
   }
 
   private PolicyUsage load(String text) throws IOException {
+    return load(text, PolicyModules.none());
+  }
+
+  /** Loads {@code text} into a fresh interpreter (a new global) with {@code modules}. */
+  private PolicyUsage load(String text, PolicyModules modules) throws IOException {
     Path script = write("policy.js", text);
     PolicyUsage usage = new PolicyUsage();
     JsRuntime runtime = JsRuntime.shared();
     try {
       JsInterpreter.load(runtime, runtime.compile("policy.js",
           DeadlineChecks.instrument("policy.js", text)), "policy.js", PolicyFiles.of(script),
-          Duration.ofSeconds(10), false, usage);
+          Duration.ofSeconds(10), false, usage, modules);
     } catch (javax.script.ScriptException e) {
       throw new AssertionError(e);
     }
@@ -118,6 +129,76 @@ class JsKumoLibraryTest {
           .extracting(PoolEntry::name, PoolEntry::weight)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("ip-1", 3L),
               org.assertj.core.groups.Tuple.tuple("ip-2", 1L));
+    }
+  }
+
+  /**
+   * Names are made on first use in each interpreter, from what Java says a name is: every name
+   * of the library and every sub-module is there, with its kind, in a fresh interpreter.
+   */
+  @Test
+  void everyLibraryNameAndModuleIsThereOnFirstUseInAFreshInterpreter() throws IOException {
+    KumoLibrary library = KumoLibrary.standard();
+    StringBuilder policy = new StringBuilder("""
+        var wrong = [];
+        function check(ok, what) { if (!ok) { wrong.push(what); } }
+        """);
+    library.entries().forEach((name, entry) -> policy.append("check(typeof kumo.").append(name)
+        .append(" === '").append(entry.kind() == KumoLibrary.Kind.VALUE ? "string" : "function")
+        .append("', '").append(name).append("');\n"));
+    for (String module : library.modules()) {
+      policy.append("check(typeof kumo.").append(module)
+          .append(" === 'object' && Object.isFrozen(kumo.").append(module).append("), '")
+          .append(module).append("');\n");
+    }
+    policy.append("if (wrong.length > 0) { throw new Error('wrong: ' + wrong.join(', ')); }\n");
+    assertThat(library.entries()).hasSizeGreaterThan(100);
+    assertThat(library.modules()).contains("string", "regex", "dns", "api.inject");
+    load(policy.toString());
+    assertThatThrownBy(() -> load("kumo.api.nope;\n"))
+        .hasMessageContaining("kumo.api.nope is not part of KumoMTA's kumo API");
+  }
+
+  /** A policy module's functions are kumo.<module>.<function>, also in a fresh interpreter. */
+  @Test
+  void policyModuleFunctionsAreMembersOfKumo() throws IOException {
+    PolicyModuleProvider provider = new PolicyModuleProvider() {
+      @Override
+      public String name() {
+        return "alpha";
+      }
+
+      @Override
+      public PolicyModule create() {
+        return new PolicyModule() {
+          @Override
+          public Map<String, KumoFunction> functions() {
+            return Map.of("echo", (args, context) -> args.string(0, "TEXT") + "!",
+                "deep.twice", (args, context) -> args.string(0, "TEXT").repeat(2));
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+    };
+    try (PolicyModules modules = PolicyModules.of(List.of(provider))) {
+      load("""
+          if (kumo.alpha.echo('a') !== 'a!') { throw new Error('echo'); }
+          if (kumo.alpha.deep.twice('b') !== 'bb') { throw new Error('twice'); }
+          if (!Object.isFrozen(kumo.alpha) || !Object.isFrozen(kumo.alpha.deep)) {
+            throw new Error('frozen');
+          }
+          """, modules);
+      assertThatThrownBy(() -> load("\nkumo.alpha.nope('a');\n", modules))
+          .isInstanceOf(PolicyException.class)
+          .hasMessageContaining("policy.js:2")
+          .hasMessageContaining("kumo.alpha.nope is not part of KumoMTA's kumo API");
+      assertThatThrownBy(() -> load("kumo.alpha.deep.nope;\n", modules))
+          .hasMessageContaining("kumo.alpha.deep.nope is not part of KumoMTA's kumo API");
+      // Without the module, the name is unknown.
+      assertThatThrownBy(() -> load("kumo.alpha.echo('a');\n"))
+          .hasMessageContaining("kumo.alpha is not part of KumoMTA's kumo API");
     }
   }
 }

@@ -240,4 +240,39 @@ class JsSandboxTest {
     assertThat(failureOf("String.prototype.repeat.call(null, 2)").getMessage())
         .contains("TypeError: String.prototype.repeat called on null");
   }
+
+  /**
+   * The built-ins the sandbox wraps (size bounds, guarded regular expressions) look like the
+   * built-ins they replace: writable, configurable, not enumerable, the matching ones under
+   * their own names.
+   */
+  @Test
+  void wrappedBuiltInsKeepTheAttributesAndNamesOfTheOriginals() throws Exception {
+    assertThat(SHARED.eval("policy.js", """
+        var out = [];
+        var wrapped = [[Array.prototype, 'join'], [Array.prototype, 'concat'],
+          [Array.prototype, 'sort'], [RegExp.prototype, 'exec'], [RegExp.prototype, 'test'],
+          [String.prototype, 'match'], [String.prototype, 'search'],
+          [String.prototype, 'replace'], [String.prototype, 'split'],
+          [String.prototype, 'repeat'], [JSON, 'stringify']];
+        for (var i = 0; i < wrapped.length; i++) {
+          var d = Object.getOwnPropertyDescriptor(wrapped[i][0], wrapped[i][1]);
+          out.push(wrapped[i][1] + ':' + typeof d.value + ',' + d.writable + ','
+            + d.enumerable + ',' + d.configurable);
+        }
+        var names = [RegExp.prototype.exec.name, RegExp.prototype.test.name,
+          ''.match.name, ''.search.name, ''.replace.name, ''.split.name, ''.repeat.name];
+        var enumerable = [];
+        for (var k in []) { enumerable.push(k); }
+        for (var k2 in '') { enumerable.push(k2); }
+        out.join(' ') + ' | ' + names.join(',') + ' | ' + enumerable.length
+          + Object.keys(Array.prototype).length + Object.keys(JSON).length""")).isEqualTo(
+        "join:function,true,false,true concat:function,true,false,true"
+            + " sort:function,true,false,true exec:function,true,false,true"
+            + " test:function,true,false,true match:function,true,false,true"
+            + " search:function,true,false,true replace:function,true,false,true"
+            + " split:function,true,false,true repeat:function,true,false,true"
+            + " stringify:function,true,false,true"
+            + " | exec,test,match,search,replace,split,repeat | 000");
+  }
 }

@@ -10,6 +10,7 @@ import dev.egresskit.transport.spi.ProxyTarget;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -65,6 +66,7 @@ public final class EgressConnector implements AutoCloseable {
   private final ExecutorService ownedResolverExecutor;
   private final StrategyRegistry strategies;
   private final EventLoopGroup group;
+  private final boolean ownsGroup;
   private final boolean epoll;
   private final ChannelGroup channels;
   private final Ticker ticker;
@@ -84,13 +86,37 @@ public final class EgressConnector implements AutoCloseable {
       this.ownedResolverExecutor = executor;
       this.resolver = HostResolver.system(executor);
     }
-    this.epoll = b.nativeTransport && Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.ticker = b.ticker;
     this.lockstepHandshakes = b.lockstepHandshakes;
-    this.group = TickingEventLoops.create(b.eventLoopThreads,
-        new DefaultThreadFactory("egress-io", true), io, b.ticker);
+    if (b.lentLoops != null) {
+      this.group = b.lentLoops;
+      this.ownsGroup = false;
+      this.epoll = ((IoEventLoopGroup) b.lentLoops).isIoType(EpollIoHandler.class);
+    } else {
+      this.epoll = b.nativeTransport && Epoll.isAvailable();
+      this.group = TickingEventLoops.create(b.eventLoopThreads,
+          new DefaultThreadFactory("egress-io", true), ioHandlers(epoll), b.ticker);
+      this.ownsGroup = true;
+    }
     this.channels = new DefaultChannelGroup("egress-connections", GlobalEventExecutor.INSTANCE);
+  }
+
+  /**
+   * Event loops that several connectors (and other Netty clients, such as the Redis client of
+   * shared source health) can run on together: Epoll when available, else NIO; {@code threads}
+   * 0 lets Netty choose (twice the CPU count). Pass them to {@link Builder#eventLoops}; whoever
+   * calls this shuts them down, after the connectors that use them are closed.
+   */
+  public static EventLoopGroup newEventLoops(int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be >= 0: " + threads);
+    }
+    return TickingEventLoops.create(threads, new DefaultThreadFactory("egress-io", true),
+        ioHandlers(Epoll.isAvailable()), Ticker.systemTicker());
+  }
+
+  private static IoHandlerFactory ioHandlers(boolean epoll) {
+    return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   /** A builder with the defaults: health tracking disabled, JDK resolver, Netty's thread count. */
@@ -193,6 +219,17 @@ public final class EgressConnector implements AutoCloseable {
     return lockstepHandshakes;
   }
 
+  /**
+   * The event loops this connector's attempts run on (closed with it unless they were lent
+   * through {@link Builder#eventLoops}). Other
+   * I/O that should run on the same threads, with no hand-off to threads of its own, can use
+   * them: e.g. the Redis client of shared source health, so that a failure is written to Redis
+   * and a fleet's news is read on the thread where attempts end.
+   */
+  public EventLoopGroup eventLoops() {
+    return group;
+  }
+
   /** {@code "epoll"} or {@code "nio"}: the transport this connector's event loops use. */
   public String transportName() {
     return epoll ? "epoll" : "nio";
@@ -223,7 +260,9 @@ public final class EgressConnector implements AutoCloseable {
     }
     closed = true;
     channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
     if (ownedResolverExecutor != null) {
       ownedResolverExecutor.shutdownNow();
     }
@@ -263,8 +302,28 @@ public final class EgressConnector implements AutoCloseable {
     private ClassLoader classLoader = EgressConnector.class.getClassLoader();
     private Ticker ticker = Ticker.systemTicker();
     private boolean lockstepHandshakes;
+    private EventLoopGroup lentLoops;
 
     private Builder() {}
+
+    /**
+     * Runs the attempts on {@code loops} (made by {@link EgressConnector#newEventLoops}), which
+     * stay their owner's: closing the connector closes its connections and leaves the loops
+     * running. They take the place of {@link #eventLoopThreads} and {@link #nativeTransport}
+     * (their transport is the connector's) and keep the system ticker.
+     *
+     * @throws IllegalArgumentException if the loops are neither Epoll's nor NIO's
+     */
+    public Builder eventLoops(EventLoopGroup loops) {
+      Objects.requireNonNull(loops, "loops");
+      if (!(loops instanceof IoEventLoopGroup io)
+          || !(io.isIoType(EpollIoHandler.class) || io.isIoType(NioIoHandler.class))) {
+        throw new IllegalArgumentException(
+            "event loops must be Epoll's or NIO's (EgressConnector.newEventLoops): " + loops);
+      }
+      this.lentLoops = loops;
+      return this;
+    }
 
     /**
      * The time source of every deadline and phase timing (default the system ticker). The
@@ -327,11 +386,16 @@ public final class EgressConnector implements AutoCloseable {
     }
 
     /**
-     * Starts the event loops.
+     * Starts the event loops (or takes the lent ones).
      *
-     * @throws IllegalStateException if two strategy plug-ins claim a route with equal priority
+     * @throws IllegalStateException if two strategy plug-ins claim a route with equal priority,
+     *     or a ticker of its own is combined with lent event loops
      */
     public EgressConnector build() {
+      if (lentLoops != null && ticker != Ticker.systemTicker()) {
+        throw new IllegalStateException("a ticker of its own needs the connector's own event"
+            + " loops: lent event loops keep the system ticker");
+      }
       return new EgressConnector(this);
     }
   }

@@ -8,17 +8,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.grammar.IpLiterals;
 import dev.egresskit.core.health.FailureKind;
+import dev.egresskit.core.health.SourceHealth;
+import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.core.model.Route;
 import dev.egresskit.testkit.await.Await;
 import dev.egresskit.transport.testing.RawServer;
 import dev.egresskit.transport.testing.RecordingHealth;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,6 +61,78 @@ class DirectConnectTest {
       assertThat(connector.transportName()).isEqualTo(
           useNative && io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio");
       c.close();
+    }
+  }
+
+  /** {@code eventLoops()} are the loops where attempts end, and they close with the connector. */
+  @ParameterizedTest(name = "native={0}")
+  @ValueSource(booleans = {true, false})
+  void failuresAreRecordedOnTheEventLoopsItLendsAndTheyCloseWithIt(boolean useNative)
+      throws IOException {
+    AtomicReference<EventLoopGroup> loops = new AtomicReference<>();
+    FailuresOnLoops health = new FailuresOnLoops(loops::get);
+    try (RawServer server = RawServer.silent();
+         EgressConnector connector = EgressConnector.builder().nativeTransport(useNative)
+             .eventLoopThreads(1).health(health).build()) {
+      loops.set(connector.eventLoops());
+      Await.failure(connector.connect(direct("bad", "192.0.2.1"), server.address(), TIMEOUT));
+      assertThat(health.onTheLoops).containsExactly(true);
+    }
+    assertThat(loops.get().isShutdown()).isTrue();
+  }
+
+  /** Lent loops run the attempts and outlive the connector; they keep the system ticker. */
+  @Test
+  void lentEventLoopsRunTheAttemptsAndOutliveTheConnector() throws IOException {
+    EventLoopGroup lent = EgressConnector.newEventLoops(1);
+    try {
+      FailuresOnLoops health = new FailuresOnLoops(() -> lent);
+      try (RawServer server = RawServer.silent();
+           EgressConnector connector = EgressConnector.builder().eventLoops(lent)
+               .health(health).build()) {
+        assertThat(connector.eventLoops()).isSameAs(lent);
+        Await.failure(connector.connect(direct("bad", "192.0.2.1"), server.address(), TIMEOUT));
+        assertThat(health.onTheLoops).containsExactly(true);
+      }
+      assertThat(lent.isShuttingDown()).isFalse();
+      assertThatThrownBy(() -> EgressConnector.builder().eventLoops(lent)
+          .ticker(Ticker.newMockTicker()).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("lent event loops keep the system ticker");
+    } finally {
+      lent.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    DefaultEventLoopGroup plain = new DefaultEventLoopGroup(1);
+    try {
+      assertThatThrownBy(() -> EgressConnector.builder().eventLoops(plain))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must be Epoll's or NIO's");
+    } finally {
+      plain.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Notes, for each failure, whether it was recorded on one of the given loops. */
+  private static final class FailuresOnLoops implements SourceHealth {
+    final List<Boolean> onTheLoops = new CopyOnWriteArrayList<>();
+    private final Supplier<EventLoopGroup> loops;
+
+    FailuresOnLoops(Supplier<EventLoopGroup> loops) {
+      this.loops = loops;
+    }
+
+    @Override
+    public Optional<Instant> suspendedUntil(String sourceName) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void recordFailure(EgressSource source, FailureKind kind) {
+      boolean on = false;
+      for (EventExecutor loop : loops.get()) {
+        on |= loop.inEventLoop();
+      }
+      onTheLoops.add(on);
     }
   }
 

@@ -31,11 +31,14 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * {@code benchmarks/fleet}: eight nodes send through our SOCKS5 proxy, which dies mid-run. Each
- * node has its own policy engine, resolver, connector and source health, one attempt in flight,
- * and the policy says {@code suspend_when_proxy_unhealthy = { Threshold = '3/1m' }}. The proxy
- * dies in three ways (scenarios), each run with health per node ({@code local}, today's
- * behaviour) and shared through a real {@code redis-server} ({@code shared}), interleaved round
- * by round:
+ * node has its own policy engine, resolver, connector (one event loop) and source health, one
+ * attempt in flight: its next attempt is queued on its event loop as soon as the previous one
+ * ended (or {@code --gap} later), so no thread is blocked per node, and its shared health's Redis
+ * connections run on that same event loop ({@code --redis-loops own}: on a Lettuce thread of
+ * their own). The policy says {@code suspend_when_proxy_unhealthy = { Threshold = '3/1m' }}.
+ * The proxy dies in three ways (scenarios), each run with health per node ({@code local},
+ * today's behaviour) and shared through a real {@code redis-server} ({@code shared}),
+ * interleaved round by round:
  *
  * <ul>
  *   <li>{@code refused}: the proxy process is killed, its host is up: every connect is refused
@@ -60,7 +63,9 @@ import java.util.function.ToDoubleFunction;
  * Lettuce, handed to the script's answer, and recorded to its tally heard at every node.
  *
  * <p>Arguments: {@code [--nodes 8] [--rounds 5] [--threshold 3] [--gap 0ms] [--warm 400ms]
- * [--timeout 500ms] [--warmup 1] [--deaths refused,hung,stalled] [--out FILE.md]}.
+ * [--timeout 500ms] [--warmup 1] [--deaths refused,hung,stalled] [--redis-loops connector|own]
+ * [--redis-priority TEXT] [--out FILE.md]} ({@code --redis-priority} only labels the report:
+ * the {@code benchmarks/fleet} script's {@code --redis-rt} starts Redis at real-time priority).
  */
 public final class FleetSimulation {
   /** Lettuce logs through java.util.logging here: its reconnect chatter is expected noise. */
@@ -84,7 +89,8 @@ public final class FleetSimulation {
 
   /** One round's figures; the lists are per failure (µs), for shared health. */
   record Round(Death death, String mode, long failing, long uncounted, double spreadMs,
-      long suspendedNodes, double maxAttemptMs, double maxHealthCallUs, String check,
+      long suspendedNodes, double maxAttemptMs, double maxHealthCallUs, double maxHealthCpuUs,
+      String check,
       List<Double> sendUs, List<Double> replyUs, List<Double> heardUs) {}
 
   /** One probe report: a failure at a stage, at a node. */
@@ -101,6 +107,8 @@ public final class FleetSimulation {
     Duration timeout = Duration.ofMillis(500);
     Path out = null;
     List<Death> deaths = List.of(Death.values());
+    boolean sharedLoops = true;
+    String redisPriority = "normal";
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -112,12 +120,20 @@ public final class FleetSimulation {
         case "--warm" -> warm = millis(value);
         case "--timeout" -> timeout = millis(value);
         case "--out" -> out = Path.of(value);
+        case "--redis-priority" -> redisPriority = value;
+        case "--redis-loops" -> sharedLoops = switch (value) {
+          case "connector" -> true;
+          case "own" -> false;
+          default -> throw new IllegalArgumentException("--redis-loops: connector or own, not "
+              + value);
+        };
         case "--deaths" -> deaths = java.util.Arrays.stream(value.split(","))
             .map(d -> Death.valueOf(d.trim().toUpperCase(Locale.ROOT))).toList();
         default -> {
           System.err.println("usage: FleetSimulation [--nodes 8] [--rounds 5] [--threshold 3]"
               + " [--gap 0ms] [--warm 400ms] [--timeout 500ms] [--warmup 1]"
-              + " [--deaths refused,hung,stalled] [--out FILE.md]");
+              + " [--deaths refused,hung,stalled] [--redis-loops connector|own]"
+              + " [--redis-priority TEXT] [--out FILE.md]");
           System.exit(2);
         }
       }
@@ -125,7 +141,8 @@ public final class FleetSimulation {
     Path dir = Files.createTempDirectory("egresskit-fleet-sim-");
     List<Round> results = new ArrayList<>();
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
-    Settings run = new Settings(nodes, threshold, gap, warm, timeout);
+    Settings run = new Settings(nodes, threshold, gap, warm, timeout, sharedLoops,
+        redisPriority);
     try (SmtpSink sink = SmtpSink.builder().build().start();
          RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
       for (int r = 1; r <= warmup; r++) {
@@ -157,7 +174,8 @@ public final class FleetSimulation {
   }
 
   /** What every round shares. */
-  record Settings(int nodes, int threshold, Duration gap, Duration warm, Duration timeout) {}
+  record Settings(int nodes, int threshold, Duration gap, Duration warm, Duration timeout,
+      boolean sharedLoops, String redisPriority) {}
 
   private static Round round(Death death, String mode, int round, Settings run, SmtpSink sink,
       RedisServer redis, Path dir) throws Exception {
@@ -176,17 +194,20 @@ public final class FleetSimulation {
       for (int i = 1; i <= run.nodes(); i++) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         meters.add(registry);
-        SourceHealth health;
-        if (shared) {
-          RedisSourceHealth fleet = RedisSourceHealth.start(FleetHealthSettings.of(redis.url())
-                  .withKeyPrefix(prefix).withNodeId("node-" + i)
-                  .withHeartbeat(Duration.ofMillis(200)), Clock.systemUTC(), registry);
-          fleet.probe((stage, id, nanos) -> marks.add(new Mark(stage, id, nanos)));
-          health = fleet;
-        } else {
-          health = SourceHealthTracker.create(Clock.systemUTC(), registry);
-        }
-        nodes.add(new SimNode("node-" + i, PolicyEngines.load(policy,
+        String id = "node-" + i;
+        java.util.function.Function<io.netty.channel.EventLoopGroup, SourceHealth> health =
+            loops -> {
+              if (!shared) {
+                return SourceHealthTracker.create(Clock.systemUTC(), registry);
+              }
+              RedisSourceHealth fleet = RedisSourceHealth.start(FleetHealthSettings.of(
+                      redis.url()).withKeyPrefix(prefix).withNodeId(id)
+                      .withHeartbeat(Duration.ofMillis(200)), Clock.systemUTC(), registry,
+                  run.sharedLoops() ? loops : null);
+              fleet.probe((stage, failure, nanos) -> marks.add(new Mark(stage, failure, nanos)));
+              return fleet;
+            };
+        nodes.add(new SimNode(id, PolicyEngines.load(policy,
             new PolicySettings(1, Duration.ofSeconds(5))), health, sink.address(), run.gap(),
             run.timeout()));
       }
@@ -237,7 +258,9 @@ public final class FleetSimulation {
       List<Mark> seen = List.copyOf(marks);
       return new Round(death, mode, failing, uncounted, (last - first) / 1e6, suspended,
           nodes.stream().mapToLong(SimNode::maxAttemptNanos).max().orElse(0) / 1e6,
-          nodes.stream().mapToLong(SimNode::maxRecordNanos).max().orElse(0) / 1e3, check,
+          nodes.stream().mapToLong(SimNode::maxRecordNanos).max().orElse(0) / 1e3,
+          nodes.stream().max(java.util.Comparator.comparingLong(SimNode::maxRecordNanos))
+              .map(SimNode::maxRecordCpuNanos).orElse(0L) / 1e3, check,
           between(seen, RedisSourceHealth.Stage.RECORDED, RedisSourceHealth.Stage.SENT),
           between(seen, RedisSourceHealth.Stage.SENT, RedisSourceHealth.Stage.REPLIED),
           between(seen, RedisSourceHealth.Stage.RECORDED, RedisSourceHealth.Stage.HEARD));
@@ -286,8 +309,17 @@ public final class FleetSimulation {
     RedisClient client = RedisClient.create(redis.url());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       boolean stored = c.sync().exists(prefix + "{ip-1}:suspended") == 1;
-      List<String> windows = c.sync().keys(prefix + "{ip-1}:window:*");
-      long counted = windows.isEmpty() ? 0 : c.sync().zcard(windows.get(0));
+      // An empty queue means the replays were handed to Lettuce, not yet that Redis ran them:
+      // give them until the deadline to land.
+      long counted = 0;
+      do {
+        List<String> windows = c.sync().keys(prefix + "{ip-1}:window:*");
+        counted = windows.isEmpty() ? 0 : c.sync().zcard(windows.get(0));
+        if (counted >= failing) {
+          break;
+        }
+        Thread.sleep(20);
+      } while (System.nanoTime() < deadline);
       long dropped = (long) meters.stream().mapToDouble(m ->
           m.get("egresskit_fleet_dropped_failures_total").counter().count()).sum();
       boolean rejoined = nodes.stream().allMatch(SimNode::joined);
@@ -322,14 +354,18 @@ public final class FleetSimulation {
       String load, String end) {
     StringBuilder text = new StringBuilder();
     text.append(String.format(Locale.ROOT, "Fleet simulation: %d nodes in one JVM, one attempt in"
-        + " flight each (gap %d ms, attempt timeout %d ms), Threshold %d/1m, %d rounds after %d"
-        + " discarded warm-up round(s); local and shared interleaved round by round."
-        + " Load average at start: %s; at end: %s%n%n", run.nodes(), run.gap().toMillis(),
-        run.timeout().toMillis(), run.threshold(), rounds, warmup, load, end));
+        + " flight each, each node's next attempt queued on its event loop when the previous one"
+        + " ended (gap %d ms, attempt timeout %d ms), Redis connections on %s, redis-server at"
+        + " %s priority, Threshold %d/1m, %d rounds after %d discarded warm-up round(s); local"
+        + " and shared interleaved round by round. Load average at start: %s; at end: %s%n%n",
+        run.nodes(), run.gap().toMillis(), run.timeout().toMillis(), run.sharedLoops()
+            ? "the connector's event loop" : "a Lettuce thread of their own",
+        run.redisPriority(), run.threshold(), rounds, warmup, load, end));
     text.append("| proxy dies | mode | failing attempts before every node suspended (median,"
         + " min-max) | uncounted timeouts (median) | first to last node suspended, ms (median,"
         + " max) | nodes suspended (min) | slowest attempt, ms | slowest health call on the"
-        + " connect path, µs | after Redis returned |\n|---|---|---|---|---|---|---|---|---|\n");
+        + " connect path, µs (its thread's CPU in it) | after Redis returned |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n");
     for (Death death : Death.values()) {
       for (String mode : List.of("local", "shared", "shared, Redis killed")) {
         List<Round> of = results.stream()
@@ -338,7 +374,8 @@ public final class FleetSimulation {
           continue;
         }
         text.append(String.format(Locale.ROOT, "| %s | %s | %.0f (%d-%d) | %.0f | %.1f (%.1f) |"
-                + " %d/%d | %.1f | %.0f | %s |%n", death.title, mode, median(of, Round::failing),
+                + " %d/%d | %.1f | %.0f (%.0f) | %s |%n", death.title, mode,
+            median(of, Round::failing),
             of.stream().mapToLong(Round::failing).min().orElse(0),
             of.stream().mapToLong(Round::failing).max().orElse(0),
             median(of, Round::uncounted),
@@ -346,6 +383,8 @@ public final class FleetSimulation {
             of.stream().mapToLong(Round::suspendedNodes).min().orElse(0), run.nodes(),
             of.stream().mapToDouble(Round::maxAttemptMs).max().orElse(0),
             of.stream().mapToDouble(Round::maxHealthCallUs).max().orElse(0),
+            of.stream().max(java.util.Comparator.comparingDouble(Round::maxHealthCallUs))
+                .map(Round::maxHealthCpuUs).orElse(0.0),
             of.stream().map(Round::check).distinct().reduce((a, b) -> a + "; " + b)
                 .orElse("-")));
       }
@@ -368,9 +407,9 @@ public final class FleetSimulation {
     text.append("\nPer round:\n");
     for (Round r : results) {
       text.append(String.format(Locale.ROOT, "  %-8s %-22s failing %3d, uncounted %3d, spread"
-          + " %7.2f ms, slowest attempt %6.1f ms, slowest health call %6.0f µs %s%n",
-          r.death().name().toLowerCase(Locale.ROOT), r.mode(), r.failing(), r.uncounted(),
-          r.spreadMs(), r.maxAttemptMs(), r.maxHealthCallUs(),
+          + " %7.2f ms, slowest attempt %6.1f ms, slowest health call %6.0f µs (CPU %4.0f µs)"
+          + " %s%n", r.death().name().toLowerCase(Locale.ROOT), r.mode(), r.failing(),
+          r.uncounted(), r.spreadMs(), r.maxAttemptMs(), r.maxHealthCallUs(), r.maxHealthCpuUs(),
           r.check().equals("-") ? "" : "(" + r.check() + ")"));
     }
     return text.toString();

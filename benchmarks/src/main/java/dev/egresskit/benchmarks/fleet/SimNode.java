@@ -14,11 +14,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One MTA node of the simulation: its own policy engine, resolver, connector and source health,
@@ -38,32 +38,43 @@ final class SimNode implements AutoCloseable {
   private final Duration timeout;
   private final AtomicLong suspendedAt = new AtomicLong();
   private volatile long proxyDiedAt;
-  private long ok;
+  // Written on the node's event loop only; read after the node ended (or was stopped).
+  private volatile long ok;
   final java.util.List<Long> failureTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private long countedFailures;
-  private long otherFailures;
-  private long uncountedAfterDeath;
-  private long maxAttemptNanos;
+  private volatile long countedFailures;
+  private volatile long otherFailures;
+  private volatile long uncountedAfterDeath;
+  private volatile long maxAttemptNanos;
   private long maxRecordNanos;
-  private Thread thread;
+  private long maxRecordCpuNanos;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile boolean stopped;
+  private EventLoop loop;
 
-  SimNode(String name, PolicyEngine engine, SourceHealth health, InetSocketAddress destination,
-      Duration gap, Duration timeout) {
+  /**
+   * @param health builds the node's health, given the connector's event loops (which shared
+   *     health may run its Redis connections on)
+   */
+  SimNode(String name, PolicyEngine engine,
+      java.util.function.Function<io.netty.channel.EventLoopGroup, SourceHealth> health,
+      InetSocketAddress destination, Duration gap, Duration timeout) {
     this.name = name;
     this.engine = engine;
     this.destination = destination;
     this.gapNanos = gap.toNanos();
     this.timeout = timeout;
-    SourceHealth timed = health;
-    this.fleet = health instanceof RedisSourceHealth f ? f : null;
-    if (health instanceof RedisSourceHealth fleet) {
-      fleet.addListener((s, origin) -> suspendedAt.compareAndSet(0, System.nanoTime()));
-    } else if (health instanceof SourceHealthTracker tracker) {
-      timed = new TimedLocalHealth(tracker, suspendedAt);
-    }
-    this.health = new MeasuredHealth(timed, this);
+    MeasuredHealth measured = new MeasuredHealth(this);
+    this.health = measured;
     this.resolver = SourceResolver.builder(engine).health(this.health).build();
     this.connector = EgressConnector.builder().health(this.health).eventLoopThreads(1).build();
+    SourceHealth made = health.apply(connector.eventLoops());
+    this.fleet = made instanceof RedisSourceHealth f ? f : null;
+    if (made instanceof RedisSourceHealth shared) {
+      shared.addListener((s, origin) -> suspendedAt.compareAndSet(0, System.nanoTime()));
+    } else if (made instanceof SourceHealthTracker tracker) {
+      made = new TimedLocalHealth(tracker, suspendedAt);
+    }
+    measured.inner = made;
   }
 
   String name() {
@@ -75,10 +86,16 @@ final class SimNode implements AutoCloseable {
     return fleet != null && fleet.joined();
   }
 
+  /**
+   * Starts the node's attempts. Each attempt starts on the node's event loop, as a task queued
+   * when the previous one ended (at once, or {@code gap} later): back to back, the next attempt
+   * starts as soon as the previous one's end has been handled, after whatever else that event
+   * loop had to read (as an MTA's scheduler would start the next delivery), with no thread of
+   * its own blocked on each attempt.
+   */
   void start() {
-    thread = new Thread(this::run, "sim-" + name);
-    thread.setDaemon(true);
-    thread.start();
+    loop = connector.eventLoops().next();
+    loop.execute(this::attempt);
   }
 
   long proxyDiedAt() {
@@ -89,58 +106,72 @@ final class SimNode implements AutoCloseable {
     proxyDiedAt = nanos;
   }
 
-  /** Waits for the node's loop to end (it ends when its health suspends the source). */
+  /** Waits for the node's attempts to end (they end when its health suspends the source). */
   boolean awaitEnd(Duration limit) throws InterruptedException {
-    thread.join(limit.toMillis());
-    return !thread.isAlive();
+    return ended.await(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void stop() {
-    if (thread != null) {
-      thread.interrupt();
-    }
+    stopped = true;
   }
 
-  private void run() {
-    while (!Thread.currentThread().isInterrupted()) {
-      EgressSource source = resolver.resolve("ip-1");
-      long start = System.nanoTime();
-      try {
-        EgressConnection connection = connector.connect(source, destination, timeout)
-            .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+  private void attempt() {
+    if (stopped) {
+      ended.countDown();
+      return;
+    }
+    long start = System.nanoTime();
+    CompletableFuture<EgressConnection> attempt;
+    try {
+      attempt = connector.connect(resolver.resolve("ip-1"), destination, timeout);
+    } catch (RuntimeException e) {
+      otherFailures++;
+      next(start);
+      return;
+    }
+    attempt.whenComplete((connection, thrown) -> {
+      Throwable error = thrown instanceof java.util.concurrent.CompletionException c
+          && c.getCause() != null ? c.getCause() : thrown;
+      if (error == null) {
         connection.close();
         ok++;
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof EgressConnectException failure) {
-          if (failure.kind() == FailureKind.SOURCE_SUSPENDED) {
-            return; // suspended: nothing was sent, the node is done
-          }
-          if (failure.kind().healthEvent().isPresent() && proxyDiedAt != 0) {
-            countedFailures++;
-            failureTimes.add(System.nanoTime() - proxyDiedAt);
-          } else {
-            otherFailures++;
-            if (proxyDiedAt != 0) {
-              uncountedAfterDeath++;
-            }
-          }
+      } else if (error instanceof EgressConnectException failure) {
+        if (failure.kind() == FailureKind.SOURCE_SUSPENDED) {
+          ended.countDown(); // suspended: nothing was sent, the node is done
+          return;
+        }
+        if (failure.kind().healthEvent().isPresent() && proxyDiedAt != 0) {
+          countedFailures++;
+          failureTimes.add(System.nanoTime() - proxyDiedAt);
         } else {
           otherFailures++;
+          if (proxyDiedAt != 0) {
+            uncountedAfterDeath++;
+          }
         }
-      } catch (TimeoutException e) {
+      } else {
         otherFailures++;
-      } catch (InterruptedException e) {
-        return;
       }
-      maxAttemptNanos = Math.max(maxAttemptNanos, System.nanoTime() - start);
-      if (gapNanos > 0) {
-        LockSupport.parkNanos(gapNanos);
-      }
+      next(start);
+    });
+  }
+
+  /** Queues the next attempt on the node's event loop, after the gap if there is one. */
+  private void next(long start) {
+    maxAttemptNanos = Math.max(maxAttemptNanos, System.nanoTime() - start);
+    if (gapNanos > 0) {
+      loop.schedule(this::attempt, gapNanos, TimeUnit.NANOSECONDS);
+    } else {
+      loop.execute(this::attempt);
     }
   }
 
-  synchronized void noteRecord(long nanos) {
-    maxRecordNanos = Math.max(maxRecordNanos, nanos);
+  /** Notes a health call's wall time and the CPU time its thread spent in it. */
+  synchronized void noteRecord(long nanos, long cpuNanos) {
+    if (nanos > maxRecordNanos) {
+      maxRecordNanos = nanos;
+      maxRecordCpuNanos = cpuNanos;
+    }
   }
 
   long ok() {
@@ -173,6 +204,14 @@ final class SimNode implements AutoCloseable {
     return maxRecordNanos;
   }
 
+  /**
+   * The CPU time of the slowest health call: far below its wall time, the call did not work
+   * (or wait on anything) that long, its thread was off the core.
+   */
+  synchronized long maxRecordCpuNanos() {
+    return maxRecordCpuNanos;
+  }
+
   /** When this node's health first suspended the source (System.nanoTime), 0 if never. */
   long suspendedAt() {
     return suspendedAt.get();
@@ -181,15 +220,15 @@ final class SimNode implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    connector.close();
-    engine.close();
     if (health instanceof MeasuredHealth m && m.inner instanceof AutoCloseable c) {
       try {
-        c.close();
+        c.close(); // before the connector: shared health may run on its event loops
       } catch (Exception ignored) {
         // closing at the end of a round
       }
     }
+    connector.close();
+    engine.close();
   }
 
   /** The per-process tracker, noting when it first suspended something. */
@@ -213,27 +252,31 @@ final class SimNode implements AutoCloseable {
 
   /** Measures how long the connect path's calls into health take (they must never wait). */
   private static final class MeasuredHealth implements SourceHealth {
-    final SourceHealth inner;
+    private static final java.lang.management.ThreadMXBean CPU =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    /** Set once, before the first attempt (the connector is built first: see the constructor). */
+    volatile SourceHealth inner;
     private final SimNode node;
 
-    MeasuredHealth(SourceHealth inner, SimNode node) {
-      this.inner = inner;
+    MeasuredHealth(SimNode node) {
       this.node = node;
     }
 
     @Override
     public Optional<Instant> suspendedUntil(String sourceName) {
+      long cpu = CPU.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       Optional<Instant> until = inner.suspendedUntil(sourceName);
-      node.noteRecord(System.nanoTime() - start);
+      node.noteRecord(System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpu);
       return until;
     }
 
     @Override
     public void recordFailure(EgressSource source, FailureKind kind) {
+      long cpu = CPU.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       inner.recordFailure(source, kind);
-      node.noteRecord(System.nanoTime() - start);
+      node.noteRecord(System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpu);
     }
   }
 }

@@ -81,8 +81,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   private static final int CHUNK = 500;
 
   @Option(names = "--loads", paramLabel = "N", defaultValue = "5",
-      description = "How many times each policy is loaded; the median is reported"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "How many times each policy is loaded, 1..1000; the median is reported"
+          + " (default: ${DEFAULT-VALUE}; a few hundred let the JIT compile the load path).")
   int loads;
 
   @Option(names = "--json", description = "Print the report as JSON.")
@@ -99,10 +99,13 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
    * @param coldLoadMillis         the first of those loads (classes not yet loaded or compiled)
    * @param extraInterpreterMillis median time to load one more interpreter into a loaded
    *                               engine's pool ({@code NaN} when the engine has no pool)
+   * @param extraInterpreterCpuMillis median CPU time of the loading thread for the same (less
+   *                               than the wall time on a busy machine, where the thread waits
+   *                               for a core; {@code NaN} as above)
    */
   record Measured(Path policy, String language, double loadMillis, double coldLoadMillis,
-      double extraInterpreterMillis, LatencyStats call, double allocBytesPerCall,
-      Map<String, Object> views) {}
+      double extraInterpreterMillis, double extraInterpreterCpuMillis, LatencyStats call,
+      double allocBytesPerCall, Map<String, Object> views) {}
 
   @Override
   public Integer call() throws IOException {
@@ -112,8 +115,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     if (warmUpSeconds < 0 || warmUpSeconds > 600) {
       throw new BadInputException("--warm-up must be 0..600 seconds, got " + warmUpSeconds);
     }
-    if (loads < 1 || loads > 100) {
-      throw new BadInputException("--loads must be 1..100, got " + loads);
+    if (loads < 1 || loads > 1000) {
+      throw new BadInputException("--loads must be 1..1000, got " + loads);
     }
     Io io = parent.root.io();
     AssembledRun session = parent.root.run();
@@ -137,6 +140,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
   private Measured measure(AssembledRun session, Path policy) {
     double[] loadMillis = new double[loads];
     double[] extraMillis = new double[loads];
+    double[] extraCpuMillis = new double[loads];
     int extras = 0;
     PolicyEngine engine = null;
     for (int i = 0; i < loads; i++) {
@@ -144,9 +148,11 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       PolicyEngine loaded = session.loadPolicy(policy, files.access());
       loadMillis[i] = (System.nanoTime() - t0) / 1e6;
       if (loaded instanceof PooledPolicyEngine<?> pooled) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long t1 = System.nanoTime();
         if (pooled.preloadInterpreter()) {
-          extraMillis[extras++] = (System.nanoTime() - t1) / 1e6;
+          extraMillis[extras] = (System.nanoTime() - t1) / 1e6;
+          extraCpuMillis[extras++] = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6;
         }
       }
       if (engine != null) {
@@ -156,9 +162,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
     }
     double coldLoad = loadMillis[0];
     Arrays.sort(loadMillis);
-    double[] extra = Arrays.copyOf(extraMillis, extras);
-    Arrays.sort(extra);
-    double extraInterpreter = extras == 0 ? Double.NaN : extra[extras / 2];
+    double extraInterpreter = median(extraMillis, extras);
+    double extraInterpreterCpu = median(extraCpuMillis, extras);
     try (PolicyEngine kept = engine) {
       if (names.isEmpty()) {
         names = new ArrayList<>(kept.definedSources().keySet());
@@ -190,10 +195,10 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
         long wall = System.nanoTime() - start;
         alloc = (allocatedByAllThreads() - allocBefore) / (double) calls;
         return new Measured(policy, language(policy), loadMillis[loads / 2], coldLoad,
-            extraInterpreter, LatencyStats.of(micros, wall), alloc, views);
+            extraInterpreter, extraInterpreterCpu, LatencyStats.of(micros, wall), alloc, views);
       }
       return new Measured(policy, language(policy), loadMillis[loads / 2], coldLoad,
-          extraInterpreter, LatencyStats.of(new double[0], 0), alloc, views);
+          extraInterpreter, extraInterpreterCpu, LatencyStats.of(new double[0], 0), alloc, views);
     }
   }
 
@@ -248,6 +253,10 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
    * of its own, so the calling thread's count alone could miss them. Other threads' allocations
    * during the run are included.
    */
+  /** CPU time of the thread that loads an extra interpreter (the pool loads it on the caller). */
+  private static final java.lang.management.ThreadMXBean THREADS =
+      ManagementFactory.getThreadMXBean();
+
   private static long allocatedByAllThreads() {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -329,6 +338,8 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       row.put("cold_load_ms", Math.round(m.coldLoadMillis() * 100) / 100.0);
       row.put("extra_interpreter_ms", Double.isNaN(m.extraInterpreterMillis()) ? null
           : Math.round(m.extraInterpreterMillis() * 100) / 100.0);
+      row.put("extra_interpreter_cpu_ms", Double.isNaN(m.extraInterpreterCpuMillis()) ? null
+          : Math.round(m.extraInterpreterCpuMillis() * 100) / 100.0);
       row.put("call", m.call().view());
       row.put("alloc_bytes_per_call", Double.isNaN(m.allocBytesPerCall()) ? null
           : Math.round(m.allocBytesPerCall()));
@@ -388,5 +399,15 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
 
   private static Double nanToZero(double value) {
     return Double.isNaN(value) ? 0.0 : value;
+  }
+
+  /** The median of the first {@code n} values ({@code NaN} when there are none). */
+  private static double median(double[] values, int n) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = Arrays.copyOf(values, n);
+    Arrays.sort(sorted);
+    return sorted[n / 2];
   }
 }

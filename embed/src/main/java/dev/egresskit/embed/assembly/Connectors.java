@@ -8,7 +8,8 @@ import java.util.function.Supplier;
  * The assembly's connectors, each started on first use and closed with the assembly: one for
  * Netty connections (Epoll when available), one whose connections can be detached into blocking
  * sockets (NIO, one event-loop thread: it only runs handshakes), and one whose proxy handshakes
- * run in KumoMTA's lock-step (for SOCKS5 servers that drop pipelined requests). All record
+ * run in KumoMTA's lock-step (for SOCKS5 servers that drop pipelined requests); with shared
+ * health the Netty and lock-step connectors run on the {@link SharedLoops}. All record
  * failures in the shared source health and find connect-strategy plug-ins in the plug-in class
  * loader.
  */
@@ -17,16 +18,19 @@ public final class Connectors {
   private final Lazy sockets;
   private final Lazy lockstep;
 
-  Connectors(SourceHealth health, ClassLoader plugins, int eventLoopThreads, Closer closer) {
+  Connectors(SourceHealth health, ClassLoader plugins, int eventLoopThreads, SharedLoops loops,
+      Closer closer) {
     Supplier<EgressConnector.Builder> common = () -> EgressConnector.builder()
         .health(health)
         .classLoader(plugins);
-    this.netty = new Lazy(() -> closer.register(
-        common.get().eventLoopThreads(eventLoopThreads).build()));
+    Supplier<EgressConnector.Builder> onNettyLoops = () -> loops.group()
+        .map(group -> common.get().eventLoops(group))
+        .orElseGet(() -> common.get().eventLoopThreads(eventLoopThreads));
+    this.netty = new Lazy(() -> closer.register(onNettyLoops.get().build()));
     this.sockets = new Lazy(() -> closer.register(
         common.get().nativeTransport(false).eventLoopThreads(1).build()));
     this.lockstep = new Lazy(() -> closer.register(
-        common.get().eventLoopThreads(eventLoopThreads).lockstepHandshakes(true).build()));
+        onNettyLoops.get().lockstepHandshakes(true).build()));
   }
 
   /** The connector for Netty connections. */

@@ -28,7 +28,8 @@ import java.util.Set;
  * Core: the options, the extension points as multibindings (policy engines by language, cache
  * implementations by name, source validators) that the binding modules and plug-ins contribute
  * to, the built-in cache implementations, the source health every resolver and connector shares
- * (this process's own, or a fleet's through Redis when the options name one), the validation built from
+ * (this process's own, or a fleet's through Redis when the options name one, whose client runs
+ * on the {@link SharedLoops} its Netty connectors run on), the validation built from
  * the source validators ({@link EgressSpecs}), and the factories of policy
  * engines ({@link PolicyLoader}) and resolvers ({@link Resolvers}).
  */
@@ -78,17 +79,24 @@ public final class CoreModule extends AbstractModule {
 
   @Provides
   @Singleton
-  SourceHealth sourceHealth(Clock clock, MeterRegistry registry) {
+  SharedLoops sharedLoops() {
+    return options.sharedHealth().isEmpty() ? SharedLoops.none()
+        : SharedLoops.start(options.eventLoopThreads(), closer);
+  }
+
+  @Provides
+  @Singleton
+  SourceHealth sourceHealth(Clock clock, MeterRegistry registry, SharedLoops loops) {
     if (options.sharedHealth().isEmpty()) {
       return SourceHealthTracker.create(clock, registry);
     }
-    return closer.register(startShared(options.sharedHealth().get(), clock, registry));
+    return closer.register(startShared(options.sharedHealth().get(), clock, registry, loops));
   }
 
   private static RedisSourceHealth startShared(FleetHealthSettings settings, Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry, SharedLoops loops) {
     try {
-      return RedisSourceHealth.start(settings, clock, registry);
+      return RedisSourceHealth.start(settings, clock, registry, loops.group().orElse(null));
     } catch (FleetHealthException e) {
       throw new SetupException(e.getMessage(), e);
     }

@@ -15,8 +15,10 @@ public final class TransportModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Connectors connectors(SourceHealth health, KitOptions options, Closer closer) {
-    return new Connectors(health, options.pluginLoader(), options.eventLoopThreads(), closer);
+  Connectors connectors(SourceHealth health, KitOptions options, SharedLoops loops,
+      Closer closer) {
+    return new Connectors(health, options.pluginLoader(), options.eventLoopThreads(), loops,
+        closer);
   }
 
   @Provides
