@@ -106,6 +106,45 @@ class ProxyCommandTest {
   }
 
   @Test
+  void withBusyPollTheProxyRelaysAndSaysSo() throws Exception {
+    try (SmtpSink sink = SmtpSink.builder().build().start();
+        Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0", "--busy-poll", "50us")) {
+      Map<String, InetSocketAddress> started = proxy.lifecycle.awaitStarted(1, WAIT);
+
+      try (Socket socket = new Socket()) {
+        socket.setSoTimeout(5000);
+        socket.connect(started.get("proxy"), 5000);
+        OutputStream out = socket.getOutputStream();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        InetSocketAddress dest = sink.address();
+        byte[] ip = dest.getAddress().getAddress();
+        out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
+            (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
+        byte[] replies = new byte[2 + 10];
+        in.readFully(replies);
+        assertThat(replies[3]).isZero();
+        assertThat(SmtpLines.read(in)).startsWith("220 ");
+        out.write("EHLO polled.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        in.readAllBytes();
+      }
+      SinkSession seen = sink.awaitSessions(1, WAIT).get(0);
+      Cli.Result result = proxy.stop(WAIT);
+
+      assertThat(seen.ehlo()).contains("polled.example");
+      assertThat(result.exitCode()).isZero();
+      assertThat(result.err()).contains("epoll, busy poll 50us");
+    }
+  }
+
+  @Test
+  void aBusyPollBeyondTheBoundIsBadInput() {
+    Cli.Result result = Cli.run("proxy", "--listen", "127.0.0.1:0", "--busy-poll", "5ms");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("busyPoll is 5000us: expected 0 (off) to 1000us");
+  }
+
+  @Test
   void aNonLoopbackListenerWithoutAuthenticationIsRefused() {
     Cli.Result result = Cli.run("proxy", "--listen", "0.0.0.0:0");
 

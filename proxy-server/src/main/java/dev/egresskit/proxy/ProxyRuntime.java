@@ -49,7 +49,7 @@ final class ProxyRuntime {
   record Settings(InetSocketAddress listen, ProxyConfig config, MeterRegistry registry,
       String listenerName, int ioThreads, boolean preferNative, AuthLimits authLimits,
       Consumer<String> connectionLog, LongSupplier nanoTime, TcpKeepalive keepalive,
-      ProxyTls tls, boolean splice) {}
+      ProxyTls tls, boolean splice, Duration busyPoll) {}
 
   private final Settings settings;
   private final SocketBackend backend;
@@ -69,7 +69,7 @@ final class ProxyRuntime {
     this.acceptGroup = backend.isEpoll() ? null : new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("egresskit-proxy-accept"), backend.ioHandlerFactory());
     this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads(settings.ioThreads()),
-        new DefaultThreadFactory("egresskit-proxy-io"), backend.ioHandlerFactory());
+        new DefaultThreadFactory("egresskit-proxy-io"), backend.ioHandlerFactory(settings.busyPoll()));
     this.authExecutor = Executors.newFixedThreadPool(settings.authLimits().workers(),
         new DefaultThreadFactory("egresskit-proxy-auth", true));
     this.channels = new DefaultChannelGroup("egresskit-proxy", GlobalEventExecutor.INSTANCE);
@@ -103,8 +103,10 @@ final class ProxyRuntime {
     ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel channel) {
-        for (Map.Entry<ChannelOption<Integer>, Integer> option : keepAliveTuning.entrySet()) {
-          channel.config().setOption(option.getKey(), option.getValue());
+        if (backend.childKeepAlive()) {
+          for (Map.Entry<ChannelOption<Integer>, Integer> option : keepAliveTuning.entrySet()) {
+            channel.config().setOption(option.getKey(), option.getValue());
+          }
         }
         if (settings.tls() != null) {
           addTls(channel);
@@ -169,10 +171,17 @@ final class ProxyRuntime {
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, backend.keepAlive())
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(initializer);
+    if (backend.childKeepAlive()) {
+      bootstrap.childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, backend.keepAlive());
+    } else {
+      // Accepted sockets inherit these from the listener (and Netty sets TCP_NODELAY on them).
+      for (Map.Entry<ChannelOption<Integer>, Integer> option : backend.listenerOptions().entrySet()) {
+        bootstrap.option(option.getKey(), option.getValue());
+      }
+    }
     ChannelFuture bind = bootstrap.bind(where).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       throw new IllegalStateException("cannot listen on "

@@ -46,6 +46,9 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
   private HandshakePhase phase = HandshakePhase.GREETING;
   private boolean inputShutdown;
   private ScheduledFuture<?> timer;
+  private long timerDue;
+  private long deadline;
+  private Runnable onExpiry;
 
   Socks5HandshakeHandler(ServerContext server, ConnectionRecord record) {
     this.server = server;
@@ -126,7 +129,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancelTimer();
+    stopTimer();
     staging.release();
     authentication.abandon();
     record.outcome(Outcome.CLIENT_CLOSED);
@@ -135,7 +138,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancelTimer();
+    stopTimer();
     staging.release();
   }
 
@@ -182,7 +185,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers with a refusal of the current step and closes once it is written. */
   void refuse(Object reply, Outcome outcome) {
-    cancelTimer();
+    stopTimer();
     phase = HandshakePhase.CLOSING;
     staging.stop();
     record.outcome(outcome);
@@ -231,12 +234,52 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
     return phase;
   }
 
+  /**
+   * Arms the current phase's timeout. One scheduled task serves every phase of a handshake: a
+   * quick handshake schedules one and cancels it at the end, not one per phase. The task runs at
+   * the earliest deadline armed so far and re-schedules itself when the current one is later.
+   */
   void arm(Duration timeout, Runnable onExpiry) {
-    cancelTimer();
-    timer = ctx.executor().schedule(onExpiry, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long now = ctx.executor().ticker().nanoTime();
+    deadline = now + timeout.toNanos();
+    this.onExpiry = onExpiry;
+    if (timer != null && timerDue - deadline > 0) {
+      timer.cancel(false); // due after the new deadline: schedule an earlier one
+      timer = null;
+    }
+    if (timer == null) {
+      schedule(deadline - now);
+    }
   }
 
+  private void schedule(long delayNanos) {
+    timerDue = deadline;
+    timer = ctx.executor().schedule(this::timerFired, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void timerFired() {
+    timer = null;
+    if (onExpiry == null) {
+      return;
+    }
+    long left = deadline - ctx.executor().ticker().nanoTime();
+    if (left > 0) {
+      schedule(left);
+      return;
+    }
+    Runnable expired = onExpiry;
+    onExpiry = null;
+    expired.run();
+  }
+
+  /** Disarms the current phase's timeout (the task stays for the next phase). */
   void cancelTimer() {
+    onExpiry = null;
+  }
+
+  /** The handshake is over: no task may outlive it. */
+  private void stopTimer() {
+    onExpiry = null;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
@@ -245,7 +288,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** Ends the connection without a reply. */
   void close(Outcome outcome) {
-    cancelTimer();
+    stopTimer();
     phase = HandshakePhase.CLOSING;
     staging.stop();
     authentication.abandon();

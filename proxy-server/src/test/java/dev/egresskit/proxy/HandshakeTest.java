@@ -341,6 +341,22 @@ class HandshakeTest {
   }
 
   @Test
+  void aLaterPhaseKeepsItsOwnLongerTimeoutAfterAShortEarlierOne() throws Exception {
+    // One timer task serves every phase: armed at the greeting's 100 ms, it must not end the
+    // request phase, whose timeout is 1.5 s, when it fires.
+    ProxyTimeouts timeouts = ProxyTimeouts.defaults().withGreeting(Duration.ofMillis(100))
+        .withRequest(Duration.ofMillis(1500));
+    try (RawSocksClient c = client(TestProxies.loopback(registry).timeouts(timeouts))) {
+      long start = System.nanoTime();
+      c.greet(0);
+      assertThat(c.closedByServer()).isTrue();
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(1500).toNanos());
+    }
+    assertThat(failed("request_timeout")).isEqualTo(1);
+    assertThat(failed("greeting_timeout")).isZero();
+  }
+
+  @Test
   void aClientThatStallsInAuthenticationIsClosedAfterTheAuthTimeout() throws Exception {
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withAuth(Duration.ofMillis(200));
     try (RawSocksClient c = client(TestProxies.loopback(registry).credentials(ALICE).timeouts(timeouts))) {
