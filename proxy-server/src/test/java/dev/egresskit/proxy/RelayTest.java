@@ -184,6 +184,32 @@ class RelayTest {
     assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
   }
 
+  /**
+   * The client half-closes first, then the destination sends megabytes: the proxy keeps writing
+   * to a client channel whose input is shut down, and its send buffer fills and drains many
+   * times. With Netty 4.2.18's epoll transport a channel with no interest left is removed from
+   * epoll, and the next wait for writability fails (epoll_ctl MOD: ENOENT), which cut the relay.
+   */
+  @Test
+  void aClientThatHalfClosesFirstGetsMegabytesWhole() throws Exception {
+    byte[] down = payload(8 * 1024 * 1024 + 3, 4);
+    for (int round = 0; round < 5; round++) {
+      try (BulkPeer peer = new BulkPeer(down, false)) {
+        start(loopback());
+        try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+          c.greet(0);
+          c.connectTo(peer.address());
+          c.shutdownOutput();
+          byte[] back = c.readToEnd();
+
+          assertThat(back.length).as(() -> "round " + peer.describe()).isEqualTo(down.length);
+          assertThat(back).isEqualTo(down);
+        }
+      }
+      proxy.close();
+    }
+  }
+
   @Test
   void aDestinationThatWritesAndClosesAtOnceLosesNothing() throws Exception {
     byte[] down = payload(4 * 1024 * 1024 + 1, 3);
