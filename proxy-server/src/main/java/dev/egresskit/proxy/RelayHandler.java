@@ -95,6 +95,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   /** This side sent FIN: pass it on after the bytes before it, then close what is finished. */
   void inputShutdown(Channel self) {
+    EpollInterest.keepRegistered(self);
     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
       if (flushed.isSuccess() && peer instanceof DuplexChannel duplex && peer.isActive()) {
         shutdownOutput(duplex);
