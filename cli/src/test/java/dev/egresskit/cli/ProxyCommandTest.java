@@ -71,30 +71,40 @@ class ProxyCommandTest {
     }
   }
 
+  /**
+   * Opens one session to {@code sink} through the SOCKS5 proxy at {@code proxy} (greeting and
+   * CONNECT in one write, as a one-flight client sends them), greets with {@code ehlo} and quits;
+   * returns what the sink saw.
+   */
+  private static SinkSession relayOneSession(InetSocketAddress proxy, SmtpSink sink, String ehlo)
+      throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.setSoTimeout(5000);
+      socket.connect(proxy, 5000);
+      OutputStream out = socket.getOutputStream();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      InetSocketAddress dest = sink.address();
+      byte[] ip = dest.getAddress().getAddress();
+      out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
+          (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
+      byte[] replies = new byte[2 + 10];
+      in.readFully(replies);
+      assertThat(replies[1]).as("method reply").isZero();
+      assertThat(replies[3]).as("CONNECT reply").isZero();
+      assertThat(SmtpLines.read(in)).startsWith("220 ");
+      out.write(("EHLO " + ehlo + "\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
+      in.readAllBytes();
+    }
+    return sink.awaitSessions(1, WAIT).get(0);
+  }
+
   @Test
   void withSpliceTheProxyRelaysAndSaysSo() throws Exception {
     try (SmtpSink sink = SmtpSink.builder().build().start();
         Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0", "--splice")) {
       Map<String, InetSocketAddress> started = proxy.lifecycle.awaitStarted(1, WAIT);
 
-      try (Socket socket = new Socket()) {
-        socket.setSoTimeout(5000);
-        socket.connect(started.get("proxy"), 5000);
-        OutputStream out = socket.getOutputStream();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        InetSocketAddress dest = sink.address();
-        byte[] ip = dest.getAddress().getAddress();
-        out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
-            (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
-        byte[] replies = new byte[2 + 10];
-        in.readFully(replies);
-        assertThat(replies[1]).isZero();
-        assertThat(replies[3]).isZero();
-        assertThat(SmtpLines.read(in)).startsWith("220 ");
-        out.write("EHLO spliced.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-        in.readAllBytes();
-      }
-      SinkSession seen = sink.awaitSessions(1, WAIT).get(0);
+      SinkSession seen = relayOneSession(started.get("proxy"), sink, "spliced.example");
       Cli.Result result = proxy.stop(WAIT);
 
       assertThat(seen.ehlo()).contains("spliced.example");
@@ -111,23 +121,7 @@ class ProxyCommandTest {
         Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0", "--busy-poll", "50us")) {
       Map<String, InetSocketAddress> started = proxy.lifecycle.awaitStarted(1, WAIT);
 
-      try (Socket socket = new Socket()) {
-        socket.setSoTimeout(5000);
-        socket.connect(started.get("proxy"), 5000);
-        OutputStream out = socket.getOutputStream();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        InetSocketAddress dest = sink.address();
-        byte[] ip = dest.getAddress().getAddress();
-        out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
-            (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
-        byte[] replies = new byte[2 + 10];
-        in.readFully(replies);
-        assertThat(replies[3]).isZero();
-        assertThat(SmtpLines.read(in)).startsWith("220 ");
-        out.write("EHLO polled.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-        in.readAllBytes();
-      }
-      SinkSession seen = sink.awaitSessions(1, WAIT).get(0);
+      SinkSession seen = relayOneSession(started.get("proxy"), sink, "polled.example");
       Cli.Result result = proxy.stop(WAIT);
 
       assertThat(seen.ehlo()).contains("polled.example");
