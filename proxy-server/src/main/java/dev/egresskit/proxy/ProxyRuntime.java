@@ -31,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -48,7 +47,7 @@ final class ProxyRuntime {
   /** What a server was built with. */
   record Settings(InetSocketAddress listen, ProxyConfig config, MeterRegistry registry,
       String listenerName, int ioThreads, boolean preferNative, AuthLimits authLimits,
-      Consumer<String> connectionLog, LongSupplier nanoTime, TcpKeepalive keepalive,
+      ConnectionLog connectionLog, LongSupplier nanoTime, TcpKeepalive keepalive,
       ProxyTls tls, boolean splice, Duration busyPoll) {}
 
   private final Settings settings;

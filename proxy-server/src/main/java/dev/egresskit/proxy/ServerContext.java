@@ -1,14 +1,14 @@
 package dev.egresskit.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.concurrent.RejectedExecutionException;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import dev.egresskit.core.text.Printable;
-import io.netty.util.NetUtil;
-import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +24,15 @@ final class ServerContext {
   private final AuthGate authGate;
   private final ChannelGroup channels;
   private final String listenerText;
-  private final Consumer<String> connectionLog;
+  private final ConnectionLog connectionLog;
   private final AtomicInteger active;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final FastThreadLocal<LogFlush> logFlush = new FastThreadLocal<>() {
+    @Override
+    protected LogFlush initialValue() {
+      return new LogFlush();
+    }
+  };
   private volatile boolean closing;
   private boolean splice;
 
@@ -38,7 +44,7 @@ final class ServerContext {
       AuthGate authGate,
       ChannelGroup channels,
       String listener,
-      Consumer<String> connectionLog) {
+      ConnectionLog connectionLog) {
     this.config = config;
     this.backend = backend;
     this.metrics = metrics;
@@ -98,6 +104,45 @@ final class ServerContext {
         .addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
   }
 
+  /**
+   * Asks the connection log to write its lines once this I/O thread has handled what was ready:
+   * one flush per wake-up, however many sessions ended in it. A task queued from the event loop
+   * itself runs right after the current batch of I/O events, before the thread waits again.
+   */
+  private void flushAfterCurrentWork(Channel client) {
+    EventLoop loop;
+    try {
+      loop = client.eventLoop();
+    } catch (IllegalStateException e) {
+      connectionLog.flush();
+      return;
+    }
+    if (!loop.inEventLoop()) {
+      connectionLog.flush();
+      return;
+    }
+    LogFlush flush = logFlush.get();
+    if (!flush.queued) {
+      flush.queued = true;
+      try {
+        loop.execute(flush);
+      } catch (RejectedExecutionException e) {
+        flush.run();
+      }
+    }
+  }
+
+  /** One per I/O thread: the queued flush of the connection log. */
+  private final class LogFlush implements Runnable {
+    private boolean queued;
+
+    @Override
+    public void run() {
+      queued = false;
+      connectionLog.flush();
+    }
+  }
+
   /** Tracks an outbound socket so that a forced shutdown closes it. */
   void track(Channel outbound) {
     channels.add(outbound);
@@ -150,48 +195,11 @@ final class ServerContext {
   }
 
   private void log(ConnectionRecord session, Outcome outcome) {
-    if (connectionLog == null && !CONNECTIONS.isInfoEnabled()) {
-      return;
-    }
-    // One line per connection, key=value so it greps and parses. Text a client or a script
-    // chose is quoted and escaped, so it cannot forge a field or a line; the password is never
-    // known here, and a refused username is shown only when it names a known user.
-    StringBuilder line = new StringBuilder(256).append("socks5 connection ended");
-    field(line, "listener", listenerText);
-    field(line, "client", text(session.clientAddress()));
-    AuthVerdict verdict = session.verdict();
-    if (verdict != null) {
-      field(line, "user", session.user() == null ? "<unknown>" : Printable.quoted(session.user()));
-      if (verdict.identity() != null) {
-        field(line, "identity", Printable.quoted(verdict.identity()));
-      }
-      if (!verdict.groups().isEmpty()) {
-        field(line, "groups", Printable.quoted(String.join(",", verdict.groups())));
-      }
-    }
-    field(line, "requested_source", text(session.requestedSource()));
-    field(line, "outbound_local", text(session.outboundLocal()));
-    field(line, "destination", text(session.destination()));
-    field(line, "relay", session.relaying() ? (session.isSpliced() ? "splice" : "copy") : null);
-    field(line, "bytes_client_to_dest", session.bytesUp());
-    field(line, "bytes_dest_to_client", session.bytesDown());
-    field(line, "duration_ms", session.elapsedMillis());
-    field(line, "outcome", outcome.label());
-    field(line, "error", session.error() == null ? null : Printable.quoted(session.error()));
     if (connectionLog != null) {
-      connectionLog.accept(line.toString());
-    } else {
-      CONNECTIONS.info(line.toString());
+      connectionLog.line(ConnectionLine.format(listenerText, session, outcome));
+      flushAfterCurrentWork(session.client());
+    } else if (CONNECTIONS.isInfoEnabled()) {
+      CONNECTIONS.info(ConnectionLine.format(listenerText, session, outcome).toString());
     }
-  }
-
-  private static void field(StringBuilder line, String key, Object value) {
-    if (value != null) {
-      line.append(' ').append(key).append('=').append(value);
-    }
-  }
-
-  private static String text(InetSocketAddress address) {
-    return address == null ? null : NetUtil.toSocketAddressString(address);
   }
 }

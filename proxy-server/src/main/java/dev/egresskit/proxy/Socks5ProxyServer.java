@@ -203,7 +203,7 @@ public final class Socks5ProxyServer implements AutoCloseable {
     private ProxyAuthenticator authenticator;
     private AuthLimits authLimits = AuthLimits.defaults();
     private Boolean localDestinations;
-    private Consumer<String> connectionLog;
+    private ConnectionLog connectionLog;
     private LongSupplier nanoTime = System::nanoTime;
     private boolean requireAuth;
     private List<Cidr> sources;
@@ -386,10 +386,22 @@ public final class Socks5ProxyServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends the one line per connection to {@code log} instead of the logger
+     * {@code dev.egresskit.proxy.connections}. Default: the logger.
+     *
+     * @param log takes each line on the connection's I/O thread
+     * @return this builder
+     */
+    public Builder connectionLines(ConnectionLog log) {
+      this.connectionLog = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
     /** Tests: where the per-connection lines go instead of the logger. */
     Builder connectionLog(Consumer<String> sink) {
-      this.connectionLog = Objects.requireNonNull(sink, "sink");
-      return this;
+      Objects.requireNonNull(sink, "sink");
+      return connectionLines(line -> sink.accept(line.toString()));
     }
 
     /** Tests: the clock of the failure rate limit. */

@@ -26,7 +26,7 @@ class ConnectionRecordSecretsTest {
         ProxyTimeouts.defaults());
     ServerContext context = new ServerContext(config, SocketBackend.select(false),
         new ProxyMetrics(new SimpleMeterRegistry(), "embedded", active), active, null,
-        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), "embedded", lines::add);
+        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), "embedded", line -> lines.add(line.toString()));
     EmbeddedChannel channel = new InetEmbeddedChannel(context::accept);
     String hex = ByteBufUtil.hexDump("\u0005\u0001\u0002\u0001\u0004userpw-in-clear"
         .getBytes(StandardCharsets.ISO_8859_1));

@@ -27,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import org.slf4j.LoggerFactory;
 
 /** {@code egresskit proxy}: run the KumoProxy-compatible SOCKS5 server until interrupted. */
 @Command(
@@ -136,6 +138,9 @@ public final class ProxyCommand implements Callable<Integer> {
           + " 127.0.0.1): proxy_connections_*, proxy_bytes_*, JVM meters.")
   InetSocketAddress metrics;
 
+  /** Where the proxies write their connection lines, or null for the logger. */
+  private ConnectionLogWriter connectionLines;
+
   /** The flags that describe a listener, which a policy describes instead. */
   private static final List<String> LISTENER_FLAGS = List.of("--listen", "--users",
       "--require-auth", "--idle-timeout", "--metrics");
@@ -157,6 +162,7 @@ public final class ProxyCommand implements Callable<Integer> {
           + " authenticate otherwise)");
     }
     AssembledRun session = root.run();
+    connectionLines = connectionLines(session);
     // The same listener spec a policy's start_proxy_listener gives, as KumoProxy's legacy flags
     // generate a proxy_init.
     Socks5ProxyServer.Builder builder = ProxyListenerSetup.apply(
@@ -207,8 +213,38 @@ public final class ProxyCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /**
+   * The writer of the connection lines, or null to leave them to the logger: when the logger
+   * {@code dev.egresskit.proxy.connections} is off (the user turned the lines off), or when
+   * slf4j-simple's output was configured otherwise than the CLI does (another file, date format
+   * or layout), whose lines the writer would not match. Owned by the session before any proxy,
+   * so it is closed after them and writes their last lines.
+   */
+  private static ConnectionLogWriter connectionLines(AssembledRun session) {
+    if (!LoggerFactory.getLogger(CONNECTIONS_LOGGER).isInfoEnabled()) {
+      return null;
+    }
+    for (String setting : SIMPLE_LOGGER_LAYOUT) {
+      if (System.getProperty("org.slf4j.simpleLogger." + setting) != null) {
+        return null;
+      }
+    }
+    return session.own(new ConnectionLogWriter(System.err, Clock.systemDefaultZone(), true));
+  }
+
+  /** The logger of the proxy's one line per connection. */
+  static final String CONNECTIONS_LOGGER = "dev.egresskit.proxy.connections";
+
+  /** slf4j-simple settings that change where or how a line is written. */
+  private static final List<String> SIMPLE_LOGGER_LAYOUT = List.of("logFile", "showDateTime",
+      "dateTimeFormat", "showThreadName", "showThreadId", "showLogName", "showShortLogName",
+      "levelInBrackets", "warnLevelString");
+
   /** EgressKit's own restrictions, which both forms apply to every listener. */
   private void restrict(Socks5ProxyServer.Builder builder) {
+    if (connectionLines != null) {
+      builder.connectionLines(connectionLines);
+    }
     if (busyPoll != null) {
       builder.busyPoll(busyPoll);
     }
@@ -234,6 +270,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     Io io = root.io();
     AssembledRun session = root.run();
+    connectionLines = connectionLines(session);
     PolicyEngine engine = session.loadPolicy(policy, files.access(), handlerDeadline);
     try {
       PolicyProxy.start(engine, session, io, builder -> {
