@@ -3,6 +3,7 @@ package dev.egresskit.proxy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,11 @@ final class Channels {
     if (!channel.isOpen()) {
       return;
     }
-    if (!channel.isActive() || !channel.isRegistered()) {
+    ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+    if (!channel.isActive() || !channel.isRegistered() || pending == null
+        || pending.totalPendingWriteBytes() == 0 && pending.isEmpty()) {
+      // Nothing left to deliver (the usual end of an SMTP session): close now, without the
+      // empty write, its listener and the backstop timer.
       channel.close();
       return;
     }

@@ -33,12 +33,16 @@ final class ConnectionRecord {
   private Channel outbound;
   private int openChannels = 1;
   private boolean outboundClosed;
+  private RelayIdle relayIdle;
 
   ConnectionRecord(ServerContext server, Channel client) {
     this.server = server;
     this.client = client;
     this.clientAddress = (InetSocketAddress) client.remoteAddress();
     client.closeFuture().addListener(f -> {
+      if (relayIdle != null) {
+        relayIdle.stop();
+      }
       if (outbound != null) {
         Channels.closeAfterFlush(outbound, server.config().timeouts().idle());
       }
@@ -148,6 +152,11 @@ final class ConnectionRecord {
 
   void startRelaying() {
     relaying = true;
+  }
+
+  /** The idle timeout of a copying relay, stopped when the client channel closes. */
+  void relayIdle(RelayIdle value) {
+    relayIdle = value;
   }
 
   /** The relay moves bytes with splice(2), not through user space. */

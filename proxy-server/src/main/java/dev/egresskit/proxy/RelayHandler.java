@@ -10,7 +10,6 @@ import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,7 +21,7 @@ import java.time.Duration;
  * unwritable, and this side stops reading until it drains (auto-read follows writability).
  * Half-close: a FIN from one side becomes {@code shutdownOutput} on the other once everything
  * before it is flushed, so every byte is delivered; a channel closes when both of its directions
- * are done. An idle event (from the {@code IdleStateHandler} on the client channel) closes both.
+ * are done. Reads and drains tell the relay's {@link RelayIdle} that bytes moved.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 
@@ -32,12 +31,15 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   private final Channel peer;
   private final boolean fromClient;
   private final Duration flushBound;
+  private final RelayIdle idle;
 
-  RelayHandler(ConnectionRecord session, Channel peer, boolean fromClient, Duration flushBound) {
+  RelayHandler(ConnectionRecord session, Channel peer, boolean fromClient, Duration flushBound,
+      RelayIdle idle) {
     this.session = session;
     this.peer = peer;
     this.fromClient = fromClient;
     this.flushBound = flushBound;
+    this.idle = idle;
   }
 
   @Override
@@ -66,12 +68,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    idle.active();
     peer.flush();
     ctx.fireChannelReadComplete();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    idle.active();
     // This channel's buffer filled or drained: stop or resume reading from the peer, unless the
     // peer's input is shut down (re-arming reads on it fails on epoll, closing the relay).
     if (!(peer instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
@@ -84,10 +88,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       inputShutdown(ctx.channel());
-    } else if (evt instanceof IdleStateEvent) {
-      session.outcome(Outcome.IDLE_TIMEOUT);
-      ctx.close();
-      peer.close();
     } else {
       ctx.fireUserEventTriggered(evt);
     }

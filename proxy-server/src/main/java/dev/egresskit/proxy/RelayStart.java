@@ -6,9 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /** Hands a dialled connection from the handshake to the relay. */
 final class RelayStart {
@@ -45,10 +43,11 @@ final class RelayStart {
     // recv. With room for a few reads per wake-up the relay moves a read loop's worth at a time.
     client.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     outbound.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
-    RelayHandler clientSide = new RelayHandler(record, outbound, true, idle);
-    outbound.pipeline().addLast(RelayHandler.NAME, new RelayHandler(record, client, false, idle));
-    // Every relayed byte passes the client channel, so one idle handler there sees both ways.
-    pipeline.addLast("idle", new IdleStateHandler(0, 0, idle.toNanos(), TimeUnit.NANOSECONDS));
+    RelayIdle idleWatch = RelayIdle.start(record, client, outbound, idle.toNanos());
+    record.relayIdle(idleWatch);
+    RelayHandler clientSide = new RelayHandler(record, outbound, true, idle, idleWatch);
+    outbound.pipeline().addLast(RelayHandler.NAME,
+        new RelayHandler(record, client, false, idle, idleWatch));
     pipeline.addLast(RelayHandler.NAME, clientSide);
     if (early != null) {
       clientSide.forward(early);

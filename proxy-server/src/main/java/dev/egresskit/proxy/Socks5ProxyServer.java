@@ -49,8 +49,8 @@ import java.util.function.LongSupplier;
  * {@code proxy_bytes_client_to_dest_total}, {@code proxy_bytes_dest_to_client_total},
  * {@code proxy_tls_handshake_failures_total} — and one
  * INFO line per connection on the logger {@code dev.egresskit.proxy.connections} (client, user,
- * requested source, outbound local address, destination, bytes each way, duration, outcome).
- * Passwords never reach a log.
+ * requested source, outbound local address, destination, bytes each way, duration, outcome),
+ * or to a {@link ConnectionLog} ({@link Builder#connectionLines}). Passwords never reach a log.
  *
  * <p>Uses Netty's epoll transport when it is available, NIO otherwise. Relays forward
  * {@code ByteBuf}s by default, the same code on both transports, with back-pressure; with

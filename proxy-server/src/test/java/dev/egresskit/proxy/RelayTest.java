@@ -278,6 +278,34 @@ class RelayTest {
   }
 
   @Test
+  void trafficKeepsARelayOpenPastTheIdleTimeout() throws Exception {
+    echo = new EchoServer("127.0.0.1", 1);
+    Duration idle = Duration.ofSeconds(1);
+    start(loopback().timeouts(ProxyTimeouts.defaults().withIdle(idle)));
+    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+      c.greet(0);
+      c.connectTo(echo.address());
+      // Bytes keep moving for more than twice the idle time (bounded in count too): the idle
+      // timer fires meanwhile and must move on, not close the relay.
+      long start = System.nanoTime();
+      int exchanges = 0;
+      while (System.nanoTime() - start < idle.toNanos() * 5 / 2 && exchanges < 1_000_000) {
+        c.send(new byte[] {7});
+        assertThat(c.read(1)).containsExactly(7);
+        exchanges++;
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(idle.multipliedBy(2));
+
+      long quietFrom = System.nanoTime();
+      assertThat(c.closedByServer()).isTrue(); // bounded by the client's 5 s read timeout
+      assertThat(Duration.ofNanos(System.nanoTime() - quietFrom))
+          .isGreaterThanOrEqualTo(idle.minusMillis(100));
+    }
+    proxy.close();
+    assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+  }
+
+  @Test
   void metricsCountAcceptedCompletedBytesAndActiveConnections() throws Exception {
     echo = new EchoServer("127.0.0.1", 1);
     start(loopback().listenerName("test-listener"));
