@@ -1,7 +1,6 @@
 package dev.egresskit.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 
 /**
@@ -10,9 +9,6 @@ import java.net.InetSocketAddress;
  * channel is registered on the same loop).
  */
 final class ConnectionRecord {
-
-  static final AttributeKey<ConnectionRecord> KEY =
-      AttributeKey.valueOf(ConnectionRecord.class, "connection");
 
   private final ServerContext server;
   private final Channel client;
@@ -54,7 +50,6 @@ final class ConnectionRecord {
   void attachOutbound(Channel channel) {
     outbound = channel;
     openChannels++;
-    server.track(channel);
     channel.closeFuture().addListener(f -> outboundClosed());
   }
 

@@ -7,7 +7,9 @@ import java.util.concurrent.RejectedExecutionException;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import dev.egresskit.core.text.Printable;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,10 @@ final class ServerContext {
   private final SocketBackend backend;
   private final ProxyMetrics metrics;
   private final AuthGate authGate;
+  /** The listening sockets. */
   private final ChannelGroup channels;
+  /** Sessions whose channels are not all closed yet. */
+  private final Set<ConnectionRecord> sessions = ConcurrentHashMap.newKeySet();
   private final String listenerText;
   private final ConnectionLog connectionLog;
   private final AtomicInteger active;
@@ -96,9 +101,9 @@ final class ServerContext {
   void accept(Channel channel) {
     metrics.accepted();
     active.incrementAndGet();
-    channels.add(channel);
     ConnectionRecord session = new ConnectionRecord(this, channel);
-    channel.attr(ConnectionRecord.KEY).set(session);
+    // The session's own close listeners end it; a ChannelGroup would add one more per channel.
+    sessions.add(session);
     channel.pipeline()
         .addLast(Socks5HandshakeHandler.ENCODER, Socks5ServerEncoder.DEFAULT)
         .addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
@@ -143,13 +148,9 @@ final class ServerContext {
     }
   }
 
-  /** Tracks an outbound socket so that a forced shutdown closes it. */
-  void track(Channel outbound) {
-    channels.add(outbound);
-  }
-
   /** Counts and logs a session once its last channel has closed. */
   void finish(ConnectionRecord session) {
+    sessions.remove(session);
     Outcome outcome = session.finalOutcome();
     if (session.relaying()) {
       metrics.completed();
@@ -167,16 +168,14 @@ final class ServerContext {
    */
   void beginClosing() {
     closing = true;
-    for (Channel channel : channels) {
-      ConnectionRecord session = channel.attr(ConnectionRecord.KEY).get();
-      if (session != null) {
-        channel.eventLoop().execute(() -> {
-          if (!session.relaying()) {
-            session.outcome(Outcome.SHUTDOWN);
-            channel.close();
-          }
-        });
-      }
+    for (ConnectionRecord session : sessions) {
+      Channel channel = session.client();
+      channel.eventLoop().execute(() -> {
+        if (!session.relaying()) {
+          session.outcome(Outcome.SHUTDOWN);
+          channel.close();
+        }
+      });
     }
     if (active.get() == 0) {
       drained.complete(null);
@@ -185,11 +184,15 @@ final class ServerContext {
 
   /** Ends a shutdown: every remaining relay is marked as shut down and closed. */
   void closeAll() {
-    for (Channel channel : channels) {
-      ConnectionRecord session = channel.attr(ConnectionRecord.KEY).get();
-      if (session != null) {
-        channel.eventLoop().execute(() -> session.outcome(Outcome.SHUTDOWN));
-      }
+    for (ConnectionRecord session : sessions) {
+      session.client().eventLoop().execute(() -> {
+        session.outcome(Outcome.SHUTDOWN);
+        session.client().close();
+        Channel outbound = session.outbound();
+        if (outbound != null) {
+          outbound.close();
+        }
+      });
     }
     channels.close();
   }
