@@ -2,7 +2,6 @@ package dev.egresskit.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import dev.egresskit.core.text.Printable;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
@@ -93,9 +92,7 @@ final class ServerContext {
     channels.add(channel);
     ConnectionRecord session = new ConnectionRecord(this, channel);
     channel.attr(ConnectionRecord.KEY).set(session);
-    channel.pipeline()
-        .addLast(Socks5HandshakeHandler.ENCODER, Socks5ServerEncoder.DEFAULT)
-        .addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
+    channel.pipeline().addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
   }
 
   /** Tracks an outbound socket so that a forced shutdown closes it. */
