@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,9 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipeSizeTest {
 
+  /** Netty's native library, which opens the pipes, loads with its epoll transport. */
+  @BeforeAll
+  static void nettyNative() {
+    assertThat(Epoll.isAvailable()).as("epoll available (%s)", Epoll.unavailabilityCause()).isTrue();
+  }
+
   @Test
   void growsAPipeToOneMebibyteAndGivesTheCountBack() throws Exception {
-    assertThat(Epoll.isAvailable()).as("epoll available (%s)", Epoll.unavailabilityCause()).isTrue();
     assertThat(PipeSize.available()).as("JNA bound fcntl on Java %s", Runtime.version()).isTrue();
     FileDescriptor[] pipe = FileDescriptor.pipe();
     try {
