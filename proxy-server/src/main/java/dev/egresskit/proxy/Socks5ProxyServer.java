@@ -96,6 +96,10 @@ public final class Socks5ProxyServer implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("server already " + state.name().toLowerCase());
     }
+    if (settings.splice()) {
+      // Loads JNA (and unpacks its stub) here, not on an I/O thread at the first bulk relay.
+      PipeSize.available();
+    }
     try {
       runtime = ProxyRuntime.start(settings);
     } catch (IllegalStateException e) {
