@@ -37,4 +37,12 @@ class ShadedJarIT {
         "dev/egresskit/sink/SmtpSink.class",
         "META-INF/services/dev.egresskit.core.policy.PolicyEngineProvider");
   }
+
+  /** The proxy grows its splice pipes through JNA: its classes and its Linux stubs come along. */
+  @Test
+  void theCommandJarHoldsJnaWithItsLinuxStubs() throws IOException {
+    assertThat(entries()).contains("com/sun/jna/Native.class",
+        "com/sun/jna/linux-x86-64/libjnidispatch.so",
+        "com/sun/jna/linux-aarch64/libjnidispatch.so");
+  }
 }

@@ -4,8 +4,10 @@ package dev.egresskit.proxy;
 enum HandshakePhase {
   /** Waiting for the method greeting. */
   GREETING,
-  /** Waiting for the RFC 1929 request, or for its check. */
+  /** Waiting for the RFC 1929 request. */
   AUTH,
+  /** Checking the RFC 1929 request (the password check runs elsewhere). */
+  CHECKING,
   /** Waiting for a BIND or CONNECT request. */
   REQUEST,
   /** Binding or dialling for a request. */
@@ -13,5 +15,10 @@ enum HandshakePhase {
   /** Relaying: the handshake handler has left the pipeline. */
   RELAY,
   /** Answered with a refusal, or closed: nothing more is read. */
-  CLOSING
+  CLOSING;
+
+  /** Whether the handshake is waiting for a message from the client. */
+  boolean waitingForClient() {
+    return this == GREETING || this == AUTH || this == REQUEST;
+  }
 }

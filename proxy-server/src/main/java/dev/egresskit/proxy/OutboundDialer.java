@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;
-import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,21 +34,24 @@ final class OutboundDialer {
     this.ctx = ctx;
   }
 
-  /** BIND in KumoProxy's sense: create the outbound socket and bind it to the requested source. */
-  void onBind(Socks5CommandRequest request) {
+  /**
+   * BIND in KumoProxy's sense: create the outbound socket and bind it to the requested source.
+   *
+   * @param ip the requested address, or null for a domain name
+   */
+  void onBind(InetAddress ip, int port) {
     if (record.outbound() != null) {
-      handshake.fail(Socks5CommandStatus.FAILURE, Outcome.BAD_SEQUENCE);
+      handshake.fail(SocksReplies.FAILURE, Outcome.BAD_SEQUENCE);
       return;
     }
-    InetAddress ip = RequestAddresses.ipOf(request);
     if (ip == null) {
-      handshake.fail(Socks5CommandStatus.FAILURE, Outcome.DOMAIN_NOT_SUPPORTED);
+      handshake.fail(SocksReplies.FAILURE, Outcome.DOMAIN_NOT_SUPPORTED);
       return;
     }
-    InetSocketAddress source = new InetSocketAddress(ip, request.dstPort());
+    InetSocketAddress source = new InetSocketAddress(ip, port);
     record.requestedSource(source);
     if (!config.sourceAllowed(ip)) {
-      handshake.fail(Socks5CommandStatus.FORBIDDEN, Outcome.SOURCE_NOT_ALLOWED);
+      handshake.fail(SocksReplies.FORBIDDEN, Outcome.SOURCE_NOT_ALLOWED);
       return;
     }
     armHandlingTimer();
@@ -71,34 +72,34 @@ final class OutboundDialer {
         handshake.cancelTimer();
         InetSocketAddress local = outbound.localAddress();
         record.outboundLocal(local);
-        ctx.write(SocksReplies.success(local));
+        // Sent once the handshake next waits for the client: a CONNECT already held dials
+        // first, and its reply takes this one along (one segment, one wake-up of the client).
+        SocksReplies.success(handshake.replies(), local);
         handshake.expectRequest();
-        // A CONNECT pipelined behind this BIND reaches the handshake only after this returns
-        // (Netty's decoder passes the bytes after a request on once the request is handled), so
-        // flushing here would send the BIND reply alone and wake the client twice. Decide once
-        // the current read is handled: a dialling CONNECT's reply takes this one along.
-        ctx.executor().execute(handshake::flushUnlessDialling);
       });
     });
   }
 
-  /** CONNECT: dial from the bound socket, or from a fresh one when no BIND came first. */
-  void onConnect(Socks5CommandRequest request) {
-    InetAddress ip = RequestAddresses.ipOf(request);
+  /**
+   * CONNECT: dial from the bound socket, or from a fresh one when no BIND came first.
+   *
+   * @param ip the destination address, or null for a domain name (never resolved)
+   */
+  void onConnect(InetAddress ip, int port) {
     if (ip == null) {
-      handshake.fail(Socks5CommandStatus.FAILURE, Outcome.DOMAIN_NOT_SUPPORTED);
+      handshake.fail(SocksReplies.FAILURE, Outcome.DOMAIN_NOT_SUPPORTED);
       return;
     }
-    InetSocketAddress destination = new InetSocketAddress(ip, request.dstPort());
+    InetSocketAddress destination = new InetSocketAddress(ip, port);
     record.destination(destination);
-    if (!config.portAllowed(request.dstPort())) {
-      handshake.fail(Socks5CommandStatus.FORBIDDEN, Outcome.PORT_NOT_ALLOWED);
+    if (!config.portAllowed(port)) {
+      handshake.fail(SocksReplies.FORBIDDEN, Outcome.PORT_NOT_ALLOWED);
       return;
     }
     String refusal = config.destinations().refusal(ip);
     if (refusal != null) {
       record.error(refusal);
-      handshake.fail(Socks5CommandStatus.FORBIDDEN, Outcome.DESTINATION_NOT_ALLOWED);
+      handshake.fail(SocksReplies.FORBIDDEN, Outcome.DESTINATION_NOT_ALLOWED);
       return;
     }
     armHandlingTimer();
@@ -129,7 +130,7 @@ final class OutboundDialer {
       handshake.cancelTimer();
       InetSocketAddress local = (InetSocketAddress) outbound.localAddress();
       record.outboundLocal(local);
-      ctx.writeAndFlush(SocksReplies.success(local));
+      SocksReplies.success(handshake.replies(), local);
       handshake.startRelay(outbound);
     });
   }
@@ -161,14 +162,13 @@ final class OutboundDialer {
       return;
     }
     record.error(cause);
-    Socks5CommandStatus status = SocksReplies.statusFor(cause);
-    handshake.fail(status,
-        status.equals(Socks5CommandStatus.TTL_EXPIRED) ? Outcome.CONNECT_TIMEOUT : outcome);
+    int status = SocksReplies.statusFor(cause);
+    handshake.fail(status, status == SocksReplies.TTL_EXPIRED ? Outcome.CONNECT_TIMEOUT : outcome);
   }
 
   private void armHandlingTimer() {
     // Netty's connect timeout would answer 06 too; this one also covers registration and bind.
     handshake.arm(config.timeouts().connect(),
-        () -> handshake.fail(Socks5CommandStatus.TTL_EXPIRED, Outcome.CONNECT_TIMEOUT));
+        () -> handshake.fail(SocksReplies.TTL_EXPIRED, Outcome.CONNECT_TIMEOUT));
   }
 }

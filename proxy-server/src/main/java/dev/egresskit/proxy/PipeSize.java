@@ -1,9 +1,9 @@
 package dev.egresskit.proxy;
 
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
 import io.netty.channel.unix.FileDescriptor;
-import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Array;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,13 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than the bytes: a 1 MiB pipe takes the relay's CPU per GB from ~0.75 s to ~0.3 s (measured
  * with the C relay in {@code benchmarks/native/relay-anchor.c}).
  *
- * <p>Netty does not expose {@code fcntl}, and Java 17 has no supported way to call it. From
- * Java 22 on, the Foreign Function &amp; Memory API does, without native code of our own; it is
- * reached by reflection because the project compiles for Java 17. On older runtimes, or where
- * the call is refused (not permitted, or the pipe would pass {@code /proc/sys/fs/pipe-max-size}
- * or the user's pipe quota), pipes keep the default size and relays splice 64 KiB at a time.
- * The JVM allows the call without a warning with {@code --enable-native-access=ALL-UNNAMED}
- * (the CLI jar's manifest says so for itself).
+ * <p>Netty does not expose {@code fcntl} and Java 17 has no API for it, so libc's is called
+ * through JNA, on every Java version the project runs on (17 and later; one path, where
+ * {@code java.lang.foreign} would serve only Java 22+). JNA's jar carries its JNI stub for
+ * Linux x86-64 and aarch64; it loads it with {@code System.load}, a restricted method from Java
+ * 24 on, which runs without a warning with {@code --enable-native-access=ALL-UNNAMED} (the CLI
+ * jar's manifest says so for itself). Where JNA cannot load (no stub for the platform, native
+ * access denied, no writable directory to unpack the stub to) or the kernel refuses the size
+ * (past {@code /proc/sys/fs/pipe-max-size} for an unprivileged user, or the user's pipe quota),
+ * pipes keep the default size and relays splice 64 KiB at a time; {@link #available} says which,
+ * and the proxy's start line reports the pipe size.
  *
  * <p>At most {@link #MAX_GROWN} pipes are grown at once: Linux charges a user's pipes against
  * {@code /proc/sys/fs/pipe-user-pages-soft} (16,384 pages by default), and past it every new
@@ -31,17 +34,15 @@ final class PipeSize {
   static final int WANTED = 1 << 20;
   private static final int F_SETPIPE_SZ = 1031;
   private static final int F_GETPIPE_SZ = 1032;
-  /** {@code int fcntl(int fd, int cmd, int arg)}, or null where it cannot be called. */
-  private static final MethodHandle FCNTL = fcntl();
   /** How many pipes may be grown at once (32 MiB of pipe space, 8,192 pages). */
   static final int MAX_GROWN = 32;
   private static final AtomicInteger GROWN = new AtomicInteger();
 
   private PipeSize() {}
 
-  /** Whether this runtime can resize pipes at all (Java 22 or later, with fcntl found). */
+  /** Whether this runtime can resize pipes at all (JNA loaded and bound libc's fcntl). */
   static boolean available() {
-    return FCNTL != null;
+    return LibC.BOUND;
   }
 
   /**
@@ -51,19 +52,14 @@ final class PipeSize {
    * @return the pipe's size afterwards, or -1 when it was not changed (its size stays 64 KiB)
    */
   static int grow(FileDescriptor pipe) {
-    if (FCNTL == null) {
+    if (!LibC.BOUND) {
       return -1;
     }
     if (GROWN.incrementAndGet() > MAX_GROWN) {
       GROWN.decrementAndGet();
       return -1;
     }
-    int r;
-    try {
-      r = (int) FCNTL.invokeExact(pipe.intValue(), F_SETPIPE_SZ, WANTED);
-    } catch (Throwable e) {
-      r = -1;
-    }
+    int r = LibC.fcntl(pipe.intValue(), F_SETPIPE_SZ, WANTED);
     if (r < 0) {
       GROWN.decrementAndGet();
       return -1;
@@ -83,51 +79,46 @@ final class PipeSize {
 
   /** The pipe's size in bytes, or -1 where it cannot be read (as for {@link #grow}). */
   static int size(FileDescriptor pipe) {
-    if (FCNTL == null) {
+    if (!LibC.BOUND) {
       return -1;
     }
-    try {
-      int r = (int) FCNTL.invokeExact(pipe.intValue(), F_GETPIPE_SZ, 0);
-      return r < 0 ? -1 : r;
-    } catch (Throwable e) {
-      return -1;
-    }
+    int r = LibC.fcntl(pipe.intValue(), F_GETPIPE_SZ, 0);
+    return r < 0 ? -1 : r;
   }
 
-  /** Links {@code fcntl} through {@code java.lang.foreign} where the runtime has it (Java 22+). */
-  private static MethodHandle fcntl() {
-    if (Runtime.version().feature() < 22) {
-      return null;
-    }
-    try {
-      Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
-      Class<?> lookupType = Class.forName("java.lang.foreign.SymbolLookup");
-      Class<?> layoutType = Class.forName("java.lang.foreign.MemoryLayout");
-      Class<?> descriptorType = Class.forName("java.lang.foreign.FunctionDescriptor");
-      Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
-      Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
-      Object linker = linkerType.getMethod("nativeLinker").invoke(null);
-      Object lookup = linkerType.getMethod("defaultLookup").invoke(linker);
-      Optional<?> symbol = (Optional<?>) lookupType.getMethod("find", String.class)
-          .invoke(lookup, "fcntl");
-      if (symbol.isEmpty()) {
-        return null;
+  /**
+   * libc's {@code fcntl}, direct-mapped by JNA (a JNI call, no proxy or argument boxing). Its
+   * own class so that loading JNA happens once, when a pipe is first grown or the start line
+   * asks, and a failure to load leaves {@link #BOUND} false instead of failing the relay.
+   */
+  private static final class LibC {
+    static final boolean BOUND = bind();
+
+    private LibC() {}
+
+    /**
+     * {@code int fcntl(int fd, int cmd, ...)}. fcntl is variadic, and JNA's direct mapping
+     * calls it as a fixed {@code (int, int, int)} function. That is sound where a variadic int
+     * travels as a named one does: on x86-64 Linux (System V: the third integer register; the
+     * callee reads only {@code %al}, which libffi sets, for vector registers) and on aarch64
+     * Linux (AAPCS64: {@code x2}); not on Apple's arm64, where variadic arguments go on the
+     * stack, which the proxy's splice relay, Linux-only, never runs on.
+     */
+    static native int fcntl(int fd, int cmd, int arg);
+
+    private static boolean bind() {
+      try {
+        if (!Platform.isLinux()) {
+          return false; // F_SETPIPE_SZ is Linux's; splice relays run only there
+        }
+        Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        return true;
+      } catch (LinkageError | RuntimeException e) {
+        // JNA missing or without a stub for this platform, native access denied
+        // (IllegalCallerException), or no directory to unpack the stub to: keep 64 KiB pipes
+        // (the start line says the size).
+        return false;
       }
-      Object javaInt = Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_INT").get(null);
-      Object args = Array.newInstance(layoutType, 3);
-      for (int i = 0; i < 3; i++) {
-        Array.set(args, i, javaInt);
-      }
-      Object descriptor = descriptorType.getMethod("of", layoutType, args.getClass())
-          .invoke(null, javaInt, args);
-      // fcntl is variadic: its third argument is the first variadic one.
-      Object options = Array.newInstance(optionType, 1);
-      Array.set(options, 0, optionType.getMethod("firstVariadicArg", int.class).invoke(null, 2));
-      return (MethodHandle) linkerType
-          .getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
-          .invoke(linker, symbol.get(), descriptor, options);
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      return null; // not permitted (native access denied) or not this API: keep 64 KiB pipes
     }
   }
 }

@@ -32,7 +32,6 @@ final class RelayStart {
     record.startRelaying();
     Channel client = ctx.channel();
     ChannelPipeline pipeline = ctx.pipeline();
-    pipeline.remove(Socks5HandshakeHandler.ENCODER);
     pipeline.remove(handshake);
     if (splice && SpliceRelay.applies(client, outbound)) {
       SpliceRelay.start(ctx, record, outbound, early, inputShutdown, idle);

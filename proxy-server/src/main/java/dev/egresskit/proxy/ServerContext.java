@@ -5,7 +5,6 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.RejectedExecutionException;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import dev.egresskit.core.text.Printable;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -104,9 +103,7 @@ final class ServerContext {
     ConnectionRecord session = new ConnectionRecord(this, channel);
     // The session's own close listeners end it; a ChannelGroup would add one more per channel.
     sessions.add(session);
-    channel.pipeline()
-        .addLast(Socks5HandshakeHandler.ENCODER, Socks5ServerEncoder.DEFAULT)
-        .addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
+    channel.pipeline().addLast(Socks5HandshakeHandler.NAME, new Socks5HandshakeHandler(this, session));
   }
 
   /**

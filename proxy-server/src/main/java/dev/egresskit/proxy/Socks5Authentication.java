@@ -2,15 +2,7 @@ package dev.egresskit.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialResponse;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5PasswordAuthResponse;
-import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
-import io.netty.handler.codec.socksx.v5.Socks5InitialRequest;
-import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
-import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequestDecoder;
-import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -19,9 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
  * channel's event loop; decisions made on a worker thread are handed back to it.
  */
 final class Socks5Authentication {
-
-  // KumoProxy answers a failed RFC 1929 check with 01 01 (Netty's FAILURE constant is FF).
-  private static final Socks5PasswordAuthStatus AUTH_REFUSED = Socks5PasswordAuthStatus.valueOf((byte) 1);
 
   private final Socks5HandshakeHandler handshake;
   private final ServerContext server;
@@ -39,45 +28,33 @@ final class Socks5Authentication {
     this.ctx = ctx;
   }
 
-  void onGreeting(Socks5InitialRequest greeting) {
-    if (greeting.decoderResult().isFailure()) {
-      // Wrong version or no methods at all: KumoProxy ends the session without a reply.
-      record.error(greeting.decoderResult().cause());
-      handshake.close(Outcome.PROTOCOL_ERROR);
-      return;
-    }
-    List<Socks5AuthMethod> methods = greeting.authMethods();
-    if (methods.contains(Socks5AuthMethod.PASSWORD)) {
+  /** The greeting offered these methods: pick one (spec §3.2). */
+  void onGreeting(boolean password, boolean noAuth) {
+    if (password) {
       // A client that offers username/password is always authenticated, even when auth is
       // optional: the same rule as KumoProxy.
-      // Written now, flushed when the handshake next waits for the client (or with the next
-      // reply): a pipelined client gets its replies in one segment.
-      ctx.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.PASSWORD));
-      handshake.expect(new Socks5PasswordAuthRequestDecoder(), HandshakePhase.AUTH,
-          config.timeouts().auth(), Outcome.AUTH_TIMEOUT);
-    } else if (!config.requireAuth() && methods.contains(Socks5AuthMethod.NO_AUTH)) {
-      ctx.write(new DefaultSocks5InitialResponse(Socks5AuthMethod.NO_AUTH));
+      // Written now, sent when the handshake next waits for the client (or with the next
+      // reply): a pipelining client gets its replies in one segment.
+      SocksReplies.method(handshake.replies(), SocksReplies.PASSWORD);
+      handshake.expect(HandshakePhase.AUTH, config.timeouts().auth(), Outcome.AUTH_TIMEOUT);
+    } else if (!config.requireAuth() && noAuth) {
+      SocksReplies.method(handshake.replies(), SocksReplies.NO_AUTH);
       handshake.expectRequest();
     } else {
-      handshake.refuse(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED),
-          Outcome.NO_ACCEPTABLE_METHOD);
+      SocksReplies.method(handshake.replies(), SocksReplies.NO_ACCEPTABLE_METHOD);
+      handshake.refuse(Outcome.NO_ACCEPTABLE_METHOD);
     }
   }
 
-  void onAuth(Socks5PasswordAuthRequest auth) {
-    if (auth.decoderResult().isFailure()) {
-      record.error(auth.decoderResult().cause());
-      handshake.close(Outcome.PROTOCOL_ERROR);
-      return;
-    }
+  /** The RFC 1929 request arrived: check it through the gate (secrets: never log them). */
+  void onAuth(String user, String password) {
     AuthGate gate = server.authGate();
     if (gate == null) {
-      answer(auth.username(), AuthGate.Decision.of(AuthVerdict.refuse(false)));
+      answer(user, AuthGate.Decision.of(AuthVerdict.refuse(false)));
       return;
     }
     Channel channel = ctx.channel();
-    String user = auth.username();
-    AuthAttempt attempt = new AuthAttempt(user, auth.password(),
+    AuthAttempt attempt = new AuthAttempt(user, password,
         (InetSocketAddress) channel.remoteAddress(), (InetSocketAddress) channel.localAddress());
     // The auth timer keeps running while the check waits and runs.
     ticket = gate.submit(attempt, decision -> {
@@ -99,7 +76,7 @@ final class Socks5Authentication {
 
   private void answer(String user, AuthGate.Decision decision) {
     ticket = null;
-    if (handshake.phase() != HandshakePhase.AUTH || !ctx.channel().isActive()) {
+    if (handshake.phase() != HandshakePhase.CHECKING || !ctx.channel().isActive()) {
       return;
     }
     handshake.cancelTimer();
@@ -107,13 +84,14 @@ final class Socks5Authentication {
     // A refused name that is not a known user may be a password typed into the user field.
     record.user(verdict.accepted() || verdict.knownUser() ? user : null, verdict);
     if (verdict.accepted()) {
-      ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.SUCCESS));
+      SocksReplies.auth(handshake.replies(), SocksReplies.AUTH_SUCCESS);
       handshake.expectRequest();
     } else {
       if (decision.error() != null) {
         record.error(decision.error());
       }
-      handshake.refuse(new DefaultSocks5PasswordAuthResponse(AUTH_REFUSED), decision.refusal());
+      SocksReplies.auth(handshake.replies(), SocksReplies.AUTH_REFUSED);
+      handshake.refuse(decision.refusal());
     }
   }
 }

@@ -96,6 +96,10 @@ public final class Socks5ProxyServer implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("server already " + state.name().toLowerCase());
     }
+    if (settings.splice()) {
+      // Loads JNA (and unpacks its stub) here, not on an I/O thread at the first bulk relay.
+      PipeSize.available();
+    }
     try {
       runtime = ProxyRuntime.start(settings);
     } catch (IllegalStateException e) {
@@ -148,9 +152,9 @@ public final class Socks5ProxyServer implements AutoCloseable {
 
   /**
    * The size of the pipe a splicing relay opens for each direction that carries bulk data: 1 MiB
-   * where the runtime can grow pipes ({@code fcntl(F_SETPIPE_SZ)} through
-   * {@code java.lang.foreign}, Java 22 and later), otherwise Linux's default 64 KiB, which
-   * costs a splicing relay about twice the CPU per byte on loopback.
+   * where the proxy can grow pipes ({@code fcntl(F_SETPIPE_SZ)} through JNA, on every Java
+   * version), otherwise (JNA cannot load, for example native access denied) Linux's default
+   * 64 KiB, which costs a splicing relay about twice the CPU per byte on loopback.
    *
    * @return bytes per relay pipe
    */

@@ -287,7 +287,7 @@ final class SpliceRelay {
             FileDescriptor[] pipe = FileDescriptor.pipe();
             pipeOut = pipe[0];
             pipeIn = pipe[1];
-            // 64 KiB unless the runtime can grow it (PipeSize: Java 22+); fewer, larger splices.
+            // 1 MiB where PipeSize can grow it (JNA), else 64 KiB; fewer, larger splices.
             int size = PipeSize.grow(pipeIn);
             grown = size > 0;
             rounds = Math.max(2, BYTES_PER_EVENT / (size > 0 ? size : DEFAULT_PIPE));
