@@ -76,7 +76,7 @@ class ProxyCommandTest {
    * CONNECT in one write, as a one-flight client sends them), greets with {@code ehlo} and quits;
    * returns what the sink saw.
    */
-  private static SinkSession relayOneSession(InetSocketAddress proxy, SmtpSink sink, String ehlo)
+  static SinkSession relayOneSession(InetSocketAddress proxy, SmtpSink sink, String ehlo)
       throws Exception {
     try (Socket socket = new Socket()) {
       socket.setSoTimeout(5000);

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.sink.SmtpSink;
 import java.io.BufferedReader;
-import java.io.DataInputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +30,7 @@ class ProxyConnectionLinesTest {
   private static final Pattern LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"
       + "\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO connections - socks5 connection ended"
       + " listener=127\\.0\\.0\\.1:\\d+ client=127\\.0\\.0\\.1:\\d+ outbound_local=127\\.0\\.0\\.1:\\d+"
-      + " destination=127\\.0\\.0\\.1:\\d+ relay=copy bytes_client_to_dest=6"
+      + " destination=127\\.0\\.0\\.1:\\d+ relay=copy bytes_client_to_dest=26"
       + " bytes_dest_to_client=\\d+ duration_ms=\\d+ outcome=completed");
 
   @Test
@@ -60,7 +57,7 @@ class ProxyConnectionLinesTest {
           .orElseThrow();
       InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1)));
       for (int i = 0; i < 3; i++) {
-        relayQuit(proxy, sink.address());
+        ProxyCommandTest.relayOneSession(proxy, sink, "lines.example");
       }
       // Stopped at once: a session whose last channel is still closing ends during the
       // shutdown, and its line must still come out.
@@ -71,24 +68,5 @@ class ProxyConnectionLinesTest {
     }
     List<String> lines = err.stream().filter(l -> l.contains("socks5 connection ended")).toList();
     assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).matches(LINE));
-  }
-
-  /** One SOCKS5 CONNECT to the sink (greeting and request in one write), then QUIT. */
-  private static void relayQuit(InetSocketAddress proxy, InetSocketAddress dest) throws Exception {
-    try (Socket socket = new Socket()) {
-      socket.setSoTimeout(5000);
-      socket.connect(proxy, 5000);
-      OutputStream out = socket.getOutputStream();
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      byte[] ip = dest.getAddress().getAddress();
-      out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
-          (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
-      byte[] replies = new byte[2 + 10];
-      in.readFully(replies);
-      assertThat(replies[1]).as("method reply").isZero();
-      assertThat(replies[3]).as("CONNECT reply").isZero();
-      out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-      in.readAllBytes();
-    }
   }
 }
