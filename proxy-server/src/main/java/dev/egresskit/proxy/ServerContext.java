@@ -197,7 +197,12 @@ final class ServerContext {
   private void log(ConnectionRecord session, Outcome outcome) {
     if (connectionLog != null) {
       connectionLog.line(ConnectionLine.format(listenerText, session, outcome));
-      flushAfterCurrentWork(session.client());
+      if (closing) {
+        // Shutting down: the I/O threads may stop before a queued flush runs, so write now.
+        connectionLog.flush();
+      } else {
+        flushAfterCurrentWork(session.client());
+      }
     } else if (CONNECTIONS.isInfoEnabled()) {
       CONNECTIONS.info(ConnectionLine.format(listenerText, session, outcome).toString());
     }
