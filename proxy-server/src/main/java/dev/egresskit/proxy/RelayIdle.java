@@ -1,37 +1,35 @@
 package dev.egresskit.proxy;
 
-import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The idle timeout of a copying relay: closes both channels once no byte has moved either way
- * for the idle time. One timer per relay, scheduled once and moved on only when it fires (a
- * relay's reads just note the time), so a busy relay costs a clock read per read burst instead
- * of a promise and a listener per write. Confined to the client's event loop, which serves
+ * The idle timeout of a relay, copying or splicing: runs its action once no byte has moved
+ * either way for the idle time. One timer per relay, scheduled once and moved on only when it
+ * fires (the relay's reads just note the time), so a busy relay costs a clock read per read
+ * burst instead of a promise and a listener per write. Confined to the event loop that serves
  * both channels.
  */
 final class RelayIdle implements Runnable {
 
-  private final ConnectionRecord session;
-  private final Channel client;
-  private final Channel outbound;
+  private final EventLoop loop;
   private final long idleNanos;
+  private final Runnable onIdle;
   private long lastActivity = System.nanoTime();
   private ScheduledFuture<?> timer;
+  private boolean stopped;
 
-  private RelayIdle(ConnectionRecord session, Channel client, Channel outbound, long idleNanos) {
-    this.session = session;
-    this.client = client;
-    this.outbound = outbound;
+  private RelayIdle(EventLoop loop, long idleNanos, Runnable onIdle) {
+    this.loop = loop;
     this.idleNanos = idleNanos;
+    this.onIdle = onIdle;
   }
 
-  /** Starts watching; {@link #stop()} when the relay ends. */
-  static RelayIdle start(ConnectionRecord session, Channel client, Channel outbound,
-      long idleNanos) {
-    RelayIdle idle = new RelayIdle(session, client, outbound, idleNanos);
-    idle.timer = client.eventLoop().schedule(idle, idleNanos, TimeUnit.NANOSECONDS);
+  /** Starts watching; {@code onIdle} runs at most once, unless {@link #stop()} comes first. */
+  static RelayIdle start(EventLoop loop, long idleNanos, Runnable onIdle) {
+    RelayIdle idle = new RelayIdle(loop, idleNanos, onIdle);
+    idle.timer = loop.schedule(idle, idleNanos, TimeUnit.NANOSECONDS);
     return idle;
   }
 
@@ -40,22 +38,23 @@ final class RelayIdle implements Runnable {
     lastActivity = System.nanoTime();
   }
 
+  /** The relay ended: no timer outlives it. */
   void stop() {
+    stopped = true;
     timer.cancel(false);
   }
 
   @Override
   public void run() {
-    if (!client.isOpen()) {
+    if (stopped) {
       return;
     }
     long quiet = System.nanoTime() - lastActivity;
     if (quiet >= idleNanos) {
-      session.outcome(Outcome.IDLE_TIMEOUT);
-      client.close();
-      outbound.close();
+      stopped = true;
+      onIdle.run();
     } else {
-      timer = client.eventLoop().schedule(this, idleNanos - quiet, TimeUnit.NANOSECONDS);
+      timer = loop.schedule(this, idleNanos - quiet, TimeUnit.NANOSECONDS);
     }
   }
 }

@@ -42,7 +42,13 @@ final class RelayStart {
     // recv. With room for a few reads per wake-up the relay moves a read loop's worth at a time.
     client.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     outbound.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
-    RelayIdle idleWatch = RelayIdle.start(record, client, outbound, idle.toNanos());
+    RelayIdle idleWatch = RelayIdle.start(client.eventLoop(), idle.toNanos(), () -> {
+      if (client.isOpen()) {
+        record.outcome(Outcome.IDLE_TIMEOUT);
+        client.close();
+        outbound.close();
+      }
+    });
     record.relayIdle(idleWatch);
     RelayHandler clientSide = new RelayHandler(record, outbound, true, idle, idleWatch);
     outbound.pipeline().addLast(RelayHandler.NAME,

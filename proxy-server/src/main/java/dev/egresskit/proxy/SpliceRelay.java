@@ -23,8 +23,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A relay that moves bytes with {@code splice(2)} (socket → pipe → socket, no copy through user
@@ -103,8 +101,7 @@ final class SpliceRelay {
   private final Direction up;
   private final Direction down;
   private final long idleNanos;
-  private long lastActivity = System.nanoTime();
-  private ScheduledFuture<?> idleTimer;
+  private RelayIdle idle;
   private boolean closed;
 
   private SpliceRelay(ConnectionRecord record, AbstractEpollStreamChannel clientChannel,
@@ -191,7 +188,7 @@ final class SpliceRelay {
       outboundChannel.pipeline().remove(HANDOFF);
       client.registration.submit(INTEREST);
       outbound.registration.submit(INTEREST);
-      idleTimer = loop.schedule(this::idleCheck, idleNanos, TimeUnit.NANOSECONDS);
+      idle = RelayIdle.start(loop, idleNanos, this::idledOut);
       pump(up);
       pump(down);
     }));
@@ -370,7 +367,9 @@ final class SpliceRelay {
     }
 
     private void moved(int n) {
-      lastActivity = System.nanoTime();
+      if (idle != null) {
+        idle.active();
+      }
       if (fromClient) {
         record.countUp(n);
       } else {
@@ -470,17 +469,10 @@ final class SpliceRelay {
 
   // ---- ending ----
 
-  private void idleCheck() {
-    if (closed) {
-      return;
-    }
-    long quiet = System.nanoTime() - lastActivity;
-    if (quiet >= idleNanos) {
+  private void idledOut() {
+    if (!closed) {
       record.outcome(Outcome.IDLE_TIMEOUT);
       close();
-    } else {
-      idleTimer = clientChannel.eventLoop().schedule(
-          this::idleCheck, idleNanos - quiet, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -498,8 +490,8 @@ final class SpliceRelay {
       return;
     }
     closed = true;
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
+    if (idle != null) {
+      idle.stop();
     }
     cancelRegistrations();
     up.release();
