@@ -54,16 +54,6 @@ class HandshakeParsingTest {
     return count(registry, ProxyMetrics.FAILED, "reason", reason);
   }
 
-  private static byte[] auth(byte[] user, byte[] password) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write(1);
-    b.write(user.length);
-    b.writeBytes(user);
-    b.write(password.length);
-    b.writeBytes(password);
-    return b.toByteArray();
-  }
-
   /** Greeting offering 02, RFC 1929 as alice, BIND 127.0.0.2, CONNECT to the echo, early data. */
   private byte[] oneFlight() throws Exception {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -157,7 +147,7 @@ class HandshakeParsingTest {
       // Greeting and RFC 1929 request in one write, then a lock-step BIND.
       ByteArrayOutputStream first = new ByteArrayOutputStream();
       first.writeBytes(new byte[] {5, 1, 2});
-      first.writeBytes(auth(user.getBytes(StandardCharsets.US_ASCII),
+      first.writeBytes(RawSocksClient.authBytes(user.getBytes(StandardCharsets.US_ASCII),
           password.getBytes(StandardCharsets.US_ASCII)));
       c.send(first.toByteArray());
       assertThat(c.read(4)).containsExactly(5, 2, 1, 0);
@@ -185,7 +175,7 @@ class HandshakeParsingTest {
     }));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
-      c.send(auth("jürgen".getBytes(StandardCharsets.UTF_8), "pässwörd€".getBytes(StandardCharsets.UTF_8)));
+      c.send(RawSocksClient.authBytes("jürgen".getBytes(StandardCharsets.UTF_8), "pässwörd€".getBytes(StandardCharsets.UTF_8)));
       assertThat(c.read(2)).containsExactly(1, 0);
     }
     assertThat(attempts.get(0).username()).isEqualTo("jürgen");
@@ -200,7 +190,7 @@ class HandshakeParsingTest {
     }));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
-      c.send(auth("alice".getBytes(StandardCharsets.US_ASCII), new byte[] {'p', (byte) 0xC3}));
+      c.send(RawSocksClient.authBytes("alice".getBytes(StandardCharsets.US_ASCII), new byte[] {'p', (byte) 0xC3}));
       assertThat(c.closedByServer()).isTrue();
     }
     assertThat(failed("protocol_error")).isEqualTo(1);

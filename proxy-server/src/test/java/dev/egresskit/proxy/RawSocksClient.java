@@ -57,8 +57,12 @@ final class RawSocksClient implements AutoCloseable {
   }
 
   static byte[] authBytes(String user, String password) {
-    byte[] u = user.getBytes(StandardCharsets.US_ASCII);
-    byte[] p = password.getBytes(StandardCharsets.US_ASCII);
+    return authBytes(user.getBytes(StandardCharsets.US_ASCII),
+        password.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** {@code 01 ULEN UNAME PLEN PASSWD} from the raw bytes (any encoding, lengths unchecked). */
+  static byte[] authBytes(byte[] u, byte[] p) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.write(1);
     b.write(u.length);
