@@ -235,6 +235,8 @@ final class SpliceRelay {
     ByteBuf pending;          // bytes Netty read before the hand-over, sent before the pipe's
     boolean sourceEnded;      // FIN read from the source
     boolean finished;         // FIN passed on
+    /** Pumps this direction again after other channels had their turn; built once. */
+    final Runnable resume = () -> SpliceRelay.this.pump(this);
 
     Direction(Side from, Side to, boolean fromClient) {
       this.from = from;
@@ -278,7 +280,7 @@ final class SpliceRelay {
         }
         if (round >= rounds) {
           // Edge-triggered: epoll will not report the rest, so come back after other channels.
-          clientChannel.eventLoop().execute(() -> SpliceRelay.this.pump(this));
+          clientChannel.eventLoop().execute(resume);
           return;
         }
         if (pipeIn == null) {
