@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,6 +36,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * in-process servers: the SMTP sink, a second sink that requires a PROXY header (standing in for
  * HAProxy) and the project's SOCKS5 proxy. The baseline does the same exchange with a blocking
  * {@link Socket}. {@link SuiteRunner} runs the suite at 1 and 16 threads (concurrent setups).
+ *
+ * <p>The parameters {@code sink} and {@code socks} point the suite at servers already running
+ * instead ({@code -p sink=127.0.0.1:2525 -p socks=127.0.0.1:1080}; default {@value
+ * ConnectTarget#IN_PROCESS}), so it can be compared with {@code bench connect} at the same
+ * servers; then the in-process sink or proxy is not started. {@code haproxy} always uses its own
+ * in-process sink, as only it reads the PROXY header. {@code eventLoops} sets the connector's
+ * event-loop threads (default 0, Netty's choice; {@code bench connect} uses 2).
  *
  * <p>The plain benchmarks block the JMH thread on every setup (two thread hand-offs each, which
  * {@code bench connect} does not pay); the {@code ...Chained} ones run {@link #CHAIN} setups
@@ -48,9 +56,23 @@ public class ConnectBenchmarks extends BenchmarkDefaults {
   /** Setups one chained operation runs back to back. */
   static final int CHAIN = 32;
 
-  private SmtpSink sink;
+  /** {@value ConnectTarget#IN_PROCESS} or HOST:PORT of a running SMTP sink. */
+  @Param(ConnectTarget.IN_PROCESS)
+  public String sink;
+
+  /** {@value ConnectTarget#IN_PROCESS} or HOST:PORT of a running SOCKS5 proxy. */
+  @Param(ConnectTarget.IN_PROCESS)
+  public String socks;
+
+  /** The connector's event-loop threads; 0 lets Netty choose. */
+  @Param("0")
+  public int eventLoops;
+
+  /** The in-process sink, when {@link #sink} asks for one. */
+  private SmtpSink ownSink;
   private SmtpSink proxyAwareSink;
-  private Socks5ProxyServer proxy;
+  /** The in-process proxy, when {@link #socks} asks for one. */
+  private Socks5ProxyServer ownProxy;
   private EgressConnector connector;
   private SmtpProbe probe;
   private InetSocketAddress destination;
@@ -62,16 +84,28 @@ public class ConnectBenchmarks extends BenchmarkDefaults {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    sink = SmtpSink.builder().threads(2).build().start();
+    Optional<InetSocketAddress> externalSink = ConnectTarget.parse("sink", sink);
+    Optional<InetSocketAddress> externalProxy = ConnectTarget.parse("socks", socks);
+    if (eventLoops < 0) {
+      throw new IllegalArgumentException(
+          "ConnectBenchmarks parameter 'eventLoops': expected 0 (Netty's choice) or more, got "
+              + eventLoops);
+    }
+    if (externalSink.isEmpty()) {
+      ownSink = SmtpSink.builder().threads(2).build().start();
+    }
     proxyAwareSink = SmtpSink.builder().threads(2).proxyProtocol(ProxyProtocolMode.REQUIRED)
         .build().start();
-    proxy = Socks5ProxyServer.builder().listen(new InetSocketAddress("127.0.0.1", 0)).build()
-        .start();
-    connector = EgressConnector.builder().build();
+    if (externalProxy.isEmpty()) {
+      ownProxy = Socks5ProxyServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+          .build().start();
+    }
+    connector = EgressConnector.builder().eventLoopThreads(eventLoops).build();
     probe = SmtpProbe.create(connector);
-    destination = sink.address();
-    ProxyServer proxyAddress = new ProxyServer.IpLiteral(proxy.address().getAddress(),
-        proxy.address().getPort());
+    destination = externalSink.orElseGet(() -> ownSink.address());
+    InetSocketAddress socksAddress = externalProxy.orElseGet(() -> ownProxy.address());
+    ProxyServer proxyAddress = new ProxyServer.IpLiteral(socksAddress.getAddress(),
+        socksAddress.getPort());
     direct = source("direct", new Route.Direct(Optional.empty()));
     directBound = source("direct-bound", new Route.Direct(Optional.of(ip("127.0.0.2"))));
     haproxy = source("haproxy", new Route.HaProxy(new ProxyServer.IpLiteral(
@@ -83,19 +117,28 @@ public class ConnectBenchmarks extends BenchmarkDefaults {
         Optional.empty(), Optional.empty()));
   }
 
-  /** The sinks keep a record per session; forget them between iterations to bound memory. */
+  /**
+   * The in-process sinks keep a record per session; forget them between iterations to bound
+   * memory. An external sink is not ours to clear.
+   */
   @TearDown(Level.Iteration)
   public void forgetSessions() {
-    sink.clear();
+    if (ownSink != null) {
+      ownSink.clear();
+    }
     proxyAwareSink.clear();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     connector.close();
-    proxy.close();
+    if (ownProxy != null) {
+      ownProxy.close();
+    }
     proxyAwareSink.close();
-    sink.close();
+    if (ownSink != null) {
+      ownSink.close();
+    }
   }
 
   private static EgressSource source(String name, Route route) {
@@ -139,6 +182,12 @@ public class ConnectBenchmarks extends BenchmarkDefaults {
   @OperationsPerInvocation(CHAIN)
   public int socks5ConnectChained() {
     return chain(socks5Connect);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHAIN)
+  public int socks5BindThenConnectChained() {
+    return chain(socks5Bind);
   }
 
   @Benchmark

@@ -45,6 +45,10 @@ public enum Suite {
           "socks5ConnectChained", "directChained", 1, 0.6),
       Comparison.rate("SOCKS5 CONNECT vs direct, chained as bench connect",
           "socks5ConnectChained", "directChained", 16, 0.6),
+      Comparison.rate("SOCKS5 BIND+CONNECT vs direct, chained as bench connect",
+          "socks5BindThenConnectChained", "directChained", 1, 0.6),
+      Comparison.rate("SOCKS5 BIND+CONNECT vs direct, chained as bench connect",
+          "socks5BindThenConnectChained", "directChained", 16, 0.6),
       Comparison.rate("direct with bind vs direct", "directBound", "direct", 1, 0.9))),
   /** A first login from one address while another floods the proxy with wrong passwords. */
   AUTH(AuthFloodBenchmarks.class, List.of(1), false, List.of(

@@ -28,16 +28,31 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -cp benchmarks.jar dev.egresskit.benchmarks.SuiteRunner cache|policy|connect|auth|all
- *     [--quick] [--forks N] [--out DIR]
+ *     [--quick] [--forks N] [--out DIR] [-p NAME=VALUE ...]
  * </pre>
  *
  * <p>{@code --quick} is a smoke run of seconds (one short warm-up and measurement): its numbers
- * only prove the suite still runs.
+ * only prove the suite still runs. {@code -p} sets a benchmark parameter as JMH's own {@code -p}
+ * does, e.g. {@code -p sink=127.0.0.1:2525 -p socks=127.0.0.1:1080} for the {@code connect}
+ * suite (see {@link ConnectBenchmarks}); the parameters are written into both result files.
  */
 public final class SuiteRunner {
 
-  /** How one run is configured. */
-  record Settings(boolean quick, int forks, Path out) {}
+  /**
+   * How one run is configured.
+   *
+   * @param params benchmark parameters by name, passed to JMH as its {@code -p} does
+   */
+  record Settings(boolean quick, int forks, Path out, Map<String, String> params) {
+    Settings {
+      params = Map.copyOf(params);
+    }
+
+    /** No parameters: every benchmark's defaults. */
+    Settings(boolean quick, int forks, Path out) {
+      this(quick, forks, out, Map.of());
+    }
+  }
 
   /** One benchmark result at one thread count. */
   record Measured(String benchmark, int threads, String mode, double score, double error,
@@ -67,11 +82,21 @@ public final class SuiteRunner {
     boolean quick = false;
     int forks = -1;
     Path out = Path.of("benchmarks", "results");
+    Map<String, String> params = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--forks" -> forks = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "-p" -> {
+          String param = i + 1 < args.length ? args[++i] : "";
+          int eq = param.indexOf('=');
+          if (eq < 1) {
+            throw new IllegalArgumentException(
+                "-p expects NAME=VALUE (e.g. -p sink=127.0.0.1:2525), got '" + param + "'");
+          }
+          params.put(param.substring(0, eq), param.substring(eq + 1));
+        }
         case "all" -> suites.addAll(List.of(Suite.values()));
         default -> {
           String id = args[i];
@@ -82,10 +107,10 @@ public final class SuiteRunner {
     }
     if (suites.isEmpty()) {
       System.err.println("usage: SuiteRunner cache|policy|connect|auth|all [--quick] [--forks N] "
-          + "[--out DIR]");
+          + "[--out DIR] [-p NAME=VALUE ...]");
       System.exit(2);
     }
-    Settings settings = new Settings(quick, forks, out);
+    Settings settings = new Settings(quick, forks, out, params);
     for (Suite suite : suites) {
       Path markdown = run(suite, settings);
       System.out.println(Files.readString(markdown));
@@ -104,6 +129,7 @@ public final class SuiteRunner {
           .include(Pattern.quote(suite.benchmarks().getName()) + "\\.")
           .threads(threads)
           .shouldFailOnError(true);
+      settings.params().forEach(options::param);
       if (settings.forks() >= 0) {
         options.forks(settings.forks());
       }
@@ -158,6 +184,7 @@ public final class SuiteRunner {
     doc.put("suite", suite.id());
     doc.put("quick", settings.quick());
     doc.put("machine", machine);
+    doc.put("params", new java.util.TreeMap<>(settings.params()));
     doc.put("results", measured);
     doc.put("ratios", ratios);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -193,6 +220,8 @@ public final class SuiteRunner {
         .append("Measured ").append(machine.get("date")).append(" on ").append(machine.get("cores"))
         .append(" cores, ").append(machine.get("java")).append(", ").append(machine.get("os"))
         .append(".\n\n")
+        .append(settings.params().isEmpty() ? "" : "Parameters: "
+            + new java.util.TreeMap<>(settings.params()) + ".\n\n")
         .append("| ratio | threads | measured | target | met |\n|---|---:|---:|---:|:-:|\n");
     for (Map<String, Object> r : ratios) {
       md.append("| ").append(r.get("label")).append(" | ").append(r.get("threads")).append(" | ")
