@@ -3,7 +3,9 @@ package dev.egresskit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.output.Lifecycle;
 import dev.egresskit.proxy.ProxyCredentials;
+import dev.egresskit.proxy.ProxyTimeouts;
 import dev.egresskit.sink.SinkSession;
 import dev.egresskit.sink.SmtpSink;
 import java.io.ByteArrayInputStream;
@@ -111,6 +113,20 @@ class ProxyCommandTest {
       assertThat(result.exitCode()).isZero();
       // 1 MiB pipes on every Java version (fcntl through JNA; the build runs 17 and 25).
       assertThat(result.err()).contains("epoll, splice relays (1024 KiB pipes)");
+    }
+  }
+
+  @Test
+  void aSigtermWaitsForTheProxysGracefulStop() throws Exception {
+    try (Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0")) {
+      proxy.lifecycle.awaitStarted(1, WAIT);
+
+      // Main's shutdown hook waits this long: open relays get the proxy's whole drain (30 s)
+      // and the forced close after it, so each still gets its line (the hook cut them at 10 s).
+      Duration drain = ProxyTimeouts.defaults().shutdown();
+      assertThat(proxy.lifecycle.stopTime())
+          .isEqualTo(Lifecycle.STOP_TIME.plus(drain).plusSeconds(5 + 10 + 10));
+      assertThat(proxy.stop(WAIT).exitCode()).isZero();
     }
   }
 

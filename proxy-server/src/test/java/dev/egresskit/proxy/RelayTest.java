@@ -368,6 +368,8 @@ class RelayTest {
       assertThat(c.closedByServer()).isTrue();
     }
     assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+    // What a front end stopping on a signal waits for: the drain, the forced close, the threads.
+    assertThat(proxy.closeTime()).isEqualTo(Duration.ofMillis(300).plusSeconds(5 + 10 + 10));
   }
 
   @Test
