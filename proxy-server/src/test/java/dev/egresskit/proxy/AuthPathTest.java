@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AuthPathTest {
 
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

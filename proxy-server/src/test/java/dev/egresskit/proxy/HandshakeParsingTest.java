@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static dev.egresskit.proxy.TestProxies.count;
 import static dev.egresskit.proxy.TestProxies.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HandshakeParsingTest {
 
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
   private static final byte[] EARLY = "EHLO split\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

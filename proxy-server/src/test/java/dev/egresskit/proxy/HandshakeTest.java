@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static dev.egresskit.proxy.TestProxies.count;
 import static dev.egresskit.proxy.TestProxies.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,9 +25,6 @@ class HandshakeTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   @RegisterExtension final ProxyFixture servers = new ProxyFixture(registry);
-
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
 
   private RawSocksClient client(Socks5ProxyServer.Builder builder) throws Exception {
     return RawSocksClient.connect(servers.start(builder).address());

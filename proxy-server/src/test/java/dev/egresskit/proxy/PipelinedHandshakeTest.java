@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PipelinedHandshakeTest {
 
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
   private static final byte[] GREETING_PASSWORD = {5, 1, 2};
   private static final byte[] GREETING_NO_AUTH = {5, 1, 0};
 
