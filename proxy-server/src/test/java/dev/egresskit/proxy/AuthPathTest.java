@@ -135,7 +135,8 @@ class AuthPathTest {
       checked.add(attempt.password());
       return attempt.password().equals("right") ? AuthVerdict.accept() : AuthVerdict.refuse(true);
     };
-    Socks5ProxyServer proxy = start(servers.loopback().authenticator(authenticator).requireAuth(true)
+    Socks5ProxyServer proxy = start(servers.loopback().authenticator(authenticator)
+        .requireAuth(true)
         .authLimits(new AuthLimits(1, 4, 16, 2, Duration.ofMinutes(1))).nanoTime(() -> now[0]));
     for (String password : List.of("guess1", "guess2", "right")) {
       try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {

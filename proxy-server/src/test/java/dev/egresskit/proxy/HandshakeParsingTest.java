@@ -55,6 +55,14 @@ class HandshakeParsingTest {
     }
   }
 
+  /** A proxy that requires RFC 1929 and whose check accepts everyone, recording each attempt. */
+  private Socks5ProxyServer startAcceptingEveryone() {
+    return servers.start(servers.loopback().requireAuth(true).authenticator(attempt -> {
+      attempts.add(attempt);
+      return AuthVerdict.accept();
+    }));
+  }
+
   private static void assertOneFlightAnswered(byte[] got, String why) {
     assertThat(Arrays.copyOfRange(got, 0, 4)).as(why).containsExactly(5, 2, 1, 0);
     assertThat(Arrays.copyOfRange(got, 4, 12)).as(why).containsExactly(5, 0, 0, 1, 127, 0, 0, 2);
@@ -80,7 +88,8 @@ class HandshakeParsingTest {
   @Test
   void aOneFlightHandshakeSplitInTwoAtEveryByteIsAnsweredInOrderAndRelayed() throws Exception {
     servers.echo("127.0.0.1", 1);
-    Socks5ProxyServer proxy = servers.start(servers.loopback().credentials(ALICE).requireAuth(true));
+    Socks5ProxyServer proxy =
+        servers.start(servers.loopback().credentials(ALICE).requireAuth(true));
     byte[] all = oneFlight();
     for (int split = 1; split < all.length; split++) {
       byte[] got = exchange(List.of(Arrays.copyOfRange(all, 0, split),
@@ -111,10 +120,7 @@ class HandshakeParsingTest {
   @CsvSource({"0, 0", "0, 255", "255, 0", "255, 255", "1, 1"})
   void usernamesAndPasswordsOfEveryLengthReachTheCheckWhole(int userLength, int passwordLength)
       throws Exception {
-    Socks5ProxyServer proxy = servers.start(servers.loopback().requireAuth(true).authenticator(attempt -> {
-      attempts.add(attempt);
-      return AuthVerdict.accept();
-    }));
+    Socks5ProxyServer proxy = startAcceptingEveryone();
     String user = text('a', userLength);
     String password = text('A', passwordLength);
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
@@ -143,10 +149,7 @@ class HandshakeParsingTest {
 
   @Test
   void aUtf8UsernameAndPasswordReachTheCheckAsTextAsKumoProxyReadsThem() throws Exception {
-    Socks5ProxyServer proxy = servers.start(servers.loopback().requireAuth(true).authenticator(attempt -> {
-      attempts.add(attempt);
-      return AuthVerdict.accept();
-    }));
+    Socks5ProxyServer proxy = startAcceptingEveryone();
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       c.send(RawSocksClient.authBytes("jürgen".getBytes(StandardCharsets.UTF_8), "pässwörd€".getBytes(StandardCharsets.UTF_8)));
@@ -158,10 +161,7 @@ class HandshakeParsingTest {
 
   @Test
   void aPasswordThatIsNotUtf8IsClosedWithoutAReplyOrACheck() throws Exception {
-    Socks5ProxyServer proxy = servers.start(servers.loopback().requireAuth(true).authenticator(attempt -> {
-      attempts.add(attempt);
-      return AuthVerdict.accept();
-    }));
+    Socks5ProxyServer proxy = startAcceptingEveryone();
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       c.send(RawSocksClient.authBytes("alice".getBytes(StandardCharsets.US_ASCII), new byte[] {'p', (byte) 0xC3}));
@@ -177,7 +177,8 @@ class HandshakeParsingTest {
     // version byte alone, not from a timer.
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withGreeting(Duration.ofMinutes(1))
         .withAuth(Duration.ofMinutes(1)).withRequest(Duration.ofMinutes(1));
-    Socks5ProxyServer proxy = servers.start(servers.loopback().credentials(ALICE).timeouts(timeouts));
+    Socks5ProxyServer proxy =
+        servers.start(servers.loopback().credentials(ALICE).timeouts(timeouts));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.send(new byte[] {4}); // SOCKS4
       assertThat(c.closedByServer()).as("greeting").isTrue();

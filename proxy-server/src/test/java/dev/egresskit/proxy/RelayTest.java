@@ -265,7 +265,8 @@ class RelayTest {
   void trafficKeepsARelayOpenPastTheIdleTimeout() throws Exception {
     EchoServer echo = servers.echo("127.0.0.1", 1);
     Duration idle = Duration.ofSeconds(1);
-    Socks5ProxyServer proxy = servers.start(loopback().timeouts(ProxyTimeouts.defaults().withIdle(idle)));
+    Socks5ProxyServer proxy =
+        servers.start(loopback().timeouts(ProxyTimeouts.defaults().withIdle(idle)));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       c.connectTo(echo.address());

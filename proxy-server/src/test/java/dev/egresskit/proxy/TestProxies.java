@@ -12,8 +12,8 @@ final class TestProxies {
 
   static final byte[] FAILURE_01 = {5, 1, 0, 1, 0, 0, 0, 0, 0, 0};
   /** One user, alice with password s3cret, hashed at the fewest iterations (fast to check). */
-  static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
+  static final ProxyCredentials ALICE = ProxyCredentials.parse("test", List.of(
+      ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
 
   private TestProxies() {}
 

@@ -218,30 +218,20 @@ class Socks5HandshakeTest {
     assertThat((Object) ch.readOutbound()).as("no CONNECT after a refused BIND").isNull();
   }
 
-  @Test
-  void methodReplyNoAcceptableMethodIsIncompatible() {
+  /**
+   * No acceptable method, a password method the client did not offer, SOCKS version 4: each
+   * refused at the method reply.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "05 FF | PROXY_AUTH_REJECTED  | incompatible SOCKS5 authentication NoAcceptableMethod",
+      "05 02 | PROXY_AUTH_REJECTED  | server responded with UsernamePassword method when we didn't ask for it",
+      "04 00 | PROXY_PROTOCOL_ERROR | invalid SOCKS version 04, expected 05"})
+  void aMethodReplyItCannotFollowFails(String methodReply, FailureKind kind, String reason) {
     start(route(null, null), DEST_V4);
     sent();
-    reply(ch, "05 FF");
-    ctx.assertFailed(FailureKind.PROXY_AUTH_REJECTED,
-        "incompatible SOCKS5 authentication NoAcceptableMethod");
-  }
-
-  @Test
-  void usernamePasswordMethodWhenNotOfferedIsRefused() {
-    start(route(null, null), DEST_V4);
-    sent();
-    reply(ch, "05 02");
-    ctx.assertFailed(FailureKind.PROXY_AUTH_REJECTED,
-        "server responded with UsernamePassword method when we didn't ask for it");
-  }
-
-  @Test
-  void methodReplyWithSocksVersionFourIsRejected() {
-    start(route(null, null), DEST_V4);
-    sent();
-    reply(ch, "04 00");
-    ctx.assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "invalid SOCKS version 04, expected 05");
+    reply(ch, methodReply);
+    ctx.assertFailed(kind, reason);
   }
 
   @Test
