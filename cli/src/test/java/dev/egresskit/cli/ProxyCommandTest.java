@@ -10,6 +10,7 @@ import dev.egresskit.sink.SinkSession;
 import dev.egresskit.sink.SmtpSink;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,14 +49,7 @@ class ProxyCommandTest {
         byte[] method = new byte[2];
         in.readFully(method);
         assertThat(method).containsExactly(5, 0);
-        byte[] ip = sink.address().getAddress().getAddress();
-        int port = sink.address().getPort();
-        out.write(new byte[] {5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3], (byte) (port >> 8),
-            (byte) port});
-        byte[] reply = new byte[10];
-        in.readFully(reply);
-        assertThat(reply[1]).as("CONNECT reply code").isZero();
-        assertThat(SmtpLines.read(in)).startsWith("220 ");
+        connectToSink(out, in, sink);
         out.write("EHLO through.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         in.readAllBytes();
       }
@@ -73,6 +68,23 @@ class ProxyCommandTest {
     }
   }
 
+  /** {@code 05 01 00 01 ADDR PORT}: a CONNECT to an IPv4 destination. */
+  static byte[] connectRequest(InetSocketAddress destination) {
+    byte[] ip = destination.getAddress().getAddress();
+    int port = destination.getPort();
+    return new byte[] {5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3], (byte) (port >> 8), (byte) port};
+  }
+
+  /** Sends a CONNECT to the sink and checks that it succeeded and the sink greeted (220). */
+  static void connectToSink(OutputStream out, DataInputStream in, SmtpSink sink)
+      throws IOException {
+    out.write(connectRequest(sink.address()));
+    byte[] reply = new byte[10];
+    in.readFully(reply);
+    assertThat(reply[1]).as("CONNECT reply").isZero();
+    assertThat(SmtpLines.read(in)).startsWith("220 ");
+  }
+
   /**
    * Opens one session to {@code sink} through the SOCKS5 proxy at {@code proxy} (greeting and
    * CONNECT in one write, as a one-flight client sends them), greets with {@code ehlo} and quits;
@@ -85,10 +97,8 @@ class ProxyCommandTest {
       socket.connect(proxy, 5000);
       OutputStream out = socket.getOutputStream();
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      InetSocketAddress dest = sink.address();
-      byte[] ip = dest.getAddress().getAddress();
-      out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
-          (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
+      out.write(ByteBuffer.allocate(3 + 10).put(new byte[] {5, 1, 0})
+          .put(connectRequest(sink.address())).array());
       byte[] replies = new byte[2 + 10];
       in.readFully(replies);
       assertThat(replies[1]).as("method reply").isZero();
