@@ -65,7 +65,7 @@ public final class Lifecycle {
     }
   }
 
-  /** How long the JVM shutdown hook waits for the command to stop: {@link #STOP_TIME} plus what it declared. */
+  /** How long the JVM shutdown hook waits for the command to stop: {@link #STOP_TIME} plus more. */
   public Duration stopTime() {
     synchronized (lock) {
       return STOP_TIME.plus(extraStopTime);
