@@ -39,11 +39,12 @@ public final class Main {
     Lifecycle lifecycle = new Lifecycle();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C / SIGTERM: ask the running command to stop and give it a bounded time to close
-    // its listeners before the JVM goes away.
+    // its listeners before the JVM goes away: as long as the command said its stop may take (a
+    // proxy lets open relays finish), or the JVM would halt mid-stop and lose what it writes last.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       lifecycle.requestStop();
       try {
-        finished.await(10, TimeUnit.SECONDS);
+        finished.await(lifecycle.stopTime().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

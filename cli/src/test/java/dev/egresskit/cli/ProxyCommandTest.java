@@ -3,11 +3,14 @@ package dev.egresskit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.cli.options.Endpoints;
+import dev.egresskit.cli.output.Lifecycle;
 import dev.egresskit.proxy.ProxyCredentials;
+import dev.egresskit.proxy.ProxyTimeouts;
 import dev.egresskit.sink.SinkSession;
 import dev.egresskit.sink.SmtpSink;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,14 +49,7 @@ class ProxyCommandTest {
         byte[] method = new byte[2];
         in.readFully(method);
         assertThat(method).containsExactly(5, 0);
-        byte[] ip = sink.address().getAddress().getAddress();
-        int port = sink.address().getPort();
-        out.write(new byte[] {5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3], (byte) (port >> 8),
-            (byte) port});
-        byte[] reply = new byte[10];
-        in.readFully(reply);
-        assertThat(reply[1]).as("CONNECT reply code").isZero();
-        assertThat(SmtpLines.read(in)).startsWith("220 ");
+        connectToSink(out, in, sink);
         out.write("EHLO through.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         in.readAllBytes();
       }
@@ -71,6 +68,23 @@ class ProxyCommandTest {
     }
   }
 
+  /** {@code 05 01 00 01 ADDR PORT}: a CONNECT to an IPv4 destination. */
+  static byte[] connectRequest(InetSocketAddress destination) {
+    byte[] ip = destination.getAddress().getAddress();
+    int port = destination.getPort();
+    return new byte[] {5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3], (byte) (port >> 8), (byte) port};
+  }
+
+  /** Sends a CONNECT to the sink and checks that it succeeded and the sink greeted (220). */
+  static void connectToSink(OutputStream out, DataInputStream in, SmtpSink sink)
+      throws IOException {
+    out.write(connectRequest(sink.address()));
+    byte[] reply = new byte[10];
+    in.readFully(reply);
+    assertThat(reply[1]).as("CONNECT reply").isZero();
+    assertThat(SmtpLines.read(in)).startsWith("220 ");
+  }
+
   /**
    * Opens one session to {@code sink} through the SOCKS5 proxy at {@code proxy} (greeting and
    * CONNECT in one write, as a one-flight client sends them), greets with {@code ehlo} and quits;
@@ -83,10 +97,8 @@ class ProxyCommandTest {
       socket.connect(proxy, 5000);
       OutputStream out = socket.getOutputStream();
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      InetSocketAddress dest = sink.address();
-      byte[] ip = dest.getAddress().getAddress();
-      out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3],
-          (byte) (dest.getPort() >> 8), (byte) dest.getPort()});
+      out.write(ByteBuffer.allocate(3 + 10).put(new byte[] {5, 1, 0})
+          .put(connectRequest(sink.address())).array());
       byte[] replies = new byte[2 + 10];
       in.readFully(replies);
       assertThat(replies[1]).as("method reply").isZero();
@@ -111,6 +123,20 @@ class ProxyCommandTest {
       assertThat(result.exitCode()).isZero();
       // 1 MiB pipes on every Java version (fcntl through JNA; the build runs 17 and 25).
       assertThat(result.err()).contains("epoll, splice relays (1024 KiB pipes)");
+    }
+  }
+
+  @Test
+  void aSigtermWaitsForTheProxysGracefulStop() throws Exception {
+    try (Cli.Background proxy = Cli.start("proxy", "--listen", "127.0.0.1:0")) {
+      proxy.lifecycle.awaitStarted(1, WAIT);
+
+      // Main's shutdown hook waits this long: open relays get the proxy's whole drain (30 s)
+      // and the forced close after it, so each still gets its line (the hook cut them at 10 s).
+      Duration drain = ProxyTimeouts.defaults().shutdown();
+      assertThat(proxy.lifecycle.stopTime())
+          .isEqualTo(Lifecycle.STOP_TIME.plus(drain).plusSeconds(5 + 10 + 10));
+      assertThat(proxy.stop(WAIT).exitCode()).isZero();
     }
   }
 

@@ -182,14 +182,7 @@ class ProxyPolicyCommandTest {
         OutputStream out = socket.getOutputStream();
         DataInputStream in = new DataInputStream(socket.getInputStream());
         assertThat(auth(out, in, "alice", PASSWORD)).containsExactly(1, 0);
-        byte[] ip = sink.address().getAddress().getAddress();
-        int port = sink.address().getPort();
-        out.write(new byte[] {5, 1, 0, 1, ip[0], ip[1], ip[2], ip[3], (byte) (port >> 8),
-            (byte) port});
-        byte[] reply = new byte[10];
-        in.readFully(reply);
-        assertThat(reply[1]).as("CONNECT reply").isZero();
-        assertThat(ProxyCommandTest.SmtpLines.read(in)).startsWith("220 ");
+        ProxyCommandTest.connectToSink(out, in, sink);
         out.write("EHLO tls.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         in.readAllBytes();
       }

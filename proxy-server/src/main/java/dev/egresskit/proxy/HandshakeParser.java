@@ -44,22 +44,33 @@ final class HandshakeParser {
 
   /** The length of the greeting at the reader index, {@link #INCOMPLETE} or a problem. */
   static int greetingLength(ByteBuf in) {
+    int readable = versionedHead(in, SOCKS_VERSION, 2);
+    if (readable <= 0) {
+      return readable;
+    }
     int at = in.readerIndex();
-    int readable = in.readableBytes();
-    if (readable < 1) {
-      return INCOMPLETE;
-    }
-    if (in.getByte(at) != SOCKS_VERSION) {
-      return BAD_VERSION;
-    }
-    if (readable < 2) {
-      return INCOMPLETE;
-    }
     int methods = in.getUnsignedByte(at + 1);
     if (methods == 0) {
       return NO_METHODS;
     }
     return readable < 2 + methods ? INCOMPLETE : 2 + methods;
+  }
+
+  /**
+   * The start every message shares: the bytes readable when the version byte at the reader index
+   * is {@code version} and at least {@code head} bytes have arrived; otherwise {@link
+   * #BAD_VERSION} (judged at the first byte) or {@link #INCOMPLETE}. Both of those are at most
+   * 0, so a caller answers {@code if (readable <= 0) return readable;}.
+   */
+  private static int versionedHead(ByteBuf in, int version, int head) {
+    int readable = in.readableBytes();
+    if (readable < 1) {
+      return INCOMPLETE;
+    }
+    if (in.getByte(in.readerIndex()) != version) {
+      return BAD_VERSION;
+    }
+    return readable < head ? INCOMPLETE : readable;
   }
 
   /** Whether the complete greeting at the reader index offers the method. */
@@ -71,17 +82,11 @@ final class HandshakeParser {
 
   /** The length of the RFC 1929 request at the reader index, {@link #INCOMPLETE} or a problem. */
   static int authLength(ByteBuf in) {
+    int readable = versionedHead(in, AUTH_VERSION, 2);
+    if (readable <= 0) {
+      return readable;
+    }
     int at = in.readerIndex();
-    int readable = in.readableBytes();
-    if (readable < 1) {
-      return INCOMPLETE;
-    }
-    if (in.getByte(at) != AUTH_VERSION) {
-      return BAD_VERSION;
-    }
-    if (readable < 2) {
-      return INCOMPLETE;
-    }
     int passwordLengthAt = 2 + in.getUnsignedByte(at + 1);
     if (readable <= passwordLengthAt) {
       return INCOMPLETE;
@@ -105,17 +110,11 @@ final class HandshakeParser {
 
   /** The length of the request at the reader index, {@link #INCOMPLETE} or a problem. */
   static int requestLength(ByteBuf in) {
+    int readable = versionedHead(in, SOCKS_VERSION, 4);
+    if (readable <= 0) {
+      return readable;
+    }
     int at = in.readerIndex();
-    int readable = in.readableBytes();
-    if (readable < 1) {
-      return INCOMPLETE;
-    }
-    if (in.getByte(at) != SOCKS_VERSION) {
-      return BAD_VERSION;
-    }
-    if (readable < 4) {
-      return INCOMPLETE;
-    }
     // RSV (the third byte) is not checked: KumoProxy and Netty's decoder skip it too.
     int length;
     switch (in.getUnsignedByte(at + 3)) {

@@ -220,6 +220,20 @@ final class ProxyRuntime {
     return backend;
   }
 
+  /** How long the sessions closed at the end of a shutdown get to finish (and log). */
+  private static final Duration FORCED_CLOSE = Duration.ofSeconds(5);
+  /** How long each group of threads gets to stop. */
+  private static final Duration THREADS_STOP = Duration.ofSeconds(10);
+
+  /**
+   * The longest {@link #close()} takes with {@code timeouts}: the listening sockets close at
+   * once, running relays get {@link ProxyTimeouts#shutdown()}, then the rest get
+   * {@link #FORCED_CLOSE}, then the two thread groups {@link #THREADS_STOP} each.
+   */
+  static Duration closeTime(ProxyTimeouts timeouts) {
+    return timeouts.shutdown().plus(FORCED_CLOSE).plus(THREADS_STOP).plus(THREADS_STOP);
+  }
+
   /** The graceful shutdown of {@link Socks5ProxyServer#close()}. */
   void close() {
     Duration bound = settings.config().timeouts().shutdown();
@@ -229,7 +243,7 @@ final class ProxyRuntime {
     context.beginClosing();
     if (!awaitDrained(bound)) {
       context.closeAll();
-      awaitDrained(Duration.ofSeconds(5));
+      awaitDrained(FORCED_CLOSE);
     }
     shutdownThreads();
   }
@@ -249,9 +263,10 @@ final class ProxyRuntime {
   private void shutdownThreads() {
     var io = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     if (acceptGroup != null) {
-      acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+      acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+          .awaitUninterruptibly(THREADS_STOP.toMillis());
     }
-    io.awaitUninterruptibly(10, TimeUnit.SECONDS);
+    io.awaitUninterruptibly(THREADS_STOP.toMillis());
     authExecutor.shutdownNow();
   }
 }

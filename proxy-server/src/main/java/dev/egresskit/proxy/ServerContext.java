@@ -198,7 +198,8 @@ final class ServerContext {
     if (connectionLog != null) {
       connectionLog.line(ConnectionLine.format(listenerText, session, outcome));
       if (closing) {
-        // Shutting down: the I/O threads may stop before a queued flush runs, so write now.
+        // Shutting down: write now. A queued flush would still run before the I/O threads
+        // stop, but a JVM that halts mid-stop (its exit hook gave up waiting) would not wait.
         connectionLog.flush();
       } else {
         flushAfterCurrentWork(session.client());

@@ -171,6 +171,16 @@ public final class Socks5ProxyServer implements AutoCloseable {
   }
 
   /**
+   * The longest {@link #close()} takes: the shutdown timeout that running relays get, plus a
+   * few seconds to close the rest (each with its connection line) and stop the threads. A front
+   * end that stops on a signal should let the JVM live this long, or the sessions still open
+   * lose their lines.
+   */
+  public Duration closeTime() {
+    return ProxyRuntime.closeTime(settings.config().timeouts());
+  }
+
+  /**
    * Shuts down gracefully: stops accepting, closes connections still in their handshake, lets
    * running relays finish for up to {@link ProxyTimeouts#shutdown()}, then closes whatever is
    * left and stops the threads. Returns when everything is closed. Calling it again does

@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The authentication path over loopback: checks of clients that went away are dropped, and the
@@ -21,26 +23,21 @@ import org.junit.jupiter.api.Test;
  */
 class AuthPathTest {
 
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final CountDownLatch release = new CountDownLatch(1);
-  private Socks5ProxyServer proxy;
+  @RegisterExtension final ProxyFixture servers = new ProxyFixture(registry);
 
+  /** Runs before the fixture closes the proxy: a blocked check must not hold up the drain. */
   @AfterEach
-  void stop() {
+  void releaseBlockedChecks() {
     release.countDown();
-    if (proxy != null) {
-      proxy.close();
-    }
   }
 
   private Socks5ProxyServer start(Socks5ProxyServer.Builder builder) {
-    proxy = builder.connectionLog(lines::add).build().start();
-    return proxy;
+    return servers.start(builder.connectionLog(lines::add));
   }
 
   private static byte[] greetingAndAuth(String user, String password) throws Exception {
@@ -58,7 +55,7 @@ class AuthPathTest {
 
   @Test
   void aRefusedUsernameThatIsNoKnownUserIsNeverLoggedAKnownOneIs() throws Exception {
-    start(TestProxies.loopback(registry).credentials(ALICE).requireAuth(true));
+    Socks5ProxyServer proxy = start(servers.loopback().credentials(ALICE).requireAuth(true));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       assertThat(c.auth("s3cret-typed-as-user", "alice")).containsExactly(1, 1);
@@ -77,7 +74,7 @@ class AuthPathTest {
   @Test
   void controlCharactersInAnAcceptedUsernameCannotForgeALogLine() throws Exception {
     ProxyAuthenticator anyone = attempt -> AuthVerdict.accept("id\u001b[2J", List.of("g\n1"));
-    start(TestProxies.loopback(registry).authenticator(anyone).requireAuth(true));
+    Socks5ProxyServer proxy = start(servers.loopback().authenticator(anyone).requireAuth(true));
     String forged = "eve\nsocks5 connection ended outcome=completed \"\u001b[31m";
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(2);
@@ -102,7 +99,7 @@ class AuthPathTest {
       }
       return AuthVerdict.accept();
     };
-    start(TestProxies.loopback(registry).authenticator(blocking).requireAuth(true)
+    Socks5ProxyServer proxy = start(servers.loopback().authenticator(blocking).requireAuth(true)
         .authLimits(new AuthLimits(1, 4, 16, 10, Duration.ofSeconds(1))));
 
     RawSocksClient first = RawSocksClient.connect(proxy.address());
@@ -138,7 +135,8 @@ class AuthPathTest {
       checked.add(attempt.password());
       return attempt.password().equals("right") ? AuthVerdict.accept() : AuthVerdict.refuse(true);
     };
-    start(TestProxies.loopback(registry).authenticator(authenticator).requireAuth(true)
+    Socks5ProxyServer proxy = start(servers.loopback().authenticator(authenticator)
+        .requireAuth(true)
         .authLimits(new AuthLimits(1, 4, 16, 2, Duration.ofMinutes(1))).nanoTime(() -> now[0]));
     for (String password : List.of("guess1", "guess2", "right")) {
       try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
@@ -153,8 +151,6 @@ class AuthPathTest {
       c.greet(2);
       assertThat(c.auth("alice", "right")).containsExactly(1, 0);
     }
-    proxy.close();
-    assertThat(TestProxies.count(registry, ProxyMetrics.FAILED, "reason", "auth_rate_limited"))
-        .isEqualTo(1);
+    assertThat(servers.failed("auth_rate_limited")).isEqualTo(1);
   }
 }

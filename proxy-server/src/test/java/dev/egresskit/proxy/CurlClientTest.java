@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Test;
 class CurlClientTest {
 
   private static final String BODY = "hello through the proxy\n";
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<InetSocketAddress> httpPeers = new CopyOnWriteArrayList<>();

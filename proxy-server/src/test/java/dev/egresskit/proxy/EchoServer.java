@@ -2,17 +2,12 @@ package dev.egresskit.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
@@ -51,30 +46,10 @@ final class EchoServer implements AutoCloseable {
               peers.notifyAll();
             }
             ch.closeFuture().addListener(f -> closed.countDown());
-            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            ch.pipeline().addLast(new HalfClosingEcho() {
               @Override
-              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                received.addAndGet(((ByteBuf) msg).readableBytes());
-                ctx.write(msg);
-              }
-
-              @Override
-              public void channelReadComplete(ChannelHandlerContext ctx) {
-                ctx.flush();
-              }
-
-              @Override
-              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof ChannelInputShutdownEvent) {
-                  ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                      .addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput()
-                          .addListener(g -> ctx.close()));
-                }
-              }
-
-              @Override
-              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
+              protected void received(ByteBuf buf) {
+                received.addAndGet(buf.readableBytes());
               }
             });
           }

@@ -1,5 +1,6 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static dev.egresskit.proxy.TestProxies.count;
 import static dev.egresskit.proxy.TestProxies.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +13,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,34 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HandshakeParsingTest {
 
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
   private static final byte[] EARLY = "EHLO split\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AuthAttempt> attempts = new CopyOnWriteArrayList<>();
-  private Socks5ProxyServer proxy;
-  private EchoServer echo;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (echo != null) {
-      echo.close();
-    }
-  }
-
-  private Socks5ProxyServer start(Socks5ProxyServer.Builder builder) {
-    proxy = builder.build().start();
-    return proxy;
-  }
-
-  private double failed(String reason) {
-    proxy.close(); // drains: every session has been counted once this returns
-    return count(registry, ProxyMetrics.FAILED, "reason", reason);
-  }
+  @RegisterExtension final ProxyFixture servers = new ProxyFixture(registry);
 
   /** Greeting offering 02, RFC 1929 as alice, BIND 127.0.0.2, CONNECT to the echo, early data. */
   private byte[] oneFlight() throws Exception {
@@ -60,20 +38,29 @@ class HandshakeParsingTest {
     all.write(new byte[] {5, 1, 2});
     all.write(RawSocksClient.authBytes("alice", "s3cret"));
     all.write(RawSocksClient.request(2, InetAddress.getByName("127.0.0.2"), 0));
-    all.write(RawSocksClient.request(1, InetAddress.getByName("127.0.0.1"), echo.address().getPort()));
+    all.write(RawSocksClient.request(1, InetAddress.getByName("127.0.0.1"),
+        servers.echo().address().getPort()));
     all.write(EARLY);
     return all.toByteArray();
   }
 
   /** Sends the parts one write each (TCP_NODELAY: a segment each), half-closes, reads to EOF. */
   private byte[] exchange(List<byte[]> parts) throws Exception {
-    try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+    try (RawSocksClient c = RawSocksClient.connect(servers.proxy().address())) {
       for (byte[] part : parts) {
         c.send(part);
       }
       c.shutdownOutput();
       return c.readToEnd();
     }
+  }
+
+  /** A proxy that requires RFC 1929 and whose check accepts everyone, recording each attempt. */
+  private Socks5ProxyServer startAcceptingEveryone() {
+    return servers.start(servers.loopback().requireAuth(true).authenticator(attempt -> {
+      attempts.add(attempt);
+      return AuthVerdict.accept();
+    }));
   }
 
   private static void assertOneFlightAnswered(byte[] got, String why) {
@@ -86,22 +73,23 @@ class HandshakeParsingTest {
   @ParameterizedTest(name = "{0}-byte writes")
   @ValueSource(ints = {1, 2, 3, 7})
   void aOneFlightHandshakeWrittenInSmallPiecesIsAnsweredInOrderAndRelayed(int piece) throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry).credentials(ALICE).requireAuth(true));
+    servers.echo("127.0.0.1", 1);
+    servers.start(servers.loopback().credentials(ALICE).requireAuth(true));
     byte[] all = oneFlight();
     List<byte[]> parts = new java.util.ArrayList<>();
     for (int at = 0; at < all.length; at += piece) {
       parts.add(Arrays.copyOfRange(all, at, Math.min(all.length, at + piece)));
     }
     assertOneFlightAnswered(exchange(parts), piece + "-byte writes");
-    assertThat(failed("protocol_error")).isZero();
+    assertThat(servers.failed("protocol_error")).isZero();
     assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
   }
 
   @Test
   void aOneFlightHandshakeSplitInTwoAtEveryByteIsAnsweredInOrderAndRelayed() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(TestProxies.loopback(registry).credentials(ALICE).requireAuth(true));
+    servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy =
+        servers.start(servers.loopback().credentials(ALICE).requireAuth(true));
     byte[] all = oneFlight();
     for (int split = 1; split < all.length; split++) {
       byte[] got = exchange(List.of(Arrays.copyOfRange(all, 0, split),
@@ -115,21 +103,16 @@ class HandshakeParsingTest {
   @ParameterizedTest(name = "name of {0} bytes, command {1}")
   @CsvSource({"0, 1", "1, 1", "255, 1", "0, 2", "255, 2"})
   void aDomainNameOfAnyLengthIsAnswered01AndNeverResolved(int length, int command) throws Exception {
-    echo = new EchoServer("127.0.0.1", 0);
-    start(TestProxies.loopback(registry));
+    EchoServer echo = servers.echo("127.0.0.1", 0);
+    Socks5ProxyServer proxy = servers.start(servers.loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(0)).containsExactly(5, 0);
-      ByteArrayOutputStream req = new ByteArrayOutputStream();
-      req.writeBytes(new byte[] {5, (byte) command, 0, 3, (byte) length});
-      req.writeBytes("x".repeat(length).getBytes(StandardCharsets.US_ASCII));
-      int port = echo.address().getPort();
-      req.writeBytes(new byte[] {(byte) (port >> 8), (byte) port});
-      c.send(req.toByteArray());
+      c.send(RawSocksClient.domainRequest(command, "x".repeat(length), echo.address().getPort()));
 
       assertThat(c.readReply()).containsExactly(failure(1));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("domain_not_supported")).isEqualTo(1);
+    assertThat(servers.failed("domain_not_supported")).isEqualTo(1);
     assertThat(echo.peers()).isEmpty();
   }
 
@@ -137,10 +120,7 @@ class HandshakeParsingTest {
   @CsvSource({"0, 0", "0, 255", "255, 0", "255, 255", "1, 1"})
   void usernamesAndPasswordsOfEveryLengthReachTheCheckWhole(int userLength, int passwordLength)
       throws Exception {
-    start(TestProxies.loopback(registry).requireAuth(true).authenticator(attempt -> {
-      attempts.add(attempt);
-      return AuthVerdict.accept();
-    }));
+    Socks5ProxyServer proxy = startAcceptingEveryone();
     String user = text('a', userLength);
     String password = text('A', passwordLength);
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
@@ -169,10 +149,7 @@ class HandshakeParsingTest {
 
   @Test
   void aUtf8UsernameAndPasswordReachTheCheckAsTextAsKumoProxyReadsThem() throws Exception {
-    start(TestProxies.loopback(registry).requireAuth(true).authenticator(attempt -> {
-      attempts.add(attempt);
-      return AuthVerdict.accept();
-    }));
+    Socks5ProxyServer proxy = startAcceptingEveryone();
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       c.send(RawSocksClient.authBytes("jürgen".getBytes(StandardCharsets.UTF_8), "pässwörd€".getBytes(StandardCharsets.UTF_8)));
@@ -184,16 +161,13 @@ class HandshakeParsingTest {
 
   @Test
   void aPasswordThatIsNotUtf8IsClosedWithoutAReplyOrACheck() throws Exception {
-    start(TestProxies.loopback(registry).requireAuth(true).authenticator(attempt -> {
-      attempts.add(attempt);
-      return AuthVerdict.accept();
-    }));
+    Socks5ProxyServer proxy = startAcceptingEveryone();
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       c.send(RawSocksClient.authBytes("alice".getBytes(StandardCharsets.US_ASCII), new byte[] {'p', (byte) 0xC3}));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("protocol_error")).isEqualTo(1);
+    assertThat(servers.failed("protocol_error")).isEqualTo(1);
     assertThat(attempts).isEmpty();
   }
 
@@ -203,7 +177,8 @@ class HandshakeParsingTest {
     // version byte alone, not from a timer.
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withGreeting(Duration.ofMinutes(1))
         .withAuth(Duration.ofMinutes(1)).withRequest(Duration.ofMinutes(1));
-    start(TestProxies.loopback(registry).credentials(ALICE).timeouts(timeouts));
+    Socks5ProxyServer proxy =
+        servers.start(servers.loopback().credentials(ALICE).timeouts(timeouts));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.send(new byte[] {4}); // SOCKS4
       assertThat(c.closedByServer()).as("greeting").isTrue();
@@ -228,25 +203,25 @@ class HandshakeParsingTest {
       assertThat(c.readReply()[1]).isEqualTo((byte) 0);
       assertThat(c.closedByServer()).as("second request").isTrue();
     }
-    assertThat(failed("protocol_error")).isEqualTo(4);
+    assertThat(servers.failed("protocol_error")).isEqualTo(4);
   }
 
   @ParameterizedTest(name = "ATYP {0}")
   @ValueSource(ints = {0, 2, 5, 0xFF})
   void anUnknownAddressTypeIsAnswered08AtItsFourthByte(int type) throws Exception {
-    start(TestProxies.loopback(registry));
+    Socks5ProxyServer proxy = servers.start(servers.loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(0)).containsExactly(5, 0);
       c.send(new byte[] {5, 1, 0, (byte) type}); // nothing after the type: no length to wait for
       assertThat(c.readReply()).containsExactly(failure(8));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("address_type_not_supported")).isEqualTo(1);
+    assertThat(servers.failed("address_type_not_supported")).isEqualTo(1);
   }
 
   @Test
   void aGreetingWithManyMethodsIsReadWholeAndTheRightOneIsPicked() throws Exception {
-    start(TestProxies.loopback(registry));
+    Socks5ProxyServer proxy = servers.start(servers.loopback());
     byte[] greeting = new byte[2 + 255];
     greeting[0] = 5;
     greeting[1] = (byte) 255;
@@ -264,7 +239,7 @@ class HandshakeParsingTest {
 
   @Test
   void theReservedByteOfARequestIsIgnoredAsKumoProxyDoes() throws Exception {
-    start(TestProxies.loopback(registry));
+    Socks5ProxyServer proxy = servers.start(servers.loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       assertThat(c.greet(0)).containsExactly(5, 0);
       byte[] bind = RawSocksClient.request(2, InetAddress.getByName("127.0.0.2"), 0);

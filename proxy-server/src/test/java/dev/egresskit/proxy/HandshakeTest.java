@@ -1,23 +1,22 @@
 package dev.egresskit.proxy;
 
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static dev.egresskit.proxy.TestProxies.count;
 import static dev.egresskit.proxy.TestProxies.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,34 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HandshakeTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private Socks5ProxyServer proxy;
-  private EchoServer echo;
-
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (echo != null) {
-      echo.close();
-    }
-  }
+  @RegisterExtension final ProxyFixture servers = new ProxyFixture(registry);
 
   private RawSocksClient client(Socks5ProxyServer.Builder builder) throws Exception {
-    proxy = builder.build().start();
-    return RawSocksClient.connect(proxy.address());
+    return RawSocksClient.connect(servers.start(builder).address());
   }
 
   private RawSocksClient client() throws Exception {
-    return client(TestProxies.loopback(registry));
-  }
-
-  private double failed(String reason) {
-    proxy.close(); // drains: every session has been counted once this returns
-    return count(registry, ProxyMetrics.FAILED, "reason", reason);
+    return client(servers.loopback());
   }
 
   @Test
@@ -64,26 +43,26 @@ class HandshakeTest {
 
   @Test
   void requireAuthRefusesAClientThatOffersOnlyNoAuthWith05FF() throws Exception {
-    try (RawSocksClient c = client(TestProxies.loopback(registry).credentials(ALICE).requireAuth(true))) {
+    try (RawSocksClient c = client(servers.loopback().credentials(ALICE).requireAuth(true))) {
       assertThat(c.greet(0)).containsExactly(5, 0xFF);
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("no_acceptable_method")).isEqualTo(1);
+    assertThat(servers.failed("no_acceptable_method")).isEqualTo(1);
   }
 
   @Test
   void aClientThatOffersPasswordIsAuthenticatedEvenWhenAuthIsOptional() throws Exception {
-    try (RawSocksClient c = client(TestProxies.loopback(registry).credentials(ALICE).requireAuth(false))) {
+    try (RawSocksClient c = client(servers.loopback().credentials(ALICE).requireAuth(false))) {
       assertThat(c.greet(0, 2)).containsExactly(5, 2);
       assertThat(c.auth("alice", "wrong")).containsExactly(1, 1);
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("auth_failed")).isEqualTo(1);
+    assertThat(servers.failed("auth_failed")).isEqualTo(1);
   }
 
   @Test
   void theRightPasswordIsAcceptedAndRequestsFollow() throws Exception {
-    try (RawSocksClient c = client(TestProxies.loopback(registry).credentials(ALICE).requireAuth(true))) {
+    try (RawSocksClient c = client(servers.loopback().credentials(ALICE).requireAuth(true))) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       assertThat(c.auth("alice", "s3cret")).containsExactly(1, 0);
       byte[] reply = c.bind("127.0.0.3", 0);
@@ -94,7 +73,7 @@ class HandshakeTest {
 
   @Test
   void anUnknownUserIsRefused() throws Exception {
-    try (RawSocksClient c = client(TestProxies.loopback(registry).credentials(ALICE))) {
+    try (RawSocksClient c = client(servers.loopback().credentials(ALICE))) {
       assertThat(c.greet(2)).containsExactly(5, 2);
       assertThat(c.auth("mallory", "s3cret")).containsExactly(1, 1);
       assertThat(c.closedByServer()).isTrue();
@@ -124,7 +103,7 @@ class HandshakeTest {
       c.send(new byte[] {5, 0});
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("protocol_error")).isEqualTo(1);
+    assertThat(servers.failed("protocol_error")).isEqualTo(1);
   }
 
   @Test
@@ -178,7 +157,7 @@ class HandshakeTest {
       assertThat(c.bind("127.0.0.3", 0)).containsExactly(failure(1));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("bad_sequence")).isEqualTo(1);
+    assertThat(servers.failed("bad_sequence")).isEqualTo(1);
   }
 
   @Test
@@ -200,21 +179,15 @@ class HandshakeTest {
 
   @Test
   void aDomainNameDestinationIsAnsweredWith01AndNeverResolved() throws Exception { // case 42
-    echo = new EchoServer("127.0.0.1", 0);
+    EchoServer echo = servers.echo("127.0.0.1", 0);
     try (RawSocksClient c = client()) {
       c.greet(0);
-      ByteArrayOutputStream req = new ByteArrayOutputStream();
-      byte[] host = "localhost".getBytes(StandardCharsets.US_ASCII);
-      int port = echo.address().getPort();
-      req.writeBytes(new byte[] {5, 1, 0, 3, (byte) host.length});
-      req.writeBytes(host);
-      req.writeBytes(new byte[] {(byte) (port >> 8), (byte) port});
-      c.send(req.toByteArray());
+      c.send(RawSocksClient.domainRequest(1, "localhost", echo.address().getPort()));
 
       assertThat(c.readReply()).containsExactly(failure(1));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("domain_not_supported")).isEqualTo(1);
+    assertThat(servers.failed("domain_not_supported")).isEqualTo(1);
     assertThat(echo.peers()).isEmpty();
   }
 
@@ -235,7 +208,7 @@ class HandshakeTest {
       assertThat(c.bind("192.0.2.1", 0)).containsExactly(failure(1));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("bind_failed")).isEqualTo(1);
+    assertThat(servers.failed("bind_failed")).isEqualTo(1);
     assertThat(count(registry, ProxyMetrics.BYTES_UP)).isZero();
   }
 
@@ -249,17 +222,17 @@ class HandshakeTest {
 
   @Test
   void bindOfASourceOutsideTheAllowListIsRefusedWith02() throws Exception {
-    try (RawSocksClient c = client(TestProxies.loopback(registry).allowSources(List.of("127.0.0.2/32")))) {
+    try (RawSocksClient c = client(servers.loopback().allowSources(List.of("127.0.0.2/32")))) {
       c.greet(0);
       assertThat(c.bind("127.0.0.3", 0)).containsExactly(failure(2));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("source_not_allowed")).isEqualTo(1);
+    assertThat(servers.failed("source_not_allowed")).isEqualTo(1);
   }
 
   @Test
   void bindOfASourceInsideTheAllowListSucceeds() throws Exception {
-    try (RawSocksClient c = client(TestProxies.loopback(registry).allowSources(List.of("127.0.0.0/30")))) {
+    try (RawSocksClient c = client(servers.loopback().allowSources(List.of("127.0.0.0/30")))) {
       c.greet(0);
       assertThat(c.bind("127.0.0.2", 0)[1]).isEqualTo((byte) 0);
     }
@@ -267,13 +240,13 @@ class HandshakeTest {
 
   @Test
   void connectToAPortOutsideTheAllowListIsRefusedWith02AndNothingIsDialled() throws Exception {
-    echo = new EchoServer("127.0.0.1", 0);
-    try (RawSocksClient c = client(TestProxies.loopback(registry).allowDestinationPorts(Set.of(25)))) {
+    EchoServer echo = servers.echo("127.0.0.1", 0);
+    try (RawSocksClient c = client(servers.loopback().allowDestinationPorts(Set.of(25)))) {
       c.greet(0);
       assertThat(c.connectTo(echo.address())).containsExactly(failure(2));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("port_not_allowed")).isEqualTo(1);
+    assertThat(servers.failed("port_not_allowed")).isEqualTo(1);
     assertThat(echo.peers()).isEmpty();
   }
 
@@ -281,12 +254,12 @@ class HandshakeTest {
   @ValueSource(booleans = {true, false})
   void connectToAClosedPortIsAnsweredWith05(boolean nativeTransport) throws Exception {
     int port = TestProxies.closedPort();
-    try (RawSocksClient c = client(TestProxies.loopback(registry).nativeTransport(nativeTransport))) {
+    try (RawSocksClient c = client(servers.loopback().nativeTransport(nativeTransport))) {
       c.greet(0);
       assertThat(c.connectTo(new InetSocketAddress("127.0.0.1", port))).containsExactly(failure(5));
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("connect_failed")).isEqualTo(1);
+    assertThat(servers.failed("connect_failed")).isEqualTo(1);
   }
 
   @Test
@@ -308,12 +281,12 @@ class HandshakeTest {
       }
       assertThat(hangs).as("the accept queue filled up").isTrue();
       ProxyTimeouts timeouts = ProxyTimeouts.defaults().withConnect(Duration.ofMillis(300));
-      try (RawSocksClient c = client(TestProxies.loopback(registry).timeouts(timeouts))) {
+      try (RawSocksClient c = client(servers.loopback().timeouts(timeouts))) {
         c.greet(0);
         assertThat(c.connectTo(target)).containsExactly(failure(6));
         assertThat(c.closedByServer()).isTrue();
       }
-      assertThat(failed("connect_timeout")).isEqualTo(1);
+      assertThat(servers.failed("connect_timeout")).isEqualTo(1);
     } finally {
       for (Socket s : filler) {
         s.close();
@@ -324,20 +297,20 @@ class HandshakeTest {
   @Test
   void aSilentClientIsClosedAfterTheGreetingTimeout() throws Exception {
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withGreeting(Duration.ofMillis(200));
-    try (RawSocksClient c = client(TestProxies.loopback(registry).timeouts(timeouts))) {
+    try (RawSocksClient c = client(servers.loopback().timeouts(timeouts))) {
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("greeting_timeout")).isEqualTo(1);
+    assertThat(servers.failed("greeting_timeout")).isEqualTo(1);
   }
 
   @Test
   void aClientThatNeverSendsARequestIsClosedAfterTheRequestTimeout() throws Exception {
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withRequest(Duration.ofMillis(200));
-    try (RawSocksClient c = client(TestProxies.loopback(registry).timeouts(timeouts))) {
+    try (RawSocksClient c = client(servers.loopback().timeouts(timeouts))) {
       c.greet(0);
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("request_timeout")).isEqualTo(1);
+    assertThat(servers.failed("request_timeout")).isEqualTo(1);
   }
 
   @Test
@@ -346,25 +319,25 @@ class HandshakeTest {
     // request phase, whose timeout is 1.5 s, when it fires.
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withGreeting(Duration.ofMillis(100))
         .withRequest(Duration.ofMillis(1500));
-    try (RawSocksClient c = client(TestProxies.loopback(registry).timeouts(timeouts))) {
+    try (RawSocksClient c = client(servers.loopback().timeouts(timeouts))) {
       long start = System.nanoTime();
       c.greet(0);
       assertThat(c.closedByServer()).isTrue();
       assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(1500).toNanos());
     }
-    assertThat(failed("request_timeout")).isEqualTo(1);
-    assertThat(failed("greeting_timeout")).isZero();
+    assertThat(servers.failed("request_timeout")).isEqualTo(1);
+    assertThat(servers.failed("greeting_timeout")).isZero();
   }
 
   @Test
   void aClientThatStallsInAuthenticationIsClosedAfterTheAuthTimeout() throws Exception {
     ProxyTimeouts timeouts = ProxyTimeouts.defaults().withAuth(Duration.ofMillis(200));
-    try (RawSocksClient c = client(TestProxies.loopback(registry).credentials(ALICE).timeouts(timeouts))) {
+    try (RawSocksClient c = client(servers.loopback().credentials(ALICE).timeouts(timeouts))) {
       c.greet(2);
       c.send(new byte[] {1, 5, 'a'}); // a partial RFC 1929 request
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("auth_timeout")).isEqualTo(1);
+    assertThat(servers.failed("auth_timeout")).isEqualTo(1);
   }
 
   @Test
@@ -375,6 +348,6 @@ class HandshakeTest {
       c.shutdownOutput();
       assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(failed("client_closed")).isEqualTo(1);
+    assertThat(servers.failed("client_closed")).isEqualTo(1);
   }
 }

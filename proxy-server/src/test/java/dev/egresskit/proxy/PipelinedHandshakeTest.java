@@ -1,18 +1,17 @@
 package dev.egresskit.proxy;
 
-import static dev.egresskit.proxy.TestProxies.count;
+import static dev.egresskit.proxy.TestProxies.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that sends greeting, RFC 1929 authentication, BIND, CONNECT (and early data) in ONE
@@ -21,33 +20,20 @@ import org.junit.jupiter.api.Test;
  */
 class PipelinedHandshakeTest {
 
-  private static final ProxyCredentials ALICE = ProxyCredentials.parse("test",
-      List.of(ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
   private static final byte[] GREETING_PASSWORD = {5, 1, 2};
   private static final byte[] GREETING_NO_AUTH = {5, 1, 0};
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private Socks5ProxyServer proxy;
-  private EchoServer echo;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (echo != null) {
-      echo.close();
-    }
-  }
+  @RegisterExtension final ProxyFixture servers = new ProxyFixture(registry);
 
   private Socks5ProxyServer.Builder server() {
-    return TestProxies.loopback(registry).credentials(ALICE).requireAuth(true);
+    return servers.loopback().credentials(ALICE).requireAuth(true);
   }
 
   /** Sends everything in one write, half-closes, and returns every byte the proxy answered. */
   private byte[] oneWrite(Socks5ProxyServer.Builder builder, byte[] greeting, String password,
       int destinationPort, byte[] early) throws Exception {
-    proxy = builder.build().start();
+    Socks5ProxyServer proxy = servers.start(builder);
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     all.write(greeting);
     all.write(RawSocksClient.authBytes("alice", password));
@@ -61,14 +47,9 @@ class PipelinedHandshakeTest {
     }
   }
 
-  private double failed(String reason) {
-    proxy.close();
-    return count(registry, ProxyMetrics.FAILED, "reason", reason);
-  }
-
   @Test
   void everyStepInOneWriteIsAnsweredInOrderAndTheEarlyDataIsRelayed() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
+    EchoServer echo = servers.echo("127.0.0.1", 1);
     byte[] early = "EHLO pipelined\r\n".getBytes(StandardCharsets.US_ASCII);
     byte[] got = oneWrite(server(), GREETING_PASSWORD, "s3cret", echo.address().getPort(), early);
 
@@ -87,8 +68,8 @@ class PipelinedHandshakeTest {
   void aPipelinedBindAndConnectAreAnsweredInOneSegment() throws Exception {
     // One segment, one wake-up of the client: the BIND reply must not leave before the CONNECT
     // is dialled (it did, alone, when the BIND was answered before the CONNECT was read).
-    echo = new EchoServer("127.0.0.1", 1);
-    proxy = TestProxies.loopback(registry).build().start();
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(servers.loopback());
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     all.write(GREETING_NO_AUTH);
     all.write(RawSocksClient.request(2, InetAddress.getByName("127.0.0.2"), 0));
@@ -111,14 +92,14 @@ class PipelinedHandshakeTest {
   void aRefusedMethodIsAnsweredFfAndNothingAfterIt() throws Exception {
     byte[] got = oneWrite(server(), GREETING_NO_AUTH, "s3cret", 25, new byte[] {'x'});
     assertThat(got).containsExactly(5, 0xFF);
-    assertThat(failed("no_acceptable_method")).isEqualTo(1);
+    assertThat(servers.failed("no_acceptable_method")).isEqualTo(1);
   }
 
   @Test
   void aRefusedPasswordIsAnswered0101AndNothingAfterIt() throws Exception {
     byte[] got = oneWrite(server(), GREETING_PASSWORD, "wrong", 25, new byte[] {'x'});
     assertThat(got).containsExactly(5, 2, 1, 1);
-    assertThat(failed("auth_failed")).isEqualTo(1);
+    assertThat(servers.failed("auth_failed")).isEqualTo(1);
   }
 
   @Test
@@ -126,7 +107,7 @@ class PipelinedHandshakeTest {
     byte[] got = oneWrite(server().allowSources(List.of("127.0.0.3/32")), GREETING_PASSWORD,
         "s3cret", 25, new byte[] {'x'});
     assertThat(got).containsExactly(5, 2, 1, 0, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0);
-    assertThat(failed("source_not_allowed")).isEqualTo(1);
+    assertThat(servers.failed("source_not_allowed")).isEqualTo(1);
   }
 
   @Test
@@ -136,7 +117,7 @@ class PipelinedHandshakeTest {
     assertThat(got).hasSize(24);
     assertThat(Arrays.copyOfRange(got, 0, 12)).containsExactly(5, 2, 1, 0, 5, 0, 0, 1, 127, 0, 0, 2);
     assertThat(Arrays.copyOfRange(got, 14, 24)).containsExactly(5, 2, 0, 1, 0, 0, 0, 0, 0, 0);
-    assertThat(failed("port_not_allowed")).isEqualTo(1);
+    assertThat(servers.failed("port_not_allowed")).isEqualTo(1);
   }
 
   @Test
@@ -144,6 +125,6 @@ class PipelinedHandshakeTest {
     byte[] got = oneWrite(server().localDestinations(false), GREETING_PASSWORD, "s3cret", 25,
         new byte[] {'x'});
     assertThat(Arrays.copyOfRange(got, 14, got.length)).containsExactly(5, 2, 0, 1, 0, 0, 0, 0, 0, 0);
-    assertThat(failed("destination_not_allowed")).isEqualTo(1);
+    assertThat(servers.failed("destination_not_allowed")).isEqualTo(1);
   }
 }

@@ -86,6 +86,21 @@ final class RawSocksClient implements AutoCloseable {
     return b.toByteArray();
   }
 
+  /** {@code 05 CMD 00 03 LEN NAME PORT} for a domain name (US-ASCII, length unchecked). */
+  static byte[] domainRequest(int command, String host, int port) {
+    byte[] name = host.getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(5);
+    b.write(command);
+    b.write(0);
+    b.write(3);
+    b.write(name.length);
+    b.writeBytes(name);
+    b.write(port >> 8);
+    b.write(port & 0xff);
+    return b.toByteArray();
+  }
+
   /** Sends a request and reads the reply (10 bytes for IPv4, 22 for IPv6). */
   byte[] command(int command, InetAddress address, int port) throws IOException {
     send(request(command, address, port));

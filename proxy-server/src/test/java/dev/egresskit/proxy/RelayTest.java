@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,34 +25,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RelayTest {
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private Socks5ProxyServer proxy;
-  private EchoServer echo;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (echo != null) {
-      echo.close();
-    }
-  }
+  @RegisterExtension final ProxyFixture servers = new ProxyFixture(registry);
 
   /** The proxy every test starts from; {@link SpliceRelayTest} runs them all with splice. */
   Socks5ProxyServer.Builder loopback() {
-    return TestProxies.loopback(registry);
-  }
-
-  private Socks5ProxyServer start(Socks5ProxyServer.Builder builder) {
-    proxy = builder.build().start();
-    return proxy;
+    return servers.loopback();
   }
 
   @ParameterizedTest(name = "native transport {0}")
   @ValueSource(booleans = {true, false})
   void bindThenConnectDialsTheDestinationFromTheRequestedSource(boolean nativeTransport) throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback().nativeTransport(nativeTransport));
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback().nativeTransport(nativeTransport));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       InetSocketAddress bound = RawSocksClient.addressOf(c.bind("127.0.0.7", 0));
@@ -70,8 +54,8 @@ class RelayTest {
 
   @Test
   void plainConnectLetsTheKernelChooseAndRepliesWithTheOutboundAddress() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback());
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       byte[] connected = c.connectTo(echo.address());
@@ -85,8 +69,8 @@ class RelayTest {
 
   @Test
   void plainConnectOverIpv6Works() throws Exception {
-    echo = new EchoServer("::1", 1);
-    start(loopback());
+    EchoServer echo = servers.echo("::1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       byte[] connected = c.connectTo(echo.address());
@@ -99,8 +83,8 @@ class RelayTest {
 
   @Test
   void aClientThatSendsEverythingInOneWriteIsServedInOrder() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback());
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       all.writeBytes(new byte[] {5, 1, 0});
@@ -121,8 +105,8 @@ class RelayTest {
 
   @Test
   void halfCloseDeliversEveryByteInBothDirections() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback());
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback());
     byte[] payload = new byte[2 * 1024 * 1024];
     new Random(42).nextBytes(payload);
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
@@ -155,8 +139,8 @@ class RelayTest {
   void severalMegabytesEachWayWithHalfCloseArriveWholeAndAreCounted() throws Exception {
     byte[] up = payload(6 * 1024 * 1024 + 13, 1);
     byte[] down = payload(8 * 1024 * 1024 + 7, 2);
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (BulkPeer peer = new BulkPeer(down, false)) {
-      start(loopback());
       try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
         c.greet(0);
         c.connectTo(peer.address());
@@ -194,8 +178,8 @@ class RelayTest {
   void aClientThatHalfClosesFirstGetsMegabytesWhole() throws Exception {
     byte[] down = payload(8 * 1024 * 1024 + 3, 4);
     for (int round = 0; round < 5; round++) {
+      Socks5ProxyServer proxy = servers.start(loopback());
       try (BulkPeer peer = new BulkPeer(down, false)) {
-        start(loopback());
         try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
           c.greet(0);
           c.connectTo(peer.address());
@@ -213,8 +197,8 @@ class RelayTest {
   @Test
   void aDestinationThatWritesAndClosesAtOnceLosesNothing() throws Exception {
     byte[] down = payload(4 * 1024 * 1024 + 1, 3);
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (BulkPeer peer = new BulkPeer(down, true)) {
-      start(loopback());
       try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
         c.greet(0);
         c.connectTo(peer.address());
@@ -231,8 +215,8 @@ class RelayTest {
 
   @Test
   void aClientThatSendsItsFinWithTheHandshakeGetsTheWholeEcho() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback());
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       all.writeBytes(new byte[] {5, 1, 0});
@@ -259,8 +243,8 @@ class RelayTest {
 
   @Test
   void anIdleRelayIsClosedAfterTheIdleTimeout() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback()
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback()
         .timeouts(ProxyTimeouts.defaults().withIdle(Duration.ofMillis(300))));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
@@ -279,9 +263,10 @@ class RelayTest {
 
   @Test
   void trafficKeepsARelayOpenPastTheIdleTimeout() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
+    EchoServer echo = servers.echo("127.0.0.1", 1);
     Duration idle = Duration.ofSeconds(1);
-    start(loopback().timeouts(ProxyTimeouts.defaults().withIdle(idle)));
+    Socks5ProxyServer proxy =
+        servers.start(loopback().timeouts(ProxyTimeouts.defaults().withIdle(idle)));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       c.connectTo(echo.address());
@@ -307,8 +292,8 @@ class RelayTest {
 
   @Test
   void metricsCountAcceptedCompletedBytesAndActiveConnections() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback().listenerName("test-listener"));
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback().listenerName("test-listener"));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
       c.connectTo(echo.address());
@@ -330,8 +315,8 @@ class RelayTest {
 
   @Test
   void closeStopsAcceptingButLetsARunningRelayFinish() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback()
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback()
         .timeouts(ProxyTimeouts.defaults().withShutdown(Duration.ofSeconds(20))));
     InetSocketAddress address = proxy.address();
     CompletableFuture<Void> closing;
@@ -354,8 +339,8 @@ class RelayTest {
 
   @Test
   void closeEndsARelayThatOutlivesTheShutdownBound() throws Exception {
-    echo = new EchoServer("127.0.0.1", 1);
-    start(loopback()
+    EchoServer echo = servers.echo("127.0.0.1", 1);
+    Socks5ProxyServer proxy = servers.start(loopback()
         .timeouts(ProxyTimeouts.defaults().withShutdown(Duration.ofMillis(300))));
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
@@ -368,11 +353,13 @@ class RelayTest {
       assertThat(c.closedByServer()).isTrue();
     }
     assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
+    // What a front end stopping on a signal waits for: the drain, the forced close, the threads.
+    assertThat(proxy.closeTime()).isEqualTo(Duration.ofMillis(300).plusSeconds(5 + 10 + 10));
   }
 
   @Test
   void closeEndsConnectionsStillInTheirHandshakeAtOnce() throws Exception {
-    start(loopback());
+    Socks5ProxyServer proxy = servers.start(loopback());
     try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
       c.greet(0);
 
@@ -385,7 +372,7 @@ class RelayTest {
 
   @Test
   void aSecondServerOnTheSamePortFailsWithAClearMessage() {
-    start(loopback());
+    Socks5ProxyServer proxy = servers.start(loopback());
     Socks5ProxyServer second = Socks5ProxyServer.builder().listen(proxy.address()).build();
 
     assertThatThrownBy(second::start)

@@ -5,11 +5,15 @@ import io.micrometer.core.instrument.search.Search;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
 
 /** Shared set-up for the loopback tests. */
 final class TestProxies {
 
   static final byte[] FAILURE_01 = {5, 1, 0, 1, 0, 0, 0, 0, 0, 0};
+  /** One user, alice with password s3cret, hashed at the fewest iterations (fast to check). */
+  static final ProxyCredentials ALICE = ProxyCredentials.parse("test", List.of(
+      ProxyCredentials.hashLine("alice", "s3cret".toCharArray(), PasswordHash.MIN_ITERATIONS)));
 
   private TestProxies() {}
 

@@ -18,6 +18,11 @@ public final class Lifecycle {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Object lock = new Object();
   private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
+  /** Declared by the command: the longest its stop takes beyond {@link #STOP_TIME}. */
+  private Duration extraStopTime = Duration.ZERO;
+
+  /** How long a stop may take when the command declares nothing more. */
+  public static final Duration STOP_TIME = Duration.ofSeconds(10);
 
   /** Records that {@code what} is listening on {@code address}. */
   public void started(String what, InetSocketAddress address) {
@@ -46,6 +51,24 @@ public final class Lifecycle {
         TimeUnit.NANOSECONDS.timedWait(lock, left);
       }
       return new LinkedHashMap<>(listeners);
+    }
+  }
+
+  /**
+   * Declares that the command's stop may take {@code more} time (e.g. a server that lets open
+   * connections finish for a bounded time), so that a JVM shutdown waits for it rather than
+   * cutting it short. Adds up over calls: resources are closed one after another.
+   */
+  public void addStopTime(Duration more) {
+    synchronized (lock) {
+      extraStopTime = extraStopTime.plus(more);
+    }
+  }
+
+  /** How long the JVM shutdown hook waits for the command to stop: {@link #STOP_TIME} plus more. */
+  public Duration stopTime() {
+    synchronized (lock) {
+      return STOP_TIME.plus(extraStopTime);
     }
   }
 

@@ -15,7 +15,9 @@ import java.time.Clock;
  * <p>Bounded: lines wait only until their I/O thread has handled what was ready
  * ({@link ConnectionLog#flush()}), and at most {@link #FLUSH_CHARS} characters wait at all (a
  * line that reaches it is written at once). Nothing is lost on shutdown: {@link #close()} writes
- * what waits, and so does a JVM shutdown hook when the JVM exits before the CLI closes it.
+ * what waits, and so does a JVM shutdown hook when the JVM exits before the CLI closes it (it
+ * runs as the exit begins, beside the CLI's own hook; lines of sessions that end later in the
+ * stop are flushed at once by the proxy).
  * Thread-safe: the I/O threads share one writer.
  */
 final class ConnectionLogWriter implements ConnectionLog, AutoCloseable {

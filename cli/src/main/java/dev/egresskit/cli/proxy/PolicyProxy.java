@@ -95,6 +95,8 @@ final class PolicyProxy {
         throw new JobFailedException(spec.where() + ": proxy: " + e.getMessage(), e);
       }
       proxies.add(proxy);
+      // Closed one after another on Ctrl-C / SIGTERM, each letting its open relays finish.
+      io.lifecycle().addStopTime(proxy.closeTime());
       String line = "SOCKS5 proxy listening on " + Endpoints.format(proxy.address()) + " ("
           + (spec.useTls() ? "TLS, " : "") + (spec.requireAuth() ? "authentication required"
               : scripted ? "authentication optional" : "no authentication")

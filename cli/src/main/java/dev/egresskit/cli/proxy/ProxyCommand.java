@@ -192,6 +192,8 @@ public final class ProxyCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new JobFailedException("proxy: " + e.getMessage(), e);
     }
+    // Ctrl-C / SIGTERM lets open relays finish: the JVM waits for that, and their lines.
+    io.lifecycle().addStopTime(proxy.closeTime());
     if (metrics != null) {
       session.own(MetricsEndpoint.start(metrics, session.get(PrometheusMeterRegistry.class), io));
     }

@@ -1,17 +1,14 @@
 package dev.egresskit.proxy.robustness;
 
+import dev.egresskit.proxy.HalfClosingEcho;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -72,14 +69,13 @@ final class RecordingEchoServer implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  private final class Recorder extends ChannelInboundHandlerAdapter {
+  private final class Recorder extends HalfClosingEcho {
     private final CRC32 crc = new CRC32();
     private final byte[] idBytes = new byte[8];
     private long bytes;
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
+    protected void received(ByteBuf buf) {
       int n = buf.readableBytes();
       for (int i = 0; i < n; i++) {
         byte b = buf.getByte(buf.readerIndex() + i);
@@ -89,31 +85,16 @@ final class RecordingEchoServer implements AutoCloseable {
       }
       crc.update(buf.nioBuffer());
       bytes += n;
-      ctx.write(msg);
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
-        record();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f ->
-            ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(g -> ctx.close()));
-      }
+    protected void inputShutdown() {
+      record();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       record();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
     }
 
     private boolean recorded;

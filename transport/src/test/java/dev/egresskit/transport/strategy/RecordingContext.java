@@ -1,14 +1,18 @@
 package dev.egresskit.transport.strategy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.egresskit.core.health.FailureKind;
 import dev.egresskit.core.model.EgressSource;
 import dev.egresskit.transport.spi.HandshakeContext;
 import dev.egresskit.transport.spi.SourceAddressInfo;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** A {@link HandshakeContext} for {@link EmbeddedChannel} tests that records every call. */
@@ -40,6 +44,19 @@ final class RecordingContext implements HandshakeContext {
       }
     });
     return ch;
+  }
+
+  /** Feeds the channel the proxy's bytes, written as hex pairs with spaces ({@code "05 00"}). */
+  static void reply(EmbeddedChannel ch, String hex) {
+    ch.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex.replace(" ", ""))));
+  }
+
+  /** The handshake ended once, failing with this kind and reason. */
+  void assertFailed(FailureKind kind, String reason) {
+    assertThat(failedKind).isEqualTo(kind);
+    assertThat(failedReason).isEqualTo(reason);
+    assertThat(succeeded).isNull();
+    assertThat(outcomes).isEqualTo(1);
   }
 
   @Override

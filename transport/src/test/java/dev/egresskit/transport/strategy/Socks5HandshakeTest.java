@@ -2,6 +2,7 @@ package dev.egresskit.transport.strategy;
 
 import static dev.egresskit.transport.testing.Sources.ip;
 import static dev.egresskit.transport.testing.Sources.source;
+import static dev.egresskit.transport.strategy.RecordingContext.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.core.health.FailureKind;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Spec cases 33–40 and every error text of §2.5, byte for byte on an embedded channel. */
 class Socks5HandshakeTest {
@@ -68,16 +71,6 @@ class Socks5HandshakeTest {
     return hex;
   }
 
-  private void reply(String hex) {
-    ch.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex.replace(" ", ""))));
-  }
-
-  private void assertFailed(FailureKind kind, String reason) {
-    assertThat(ctx.failedKind).isEqualTo(kind);
-    assertThat(ctx.failedReason).isEqualTo(reason);
-    assertThat(ctx.succeeded).isNull();
-  }
-
   @Test
   void greetingWithoutCredentialsOffersOnlyNoAuth() {
     start(route(null, null), DEST_V4);
@@ -95,9 +88,9 @@ class Socks5HandshakeTest {
   void usernamePasswordFrameMatchesCase34AndSuccessMovesOn() {
     start(route("10.0.0.1", userPass("user", "pass")), DEST_V4);
     sent();
-    reply("05 02");
+    reply(ch, "05 02");
     assertThat(sent()).isEqualTo("01" + "04" + "75736572" + "04" + "70617373");
-    reply("01 00");
+    reply(ch, "01 00");
     assertThat(sent()).isEqualTo("050200010A0000010000");
     assertThat(ctx.failedKind).isNull();
   }
@@ -106,20 +99,20 @@ class Socks5HandshakeTest {
   void rejectedCredentialsReadIncorrect() {
     start(route(null, userPass("user", "pass")), DEST_V4);
     sent();
-    reply("05 02");
+    reply(ch, "05 02");
     sent();
-    reply("01 01");
-    assertFailed(FailureKind.PROXY_AUTH_REJECTED, "SOCKS5 username/password was incorrect");
+    reply(ch, "01 01");
+    ctx.assertFailed(FailureKind.PROXY_AUTH_REJECTED, "SOCKS5 username/password was incorrect");
   }
 
   @Test
   void authReplyWithWrongVersionIsAnInvalidPacket() {
     start(route(null, userPass("user", "pass")), DEST_V4);
     sent();
-    reply("05 02");
+    reply(ch, "05 02");
     sent();
-    reply("05 00");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR,
+    reply(ch, "05 00");
+    ctx.assertFailed(FailureKind.PROXY_PROTOCOL_ERROR,
         "invalid SOCKS5 UsernamePassword response packet [5]");
   }
 
@@ -127,14 +120,14 @@ class Socks5HandshakeTest {
   void bindRequestsCarryTheSourceAddressAndPortZeroForBothFamilies() {
     start(route("10.0.0.1", null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     assertThat(sent()).isEqualTo("050200010A0000010000");
 
     release();
     handedOff.clear();
     start(route("2001:db8::1", null), DEST_V6);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     assertThat(sent()).isEqualTo("05020004" + "20010DB8" + "00".repeat(11) + "01" + "0000");
   }
 
@@ -142,9 +135,9 @@ class Socks5HandshakeTest {
   void connectRequestsFollowTheBindAndMatchCase36() {
     start(route("10.0.0.1", null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
-    reply("05 00 00 01 0A 00 00 01 00 00");
+    reply(ch, "05 00 00 01 0A 00 00 01 00 00");
     assertThat(sent()).isEqualTo("050100" + "01" + "C0000219" + "0019");
     assertThat(ctx.phases).last().isEqualTo("waiting for the SOCKS5 CONNECT reply");
 
@@ -152,9 +145,9 @@ class Socks5HandshakeTest {
     handedOff.clear();
     start(route("2001:db8::1", null), DEST_V6);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
-    reply("05 00 00 04" + "00".repeat(16) + "0000");
+    reply(ch, "05 00 00 04" + "00".repeat(16) + "0000");
     assertThat(sent()).isEqualTo("050100" + "04" + "20010DB8" + "00".repeat(11) + "25" + "024B");
   }
 
@@ -162,7 +155,7 @@ class Socks5HandshakeTest {
   void withoutASourceAddressThePlainConnectIsSentRightAfterTheGreeting() {
     start(route(null, null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     assertThat(sent()).isEqualTo("05010001C00002190019");
   }
 
@@ -170,11 +163,11 @@ class Socks5HandshakeTest {
   void connectReplyAddressIsTheReportedSourceAndTheCodecIsRemoved() {
     start(route("10.0.0.1", null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
-    reply("05 00 00 01 0A 00 00 01 00 00");
+    reply(ch, "05 00 00 01 0A 00 00 01 00 00");
     sent();
-    reply("05 00 00 01 0A 00 00 01 9C 40");
+    reply(ch, "05 00 00 01 0A 00 00 01 9C 40");
     assertThat(ctx.succeeded).isEqualTo(new SourceAddressInfo(
         new InetSocketAddress(ip("10.0.0.1"), 40000), "socks5", Optional.of(PROXY)));
     assertThat(ch.pipeline().names()).doesNotContain(Socks5Handshake.HANDLER);
@@ -185,7 +178,7 @@ class Socks5HandshakeTest {
   void bytesArrivingWithTheConnectReplyAreHandedOnNotLost() {
     start(route(null, null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
     ch.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex("05000001" + "0A000001" + "9C40"),
         "220 mx ESMTP\r\n".getBytes(StandardCharsets.US_ASCII)));
@@ -199,12 +192,12 @@ class Socks5HandshakeTest {
   void aConnectReplySplitAtEveryByteIsReadWholeAndAnIpv6BoundAddressReported() {
     start(route(null, null), DEST_V6);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     assertThat(sent()).isEqualTo("050100" + "04" + "20010DB8" + "00".repeat(11) + "25" + "024B");
     String all = "05000004" + "20010DB8" + "00".repeat(11) + "07" + "9C40";
     for (int i = 0; i < all.length(); i += 2) {
       assertThat(ctx.succeeded).as("not before the last byte").isNull();
-      reply(all.substring(i, i + 2));
+      reply(ch, all.substring(i, i + 2));
     }
     assertThat(ctx.succeeded).isEqualTo(new SourceAddressInfo(
         new InetSocketAddress(ip("2001:db8::7"), 40000), "socks5", Optional.of(PROXY)));
@@ -216,83 +209,58 @@ class Socks5HandshakeTest {
   void refusedBindIsAProxyBindRejection() {
     start(route("10.0.0.1", null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
-    reply("05 01 00 01 00 00 00 00 00 00");
-    assertFailed(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind 10.0.0.1 via "
+    reply(ch, "05 01 00 01 00 00 00 00 00 00");
+    ctx.assertFailed(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind 10.0.0.1 via "
         + "socks5 proxy 127.0.0.1:1080: SocksV5Response { status: ServerFailure, host: 0.0.0.0, "
         + "port: 0 }");
     assertThat((Object) ch.readOutbound()).as("no CONNECT after a refused BIND").isNull();
   }
 
-  @Test
-  void methodReplyNoAcceptableMethodIsIncompatible() {
+  /**
+   * No acceptable method, a password method the client did not offer, SOCKS version 4: each
+   * refused at the method reply.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "05 FF | PROXY_AUTH_REJECTED  | incompatible SOCKS5 authentication NoAcceptableMethod",
+      "05 02 | PROXY_AUTH_REJECTED  | server responded with UsernamePassword method when we didn't ask for it",
+      "04 00 | PROXY_PROTOCOL_ERROR | invalid SOCKS version 04, expected 05"})
+  void aMethodReplyItCannotFollowFails(String methodReply, FailureKind kind, String reason) {
     start(route(null, null), DEST_V4);
     sent();
-    reply("05 FF");
-    assertFailed(FailureKind.PROXY_AUTH_REJECTED,
-        "incompatible SOCKS5 authentication NoAcceptableMethod");
-  }
-
-  @Test
-  void usernamePasswordMethodWhenNotOfferedIsRefused() {
-    start(route(null, null), DEST_V4);
-    sent();
-    reply("05 02");
-    assertFailed(FailureKind.PROXY_AUTH_REJECTED,
-        "server responded with UsernamePassword method when we didn't ask for it");
-  }
-
-  @Test
-  void methodReplyWithSocksVersionFourIsRejected() {
-    start(route(null, null), DEST_V4);
-    sent();
-    reply("04 00");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "invalid SOCKS version 04, expected 05");
+    reply(ch, methodReply);
+    ctx.assertFailed(kind, reason);
   }
 
   @Test
   void refusedConnectIsADestinationFailureNotAProxyFault() {
     start(route("10.0.0.1", null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
-    reply("05 00 00 01 0A 00 00 01 00 00");
+    reply(ch, "05 00 00 01 0A 00 00 01 00 00");
     sent();
-    reply("05 05 00 01 00 00 00 00 00 00");
-    assertFailed(FailureKind.DESTINATION_FAILED, "failed to connect 10.0.0.1 -> 192.0.2.25:25 via "
+    reply(ch, "05 05 00 01 00 00 00 00 00 00");
+    ctx.assertFailed(FailureKind.DESTINATION_FAILED, "failed to connect 10.0.0.1 -> 192.0.2.25:25 via "
         + "socks5 proxy 127.0.0.1:1080: SocksV5Response { status: ConnectionRefused, host: "
         + "0.0.0.0, port: 0 }");
   }
 
-  @Test
-  void statusAboveEightIsInvalid() {
+  /** A status above 08, an unknown address type, a domain name: each a protocol error. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "05 09 00 01 00 00 00 00 00 00 | invalid status 09",
+      "05 00 00 05 00 00 00 00 00 00 | invalid address type 05",
+      "05 00 00 03 01 61 00 19       | Domain not supported"})
+  void aConnectReplyItCannotReadIsAProtocolError(String connectReply, String reason) {
     start(route(null, null), DEST_V4);
     sent();
-    reply("05 00");
+    reply(ch, "05 00");
     sent();
-    reply("05 09 00 01 00 00 00 00 00 00");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "invalid status 09");
-  }
-
-  @Test
-  void unknownAddressTypeIsInvalid() {
-    start(route(null, null), DEST_V4);
-    sent();
-    reply("05 00");
-    sent();
-    reply("05 00 00 05 00 00 00 00 00 00");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "invalid address type 05");
-  }
-
-  @Test
-  void domainInTheConnectReplyIsNotSupported() {
-    start(route(null, null), DEST_V4);
-    sent();
-    reply("05 00");
-    sent();
-    reply("05 00 00 03 01 61 00 19");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "Domain not supported");
+    reply(ch, connectReply);
+    ctx.assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, reason);
   }
 
   @Test
@@ -304,7 +272,7 @@ class Socks5HandshakeTest {
     start(route, DEST_V4);
     sent();
     Files.writeString(file, "second\n");
-    reply("05 02");
+    reply(ch, "05 02");
     assertThat(sent()).isEqualTo("0101" + "75" + "06" + HexFormat.of().formatHex(
         "second".getBytes(StandardCharsets.US_ASCII)).toUpperCase());
   }
@@ -315,7 +283,7 @@ class Socks5HandshakeTest {
         new Socks5Credentials("u", new Secret.FileRef(dir.resolve("missing"))));
     start(route, DEST_V4);
     sent();
-    reply("05 02");
+    reply(ch, "05 02");
     assertThat(ctx.failedKind).isEqualTo(FailureKind.SECRET_UNAVAILABLE);
     assertThat(ctx.failedReason).startsWith("failed to retrieve socks5 password");
   }
@@ -324,22 +292,22 @@ class Socks5HandshakeTest {
   void overlongUsernameAndPasswordAreNamedSeparatelyAndNeverSent() {
     start(route(null, userPass("u".repeat(256), "pass")), DEST_V4);
     sent();
-    reply("05 02");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "username is too long for SOCKS5 protocol");
+    reply(ch, "05 02");
+    ctx.assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "username is too long for SOCKS5 protocol");
     assertThat((Object) ch.readOutbound()).isNull();
 
     release();
     start(route(null, userPass("user", "p".repeat(256))), DEST_V4);
     sent();
-    reply("05 02");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "password is too long for SOCKS5 protocol");
+    reply(ch, "05 02");
+    ctx.assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "password is too long for SOCKS5 protocol");
   }
 
   @Test
   void nonAsciiCredentialsAreSentAsUtf8WithByteLengths() {
     start(route(null, userPass("jörg", "pässwörd")), DEST_V4);
     sent();
-    reply("05 02");
+    reply(ch, "05 02");
     byte[] user = "jörg".getBytes(StandardCharsets.UTF_8);
     byte[] pass = "pässwörd".getBytes(StandardCharsets.UTF_8);
     assertThat(sent()).isEqualTo(("01" + String.format("%02x", user.length)
@@ -357,7 +325,7 @@ class Socks5HandshakeTest {
     for (String[] script : scripts) {
       start(route("10.0.0.1", userPass("user", secret)), DEST_V4);
       for (String r : script) {
-        reply(r);
+        reply(ch, r);
       }
       assertThat(ctx.failedReason).as(String.join(" ", script)).isNotNull()
           .doesNotContain(secret);

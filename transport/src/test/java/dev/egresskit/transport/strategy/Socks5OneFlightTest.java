@@ -2,6 +2,7 @@ package dev.egresskit.transport.strategy;
 
 import static dev.egresskit.transport.testing.Sources.ip;
 import static dev.egresskit.transport.testing.Sources.source;
+import static dev.egresskit.transport.strategy.RecordingContext.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.core.health.FailureKind;
@@ -72,17 +73,6 @@ class Socks5OneFlightTest {
     return frames;
   }
 
-  private void reply(String hex) {
-    ch.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex.replace(" ", ""))));
-  }
-
-  private void assertFailed(FailureKind kind, String reason) {
-    assertThat(ctx.failedKind).isEqualTo(kind);
-    assertThat(ctx.failedReason).isEqualTo(reason);
-    assertThat(ctx.succeeded).isNull();
-    assertThat(ctx.outcomes).isEqualTo(1);
-  }
-
   @Test
   void withoutCredentialsOrSourceTheGreetingAndConnectLeaveTogether() {
     start(null, false);
@@ -120,7 +110,7 @@ class Socks5OneFlightTest {
     sentFrames();
     String all = "0500" + OK_BIND + OK_CONNECT;
     for (int i = 0; i < all.length(); i += 2) {
-      reply(all.substring(i, i + 2));
+      reply(ch, all.substring(i, i + 2));
       if (i == 2) {
         assertThat(ctx.phases).last().isEqualTo("waiting for the SOCKS5 BIND reply");
       }
@@ -134,7 +124,7 @@ class Socks5OneFlightTest {
   void aDomainBoundAddressInTheBindReplyIsFramedByItsLength() {
     start("10.0.0.1", false);
     sentFrames();
-    reply("0500" + "05000003" + "04" + "70726F78" + "0000" + OK_CONNECT);
+    reply(ch, "0500" + "05000003" + "04" + "70726F78" + "0000" + OK_CONNECT);
     assertThat(ctx.succeeded).isNotNull();
   }
 
@@ -142,8 +132,8 @@ class Socks5OneFlightTest {
   void refusedMethodIsAnAuthRejectionEvenWithTheOtherRepliesMissing() {
     start("10.0.0.1", true);
     sentFrames();
-    reply("05 FF");
-    assertFailed(FailureKind.PROXY_AUTH_REJECTED,
+    reply(ch, "05 FF");
+    ctx.assertFailed(FailureKind.PROXY_AUTH_REJECTED,
         "incompatible SOCKS5 authentication NoAcceptableMethod");
   }
 
@@ -151,8 +141,8 @@ class Socks5OneFlightTest {
   void noAuthChosenWhenOnlyPasswordWasOfferedIsRefused() {
     start(null, true);
     sentFrames();
-    reply("05 00");
-    assertFailed(FailureKind.PROXY_AUTH_REJECTED,
+    reply(ch, "05 00");
+    ctx.assertFailed(FailureKind.PROXY_AUTH_REJECTED,
         "server responded with NoAuth method when we offered only UsernamePassword");
   }
 
@@ -160,16 +150,16 @@ class Socks5OneFlightTest {
   void refusedCredentialsAreAnAuthRejection() {
     start("10.0.0.1", true);
     sentFrames();
-    reply("0502" + "0101");
-    assertFailed(FailureKind.PROXY_AUTH_REJECTED, "SOCKS5 username/password was incorrect");
+    reply(ch, "0502" + "0101");
+    ctx.assertFailed(FailureKind.PROXY_AUTH_REJECTED, "SOCKS5 username/password was incorrect");
   }
 
   @Test
   void refusedBindIsABindRejection() {
     start("10.0.0.1", true);
     sentFrames();
-    reply("0502" + "0100" + "05010001" + "00000000" + "0000");
-    assertFailed(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind 10.0.0.1 via "
+    reply(ch, "0502" + "0100" + "05010001" + "00000000" + "0000");
+    ctx.assertFailed(FailureKind.PROXY_BIND_REJECTED, "The proxy server failed to bind 10.0.0.1 via "
         + "socks5 proxy 127.0.0.1:1080: SocksV5Response { status: ServerFailure, host: 0.0.0.0, "
         + "port: 0 }");
   }
@@ -178,8 +168,8 @@ class Socks5OneFlightTest {
   void refusedConnectIsADestinationFailure() {
     start("10.0.0.1", true);
     sentFrames();
-    reply("0502" + "0100" + OK_BIND + "05050001" + "00000000" + "0000");
-    assertFailed(FailureKind.DESTINATION_FAILED, "failed to connect 10.0.0.1 -> 192.0.2.25:25 via "
+    reply(ch, "0502" + "0100" + OK_BIND + "05050001" + "00000000" + "0000");
+    ctx.assertFailed(FailureKind.DESTINATION_FAILED, "failed to connect 10.0.0.1 -> 192.0.2.25:25 via "
         + "socks5 proxy 127.0.0.1:1080: SocksV5Response { status: ConnectionRefused, host: "
         + "0.0.0.0, port: 0 }");
   }
@@ -188,8 +178,8 @@ class Socks5OneFlightTest {
   void aWrongVersionInALaterReplyIsStillQuoted() {
     start("10.0.0.1", false);
     sentFrames();
-    reply("0500" + "04000001" + "00000000" + "0000");
-    assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "invalid SOCKS version 04, expected 05");
+    reply(ch, "0500" + "04000001" + "00000000" + "0000");
+    ctx.assertFailed(FailureKind.PROXY_PROTOCOL_ERROR, "invalid SOCKS version 04, expected 05");
   }
 
   @Test
