@@ -88,7 +88,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
 
   @Option(names = "--warmup-max", paramLabel = "SECONDS", defaultValue = "30",
       description = "After the --warmup setups, warm-up goes on in rounds over every source until"
-          + " the JIT compilers have been idle for a second, at most this many seconds in all;"
+          + " the JIT compilers have been quiet for a second, at most this many seconds in all;"
           + " 0 stops after the --warmup setups (default: ${DEFAULT-VALUE}).")
   int warmupMaxSeconds;
 
@@ -117,7 +117,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
    * slice must run long enough for its reading to mean something.
    */
   static final int MIN_SLICE = 500;
-  /** The longest pause of the JIT compilers that ends the warm-up. */
+  /** How long the JIT compilers must stay quiet ({@link JitQuiet}) to end the warm-up. */
   private static final long JIT_IDLE_NANOS = 1_000_000_000L;
 
   /** What one source's series measured. */
@@ -188,7 +188,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
 
   /**
    * Warm-up, not counted: {@code --warmup} setups of every source, then rounds of setups of every
-   * source until the JIT compilers have been idle for a second, at most {@code --warmup-max} in
+   * source until the JIT compilers have been quiet for a second ({@link JitQuiet}), at most {@code --warmup-max} in
    * all. Every source and both event loops run the connect path before any is measured, so no
    * source is measured on code still being compiled (C2 kept compiling for ~8,000 setups).
    */
@@ -200,7 +200,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     long start = System.nanoTime();
     long setups = 0;
     int perRound = warmup;
-    long quietSince = -1;
+    JitQuiet jit = new JitQuiet(JIT_IDLE_NANOS);
     while (true) {
       for (EgressSource source : sources) {
         new ConnectSeries(probe, source, dest, timeout, perRound, null).run(concurrency);
@@ -211,11 +211,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
       if (now - start >= warmupMaxSeconds * 1_000_000_000L) {
         return new Warmup(setups, now - start, !Jit.busy());
       }
-      if (Jit.busy()) {
-        quietSince = -1;
-      } else if (quietSince < 0) {
-        quietSince = now;
-      } else if (now - quietSince >= JIT_IDLE_NANOS) {
+      if (jit.quietAfter(now, Jit.compileMillis(), Jit.busy())) {
         return new Warmup(setups, now - start, true);
       }
       perRound = Math.max(200, 50 * concurrency);

@@ -204,14 +204,14 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
 
   /**
    * Warm-up calls: as many as are measured, for at least {@code --warm-up} seconds, and then
-   * until the JIT compilers have had nothing to do for a second (at most {@link #MAX_WARM_UP}
+   * until the JIT compilers have had nothing to do for a second ({@link JitQuiet}; at most {@link #MAX_WARM_UP}
    * in all). On a busy machine the C2 compile of LuaJ's interpreter loop alone took 8 s of wall
    * time; a count or a fixed time measured half-compiled code, 3-5x JMH's figure.
    */
   private void warmUp(PolicyEngine engine, SourceResolver resolver) {
     long start = System.nanoTime();
     long least = warmUpSeconds * 1_000_000_000L;
-    long quietSince = -1;
+    JitQuiet jit = new JitQuiet(1_000_000_000L);
     double[] scratch = new double[CHUNK];
     for (int i = 0; ; i += CHUNK) {
       timedCalls(engine, resolver, i, CHUNK, scratch, 0);
@@ -222,11 +222,7 @@ final class BenchPolicyCommand implements java.util.concurrent.Callable<Integer>
       if (warmUpSeconds == 0 || now - start >= MAX_WARM_UP.toNanos()) {
         return;
       }
-      if (Jit.busy()) {
-        quietSince = -1;
-      } else if (quietSince < 0) {
-        quietSince = now;
-      } else if (now - quietSince >= 1_000_000_000L) {
+      if (jit.quietAfter(now, Jit.compileMillis(), Jit.busy())) {
         return;
       }
     }
