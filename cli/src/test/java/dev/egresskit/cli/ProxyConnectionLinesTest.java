@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.testkit.await.Await;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,8 +41,8 @@ class ProxyConnectionLinesTest {
   private static final String STOPPING = "proxy stopping: letting open relays finish";
 
   private Process process;
-  private final List<String> err = new CopyOnWriteArrayList<>();
-  private Thread reader;
+  private StderrLines stderr;
+  private List<String> err = List.of();
 
   @AfterEach
   void killLeftover() {
@@ -121,17 +118,8 @@ class ProxyConnectionLinesTest {
     process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "proxy", "--listen", "127.0.0.1:0")
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          err.add(line);
-        }
-      } catch (IOException e) {
-        err.add("read failed: " + e);
-      }
-    }, "proxy-stderr");
-    reader.start();
+    stderr = StderrLines.follow(process);
+    err = stderr.lines();
     Await.until(() -> err.stream().anyMatch(l -> LISTENING.matcher(l).find()), WAIT,
         "the proxy listening: " + err);
     Matcher port = err.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst()
@@ -147,8 +135,7 @@ class ProxyConnectionLinesTest {
 
   private void awaitExitAndReadToTheEnd() throws InterruptedException {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited: " + err).isTrue();
-    reader.join(WAIT.toMillis());
-    assertThat(reader.isAlive()).as("standard error read to its end").isFalse();
+    assertThat(stderr.awaitEnd(WAIT)).as("standard error read to its end").isTrue();
     // Written after SIGTERM: proves the test saw what the proxy wrote while stopping.
     assertThat(err).contains(STOPPING).noneMatch(l -> l.startsWith("read failed"));
   }

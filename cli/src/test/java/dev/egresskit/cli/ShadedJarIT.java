@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.egresskit.sink.SmtpSink;
 import dev.egresskit.testkit.await.Await;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -120,18 +116,8 @@ class ShadedJarIT {
         "--splice"));
     Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-    List<String> err = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          err.add(line);
-        }
-      } catch (IOException e) {
-        err.add("read failed: " + e);
-      }
-    });
-    reader.start();
+    StderrLines stderr = StderrLines.follow(process);
+    List<String> err = stderr.lines();
     try (SmtpSink sink = SmtpSink.builder().build().start()) {
       Await.until(() -> err.stream().anyMatch(l -> LISTENING.matcher(l).find()), WAIT,
           "the proxy listening: " + err);
@@ -145,9 +131,9 @@ class ShadedJarIT {
       assertThat(process.isAlive()).as("the proxy after the relay: " + err).isTrue();
       return started;
     } finally {
-      process.destroy(); // SIGTERM: the CLI's graceful stop
+      process.toHandle().destroy(); // SIGTERM only: the CLI's graceful stop
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      reader.join(10_000);
+      stderr.awaitEnd(Duration.ofSeconds(10));
     }
   }
 }
