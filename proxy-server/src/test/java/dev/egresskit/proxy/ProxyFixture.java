@@ -36,10 +36,7 @@ final class ProxyFixture implements AfterEachCallback {
 
   /** The proxy the test started last. */
   Socks5ProxyServer proxy() {
-    if (proxies.isEmpty()) {
-      throw new IllegalStateException("no proxy started in this test");
-    }
-    return proxies.get(proxies.size() - 1);
+    return last(proxies, "proxy");
   }
 
   /** Starts an echo server on {@code ip}; it is closed after the test. */
@@ -51,10 +48,14 @@ final class ProxyFixture implements AfterEachCallback {
 
   /** The echo server the test started last. */
   EchoServer echo() {
-    if (echoes.isEmpty()) {
-      throw new IllegalStateException("no echo server started in this test");
+    return last(echoes, "echo server");
+  }
+
+  private static <T> T last(List<T> started, String what) {
+    if (started.isEmpty()) {
+      throw new IllegalStateException("no " + what + " started in this test");
     }
-    return echoes.get(echoes.size() - 1);
+    return started.get(started.size() - 1);
   }
 
   /**
