@@ -8,7 +8,6 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -119,6 +118,8 @@ final class OutboundDialer {
   }
 
   private void dial(Channel outbound, InetSocketAddress destination) {
+    // Reads are armed by the dial's own epoll_ctl, not by one more when the relay starts.
+    EpollInterest.readOnceConnected(outbound);
     outbound.connect(destination).addListener(connected -> {
       if (!connected.isSuccess()) {
         outboundFailed(outbound, connected.cause(), Outcome.CONNECT_FAILED);
@@ -138,13 +139,14 @@ final class OutboundDialer {
   private SocketChannel newOutbound(InetAddress family) {
     SocketChannel outbound = server.backend().newSocketChannel(
         family instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
-    Duration connectTimeout = config.timeouts().connect();
     // Netty's socket channels start with TCP_NODELAY on (setting it again is one more syscall).
+    // No connect timeout of Netty's own (a task scheduled and cancelled per dial): the
+    // handshake's timer, armed for the connect timeout before the dial, answers 06 first.
     outbound.config()
         .setKeepAlive(server.backend().keepAlive())
         .setAllowHalfClosure(true)
         .setAutoRead(false)
-        .setConnectTimeoutMillis((int) connectTimeout.toMillis());
+        .setConnectTimeoutMillis(0);
     for (Map.Entry<ChannelOption<Integer>, Integer> option : server.backend().keepAliveTuning().entrySet()) {
       outbound.config().setOption(option.getKey(), option.getValue());
     }
@@ -167,7 +169,7 @@ final class OutboundDialer {
   }
 
   private void armHandlingTimer() {
-    // Netty's connect timeout would answer 06 too; this one also covers registration and bind.
+    // The dial's only timeout (Netty's is off): it also covers registration and bind.
     handshake.arm(config.timeouts().connect(),
         () -> handshake.fail(SocksReplies.TTL_EXPIRED, Outcome.CONNECT_TIMEOUT));
   }
