@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.EventLoop;
@@ -101,21 +100,7 @@ final class ProxyRuntime {
     AuthGate authGate = config.authenticator() == null ? null : new AuthGate(
         config.authenticator(), settings.authLimits(), authExecutor, settings.nanoTime());
     AtomicInteger active = new AtomicInteger();
-    Map<ChannelOption<Integer>, Integer> keepAliveTuning = backend.keepAliveTuning();
-    ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(SocketChannel channel) {
-        if (backend.childKeepAlive()) {
-          for (Map.Entry<ChannelOption<Integer>, Integer> option : keepAliveTuning.entrySet()) {
-            channel.config().setOption(option.getKey(), option.getValue());
-          }
-        }
-        if (settings.tls() != null) {
-          addTls(channel);
-        }
-        context.accept(channel);
-      }
-    };
+    ChannelHandler initializer = new SessionStart();
     try {
       if (backend.isEpoll()) {
         // One listener per I/O thread; the first picks the port when 0 was asked for.
@@ -167,7 +152,7 @@ final class ProxyRuntime {
     }
   }
 
-  private Channel bind(ServerBootstrap bootstrap, ChannelInitializer<SocketChannel> initializer,
+  private Channel bind(ServerBootstrap bootstrap, ChannelHandler initializer,
       InetSocketAddress where) {
     bootstrap.channel(backend.serverChannelClass())
         // Accept nothing until the context (whose meters need the bound port) exists.
@@ -211,6 +196,37 @@ final class ProxyRuntime {
       }
     });
     channel.pipeline().addLast(TLS_HANDLER, ssl);
+  }
+
+  /**
+   * Sets up each accepted connection (keep-alive where it is not inherited, TLS, the session)
+   * and leaves its pipeline. What a {@code ChannelInitializer} does, without the map of
+   * channels being set up that it shares between the I/O threads (two updates per connection).
+   */
+  @ChannelHandler.Sharable
+  private final class SessionStart extends ChannelInboundHandlerAdapter {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      // Called once per channel, on its event loop, once it is registered.
+      Channel channel = ctx.channel();
+      try {
+        if (backend.childKeepAlive()) {
+          for (Map.Entry<ChannelOption<Integer>, Integer> option
+              : backend.keepAliveTuning().entrySet()) {
+            channel.config().setOption(option.getKey(), option.getValue());
+          }
+        }
+        if (settings.tls() != null) {
+          addTls((SocketChannel) channel);
+        }
+        context.accept(channel);
+      } catch (RuntimeException e) {
+        channel.close();
+        throw e;
+      } finally {
+        ctx.pipeline().remove(this);
+      }
+    }
   }
 
   /**
