@@ -30,9 +30,8 @@ final class EpollInterest {
 
   private static VarHandle ops() {
     try {
-      VarHandle ops = MethodHandles.privateLookupIn(EPOLL_CHANNEL, MethodHandles.lookup())
+      return MethodHandles.privateLookupIn(EPOLL_CHANNEL, MethodHandles.lookup())
           .findVarHandle(EPOLL_CHANNEL, "ops", EpollIoOps.class);
-      return ops;
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       return null;
     }
