@@ -143,6 +143,7 @@ final class OutboundDialer {
     outbound.config()
         .setKeepAlive(server.backend().keepAlive())
         .setAllowHalfClosure(true)
+        .setRecvByteBufAllocator(RelayReads.ALLOCATOR)
         .setAutoRead(false)
         .setConnectTimeoutMillis((int) connectTimeout.toMillis());
     for (Map.Entry<ChannelOption<Integer>, Integer> option : server.backend().keepAliveTuning().entrySet()) {
