@@ -145,6 +145,7 @@ final class OutboundDialer {
     outbound.config()
         .setKeepAlive(server.backend().keepAlive())
         .setAllowHalfClosure(true)
+        .setRecvByteBufAllocator(RelayReads.ALLOCATOR)
         .setAutoRead(false)
         .setConnectTimeoutMillis(0);
     for (Map.Entry<ChannelOption<Integer>, Integer> option : server.backend().keepAliveTuning().entrySet()) {

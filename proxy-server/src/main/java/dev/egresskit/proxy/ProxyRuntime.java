@@ -160,6 +160,7 @@ final class ProxyRuntime {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, RelayReads.ALLOCATOR)
         .childHandler(initializer);
     if (backend.childKeepAlive()) {
       bootstrap.childOption(ChannelOption.TCP_NODELAY, true)

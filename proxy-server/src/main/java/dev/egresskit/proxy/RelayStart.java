@@ -37,9 +37,10 @@ final class RelayStart {
       SpliceRelay.start(ctx, record, outbound, early, inputShutdown, idle);
       return;
     }
-    // Netty's default high-water mark (64 KiB) is one read: every read of a bulk transfer would
-    // turn reading off and on again (two epoll_ctl calls) and end the read loop after one
-    // recv. With room for a few reads per wake-up the relay moves a read loop's worth at a time.
+    // With Netty's default high-water mark (64 KiB) every read of a bulk transfer would turn
+    // reading off and on again (two epoll_ctl calls). A read may now be up to 1 MiB
+    // (RelayReads, set when the channels were made): past the mark reading pauses until the
+    // socket takes the bytes, so at most the mark plus one read waits per direction.
     client.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     outbound.config().setWriteBufferWaterMark(RELAY_WATER_MARK);
     RelayIdle idleWatch = RelayIdle.start(client.eventLoop(), idle.toNanos(), () -> {
