@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -153,6 +154,49 @@ class ProxyCommandTest {
       assertThat(result.exitCode()).isZero();
       assertThat(result.err()).contains("epoll, busy poll 50us");
     }
+  }
+
+  @Test
+  void ioThreadsSetsTheListeningSocketsPerListener() throws Exception {
+    try (SmtpSink sink = SmtpSink.builder().build().start();
+        SmtpSink otherSink = SmtpSink.builder().build().start();
+        Cli.Background one = Cli.start("proxy", "--listen", "127.0.0.1:0", "--io-threads", "1");
+        Cli.Background three = Cli.start("proxy", "--listen", "127.0.0.1:0", "--io-threads", "3")) {
+      InetSocketAddress first = one.lifecycle.awaitStarted(1, WAIT).get("proxy");
+      InetSocketAddress second = three.lifecycle.awaitStarted(1, WAIT).get("proxy");
+
+      // On epoll each I/O thread listens on the port itself (SO_REUSEPORT).
+      assertThat(listeningSockets(first.getPort())).isEqualTo(1);
+      assertThat(listeningSockets(second.getPort())).isEqualTo(3);
+      assertThat(relayOneSession(first, sink, "one.example").ehlo()).contains("one.example");
+      assertThat(relayOneSession(second, otherSink, "three.example").ehlo())
+          .contains("three.example");
+      assertThat(one.stop(WAIT).exitCode()).isZero();
+      assertThat(three.stop(WAIT).exitCode()).isZero();
+    }
+  }
+
+  @Test
+  void ioThreadsOutsideOneTo1024IsBadInput() {
+    for (String threads : List.of("0", "-2", "1025")) {
+      Cli.Result result = Cli.run("proxy", "--listen", "127.0.0.1:0", "--io-threads", threads);
+
+      assertThat(result.exitCode()).as(threads).isEqualTo(2);
+      assertThat(result.err()).contains("--io-threads " + threads + ": expected 1 to 1024");
+    }
+  }
+
+  /** Sockets in LISTEN state on the port, IPv4 and IPv6, from the kernel's tables. */
+  static long listeningSockets(int port) throws IOException {
+    String local = String.format(":%04X", port);
+    long count = 0;
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      count += Files.readAllLines(Path.of(table)).stream().skip(1)
+          .map(line -> line.trim().split("\\s+"))
+          .filter(field -> field[1].endsWith(local) && field[3].equals("0A"))
+          .count();
+    }
+    return count;
   }
 
   @Test

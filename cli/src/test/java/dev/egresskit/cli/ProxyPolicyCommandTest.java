@@ -285,6 +285,29 @@ class ProxyPolicyCommandTest {
     assertThat(result.err()).contains("--policy cannot be combined with --listen, --users");
   }
 
+  @org.junit.jupiter.api.Test
+  void ioThreadsAppliesToEveryListenerThePolicyStarts() throws Exception {
+    Path policy = dir.resolve("proxy.lua");
+    Files.writeString(policy, """
+        local kumo = require 'kumo'
+        local proxy = require 'proxy'
+        kumo.on('proxy_init', function()
+          proxy.start_proxy_listener { listen = '127.0.0.1:0' }
+          proxy.start_proxy_listener { listen = '127.0.0.1:0' }
+        end)
+        """);
+
+    try (Cli.Background proxy = Cli.start("proxy", "--policy", policy.toString(),
+        "--io-threads", "3")) {
+      Map<String, InetSocketAddress> started = proxy.lifecycle.awaitStarted(2, WAIT);
+
+      // On epoll each I/O thread of a listener listens on its port itself (SO_REUSEPORT).
+      assertThat(ProxyCommandTest.listeningSockets(started.get("proxy-1").getPort())).isEqualTo(3);
+      assertThat(ProxyCommandTest.listeningSockets(started.get("proxy-2").getPort())).isEqualTo(3);
+      assertThat(proxy.stop(WAIT).exitCode()).isZero();
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** A SOCKS5 username/password exchange on a fresh plain connection; returns the auth reply. */
