@@ -8,6 +8,7 @@ import dev.egresskit.proxy.ProxyCredentials;
 import dev.egresskit.proxy.ProxyTimeouts;
 import dev.egresskit.sink.SinkSession;
 import dev.egresskit.sink.SmtpSink;
+import dev.egresskit.testkit.net.TcpTable;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -186,17 +186,9 @@ class ProxyCommandTest {
     }
   }
 
-  /** Sockets in LISTEN state on the port, IPv4 and IPv6, from the kernel's tables. */
+  /** Sockets listening on the port, IPv4 and IPv6, as the kernel lists them. */
   static long listeningSockets(int port) throws IOException {
-    String local = String.format(":%04X", port);
-    long count = 0;
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      count += Files.readAllLines(Path.of(table)).stream().skip(1)
-          .map(line -> line.trim().split("\\s+"))
-          .filter(field -> field[1].endsWith(local) && field[3].equals("0A"))
-          .count();
-    }
-    return count;
+    return TcpTable.sockets().stream().filter(s -> s.listening() && s.localPort() == port).count();
   }
 
   @Test

@@ -1,17 +1,17 @@
 package dev.egresskit.proxy;
 
+import dev.egresskit.testkit.net.TcpTable;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Reads the options of a TCP socket of this process (the in-process proxy's) back from the
- * kernel with {@code getsockopt}: the socket is found by its ports in {@code /proc/net/tcp}
- * and {@code tcp6}, then by its inode among {@code /proc/self/fd}. Linux only; option numbers
+ * kernel with {@code getsockopt}: the socket is found by its ports in the kernel's TCP table
+ * ({@link TcpTable}), then by its inode among {@code /proc/self/fd}. Linux only; option numbers
  * are Linux's generic ones (x86-64, arm64).
  */
 final class ProcessSockets {
@@ -45,18 +45,11 @@ final class ProcessSockets {
   }
 
   private static long inode(int localPort, int remotePort) throws IOException {
-    String local = String.format(":%04X", localPort);
-    String remote = String.format(":%04X", remotePort);
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      for (String line : Files.readAllLines(Path.of(table))) {
-        String[] f = line.trim().split("\\s+");
-        // sl local_address rem_address st ... uid timeout inode
-        if (f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote) && f[3].equals("01")) {
-          return Long.parseLong(f[9]);
-        }
-      }
-    }
-    throw new AssertionError("no established socket " + localPort + " -> " + remotePort);
+    return TcpTable.sockets().stream()
+        .filter(s -> s.established() && s.localPort() == localPort && s.remotePort() == remotePort)
+        .mapToLong(TcpTable.Entry::inode).findFirst()
+        .orElseThrow(() -> new AssertionError(
+            "no established socket " + localPort + " -> " + remotePort));
   }
 
   private static int fd(long inode) throws IOException {
