@@ -92,8 +92,8 @@ final class EpollInterest {
       try {
         SET_FLAG.invoke(epoll, EpollIoOps.EPOLLET.value());
       } catch (ReflectiveOperationException e) {
-        // Already removed from epoll (its input shut down before the relay started): nothing
-        // left to keep; a write that has to wait for room will still fail as without this.
+        // Already removed from epoll (the mark came too late): nothing left to keep; a write
+        // that has to wait for room will still fail as without this.
       }
     }
   }

@@ -105,6 +105,10 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
       // password check waits with nothing after the auth request (the client can never send a
       // request). Otherwise remember it, and pass it on when the relay starts.
       inputShutdown = true;
+      // Now, not when the relay starts: Netty's next epoll_ctl (clearing EPOLLRDHUP) would
+      // leave the channel with no interest and out of epoll, and the relay's writes to the
+      // client would then be lost at their first wait for room.
+      EpollInterest.keepRegistered(ctx.channel());
       if (phase.waitingForClient()
           || phase == HandshakePhase.CHECKING && !staging.holding()) {
         close(Outcome.CLIENT_CLOSED);

@@ -235,6 +235,40 @@ class RelayTest {
     assertThat(count(registry, ProxyMetrics.COMPLETED)).isEqualTo(1);
   }
 
+  /**
+   * The client's FIN comes with its handshake, so its input is already shut down while the proxy
+   * dials, before the relay takes over; then the destination sends megabytes. The client channel
+   * must stay in epoll through the handshake, or the relay's first wait for room to write fails
+   * as in {@link #aClientThatHalfClosesFirstGetsMegabytesWhole}.
+   */
+  @Test
+  void aClientThatSendsItsFinWithTheHandshakeGetsMegabytesWhole() throws Exception {
+    byte[] down = payload(8 * 1024 * 1024 + 5, 6);
+    for (int round = 0; round < 5; round++) {
+      Socks5ProxyServer proxy = servers.start(loopback());
+      try (BulkPeer peer = new BulkPeer(down, false)) {
+        try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+          ByteArrayOutputStream all = new ByteArrayOutputStream();
+          all.writeBytes(new byte[] {5, 1, 0});
+          all.writeBytes(RawSocksClient.request(
+              1, peer.address().getAddress(), peer.address().getPort()));
+          c.send(all.toByteArray());
+          c.shutdownOutput();
+
+          assertThat(c.read(2)).containsExactly(5, 0);
+          assertThat(c.readReply()[1]).isEqualTo((byte) 0);
+          byte[] back = c.readToEnd();
+          int r = round;
+          assertThat(back.length).as(() -> "round " + r + ": " + peer.describe())
+              .isEqualTo(down.length);
+          assertThat(back).isEqualTo(down);
+          assertThat(peer.received(Duration.ofSeconds(30))).isEmpty();
+        }
+      }
+      proxy.close();
+    }
+  }
+
   static byte[] payload(int size, long seed) {
     byte[] bytes = new byte[size];
     new Random(seed).nextBytes(bytes);
