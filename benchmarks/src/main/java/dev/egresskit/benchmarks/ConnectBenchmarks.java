@@ -92,10 +92,10 @@ public class ConnectBenchmarks extends BenchmarkDefaults {
               + eventLoops);
     }
     if (externalSink.isEmpty()) {
-      ownSink = SmtpSink.builder().threads(2).build().start();
+      ownSink = SmtpSink.builder().threads(2).keepSessions(0).build().start();
     }
-    proxyAwareSink = SmtpSink.builder().threads(2).proxyProtocol(ProxyProtocolMode.REQUIRED)
-        .build().start();
+    proxyAwareSink = SmtpSink.builder().threads(2).keepSessions(0)
+        .proxyProtocol(ProxyProtocolMode.REQUIRED).build().start();
     if (externalProxy.isEmpty()) {
       ownProxy = Socks5ProxyServer.builder().listen(new InetSocketAddress("127.0.0.1", 0))
           .build().start();
@@ -115,18 +115,6 @@ public class ConnectBenchmarks extends BenchmarkDefaults {
         Optional.of(ip("127.0.0.4")), Optional.empty(), Optional.empty()));
     socks5Connect = source("socks5-connect", new Route.Socks5(proxyAddress, Optional.empty(),
         Optional.empty(), Optional.empty()));
-  }
-
-  /**
-   * The in-process sinks keep a record per session; forget them between iterations to bound
-   * memory. An external sink is not ours to clear.
-   */
-  @TearDown(Level.Iteration)
-  public void forgetSessions() {
-    if (ownSink != null) {
-      ownSink.clear();
-    }
-    proxyAwareSink.clear();
   }
 
   @TearDown(Level.Trial)

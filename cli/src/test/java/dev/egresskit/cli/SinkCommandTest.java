@@ -80,6 +80,9 @@ class SinkCommandTest {
       assertThat(session.get("ehlo").asText()).isEqualTo("json.example");
       assertThat(session.get("proxy_header").isNull()).isTrue();
       assertThat(session.get("end_reason").asText()).isEqualTo("QUIT");
+      assertThat(session.get("commands")).hasSize(2);
+      assertThat(session.get("command_count").asInt()).isEqualTo(2);
+      assertThat(session.get("messages").asInt()).isZero();
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.headers().firstValue("Content-Type")).contains(MetricsEndpoint.CONTENT_TYPE);
       assertThat(scrape.body()).contains("egresskit_sink_sessions_total{outcome=\"quit\"} 1.0");

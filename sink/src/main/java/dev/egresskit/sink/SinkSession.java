@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param local       the sink's own address for this session
  * @param proxyHeader the PROXY header, when one was received
  * @param ehlo        the name given with the last EHLO or HELO
- * @param commands    every command line received, in order (DATA content excluded)
- * @param messages    every message accepted with DATA
+ * @param commands    the command lines received, in order (DATA content excluded): the first
+ *                    {@value #KEPT}
+ * @param commandCount how many command lines were received
+ * @param messages    the messages accepted with DATA: the first {@value #KEPT}
+ * @param messageCount how many messages were accepted
  * @param duration    from accept to close
  * @param endReason   why the session ended, e.g. {@code QUIT}, {@code client closed},
  *                    {@code idle timeout}, {@code line too long}, {@code scripted disconnect}
@@ -29,11 +32,16 @@ public record SinkSession(
     Optional<ProxyHeader> proxyHeader,
     Optional<String> ehlo,
     List<String> commands,
+    int commandCount,
     List<SinkMessage> messages,
+    int messageCount,
     Duration duration,
     String endReason,
     Optional<SinkRejection> rejection,
     boolean tls) {
+
+  /** How many command lines and messages a session keeps (each kind is counted beyond it). */
+  public static final int KEPT = 1_000;
 
   public SinkSession {
     Objects.requireNonNull(peer, "peer");
@@ -42,6 +50,10 @@ public record SinkSession(
     Objects.requireNonNull(ehlo, "ehlo");
     commands = List.copyOf(commands);
     messages = List.copyOf(messages);
+    if (commandCount < commands.size() || messageCount < messages.size()) {
+      throw new IllegalArgumentException("counts below the lists kept: " + commandCount + " < "
+          + commands.size() + " or " + messageCount + " < " + messages.size());
+    }
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(endReason, "endReason");
     Objects.requireNonNull(rejection, "rejection");

@@ -43,8 +43,13 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   private final Consumer<SinkSession> sink;
   private final Consumer<SinkRejection> rejections;
   private final long startNanos = System.nanoTime();
+  /** The recipients one message may have; Postfix's {@code smtpd_recipient_limit} default. */
+  static final int MAX_RECIPIENTS = 1_000;
+
   private final List<String> commands = new ArrayList<>();
+  private int commandCount;
   private final List<SinkMessage> messages = new ArrayList<>();
+  private int messageCount;
   private final Queue<String> held = new ArrayDeque<>();
 
   private InetSocketAddress peer;
@@ -55,7 +60,12 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   private Optional<String> ehlo = Optional.empty();
   private String mailFrom;
   private final List<String> recipients = new ArrayList<>();
+  /** Between {@code 354} and the final dot. */
+  private boolean inData;
+  /** The message text so far, when the sink keeps content. */
   private StringBuilder data;
+  private int dataSize;
+  private int dataLines;
   private boolean dataTooBig;
   private String endReason = "client closed";
   /** The first reason the sink closed the session for, counted once when it ends. */
@@ -192,11 +202,13 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   }
 
   private void handleLine(ChannelHandlerContext ctx, String line) {
-    if (data != null) {
+    if (inData) {
       onDataLine(ctx, line);
       return;
     }
-    commands.add(line);
+    if (commandCount++ < SinkSession.KEPT) {
+      commands.add(line);
+    }
     String verb = verbOf(line);
     perform(ctx, verb, () -> onCommand(ctx, verb, line));
   }
@@ -258,6 +270,8 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
           error(ctx, "503 5.5.1 need MAIL before RCPT");
         } else if (!arg.toUpperCase(Locale.ROOT).startsWith("TO:")) {
           error(ctx, "501 5.5.4 syntax: RCPT TO:<address>");
+        } else if (recipients.size() >= MAX_RECIPIENTS) {
+          reply(ctx, "452 4.5.3 too many recipients");
         } else {
           recipients.add(path(arg.substring(3)));
           reply(ctx, "250 2.1.5 OK");
@@ -267,7 +281,10 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
         if (recipients.isEmpty()) {
           error(ctx, "503 5.5.1 need RCPT before DATA");
         } else {
-          data = new StringBuilder();
+          inData = true;
+          data = settings.keepContent() ? new StringBuilder() : null;
+          dataSize = 0;
+          dataLines = 0;
           dataTooBig = false;
           reply(ctx, "354 end data with <CR><LF>.<CR><LF>");
         }
@@ -311,21 +328,28 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       if (dataTooBig) {
         reply(ctx, "552 5.3.4 message exceeds " + settings.maxMessageBytes() + " bytes");
       } else {
-        messages.add(new SinkMessage(mailFrom, recipients, data.toString()));
-        reply(ctx, "250 2.0.0 queued as sink-" + id + "-" + messages.size());
+        messageCount++;
+        if (messages.size() < SinkSession.KEPT) {
+          messages.add(new SinkMessage(mailFrom, recipients,
+              data == null ? "" : data.toString(), dataSize));
+        }
+        reply(ctx, "250 2.0.0 queued as sink-" + id + "-" + messageCount);
       }
+      inData = false;
       data = null;
       resetTransaction();
       return;
     }
-    String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-    if (data.length() + unstuffed.length() + 2 > settings.maxMessageBytes()) {
+    int length = line.startsWith(".") ? line.length() - 1 : line.length();
+    if (dataSize + length + (dataLines > 0 ? 2 : 0) > settings.maxMessageBytes()) {
       dataTooBig = true;
     } else if (!dataTooBig) {
-      if (data.length() > 0) {
-        data.append("\r\n");
+      // Lines are joined with CRLF: every line but the first (even an empty one) adds one.
+      int separator = dataLines++ > 0 ? 2 : 0;
+      if (data != null) {
+        data.append("\r\n", 0, separator).append(line, line.length() - length, line.length());
       }
-      data.append(unstuffed);
+      dataSize += separator + length;
     }
   }
 
@@ -415,7 +439,7 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
       rejections.accept(rejection);
     }
     SinkSession session = new SinkSession(id, peer, local, proxyHeader,
-        ehlo, commands, messages, Duration.ofNanos(System.nanoTime() - startNanos), endReason,
+        ehlo, commands, commandCount, messages, messageCount, Duration.ofNanos(System.nanoTime() - startNanos), endReason,
         Optional.ofNullable(rejection), tls);
     LOG.debug("sink session {} from {} ehlo={} proxy={} ended: {}", id, session.peer(),
         ehlo.orElse("-"), proxyHeader.map(Object::toString).orElse("-"), endReason);

@@ -20,7 +20,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real SMTP server on a loopback (or any) address that records what it saw.
@@ -45,13 +48,24 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * close sessions that stall; command lines are bounded in length, messages in size and the number
  * of rejected commands per session. Sessions the sink closes because the client misbehaved are
  * counted by reason ({@link #rejections()}).
+ *
+ * <p>Memory stays bounded however long it runs: it keeps the most recent finished sessions
+ * ({@link Builder#keepSessions}, default 10,000), each with at most its first
+ * {@value SinkSession#KEPT} command lines and messages (all are counted), and a message takes
+ * at most 1,000 recipients ({@code 452} after that, as Postfix's {@code smtpd_recipient_limit}).
+ * A long-running server passes every session to {@link Builder#onSession} instead, and need keep
+ * none; {@link Builder#keepContent keepContent(false)} drops message text as it arrives.
  */
 public final class SmtpSink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpSink.class);
 
   private final Settings settings;
-  /** Guards {@link #finished}; never held while waiting for the event loop (which records). */
+  /** Guards {@link #finished} and {@link #ended}; never held while waiting for the event loop. */
   private final Object sessionsLock = new Object();
-  private final List<SinkSession> finished = new ArrayList<>();
+  /** The most recent finished sessions, at most {@code keepSessions} of them, oldest first. */
+  private final ArrayDeque<SinkSession> finished = new ArrayDeque<>();
+  /** Sessions finished since the start or the last {@link #clear()}, kept or not. */
+  private long ended;
   private final AtomicLong sessionIds = new AtomicLong();
   private final AtomicLongArray rejected = new AtomicLongArray(SinkRejection.values().length);
   private EventLoopGroup group;
@@ -151,7 +165,10 @@ public final class SmtpSink implements AutoCloseable {
     return rejected.get(reason.ordinal());
   }
 
-  /** The sessions that have ended so far, in the order they ended. */
+  /**
+   * The sessions that have ended so far, in the order they ended: the most recent
+   * {@link Builder#keepSessions keepSessions} of them.
+   */
   public List<SinkSession> sessions() {
     synchronized (sessionsLock) {
       return List.copyOf(finished);
@@ -159,19 +176,25 @@ public final class SmtpSink implements AutoCloseable {
   }
 
   /**
-   * Waits until at least {@code count} sessions have ended.
+   * Waits until at least {@code count} sessions have ended (since the start or the last
+   * {@link #clear()}).
    *
-   * @return the finished sessions (at least {@code count}), in the order they ended
+   * @return the finished sessions kept (at least {@code count}), in the order they ended
+   * @throws IllegalArgumentException if {@code count} is more than the sink keeps
    * @throws IllegalStateException if fewer ended before {@code timeout}
    */
   public List<SinkSession> awaitSessions(int count, Duration timeout) {
+    if (count > settings.keepSessions()) {
+      throw new IllegalArgumentException("cannot wait for " + count + " sessions: the sink keeps "
+          + settings.keepSessions() + " (SmtpSink.Builder.keepSessions)");
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (sessionsLock) {
-      while (finished.size() < count) {
+      while (ended < count) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException("expected " + count + " finished sink sessions within "
-              + timeout + ", saw " + finished.size() + ": " + finished);
+              + timeout + ", saw " + ended + ": " + finished);
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(sessionsLock, left);
@@ -184,16 +207,29 @@ public final class SmtpSink implements AutoCloseable {
     }
   }
 
-  /** Forgets the sessions recorded so far. */
+  /** Forgets the sessions recorded so far, and their count. */
   public void clear() {
     synchronized (sessionsLock) {
       finished.clear();
+      ended = 0;
     }
   }
 
   private void record(SinkSession session) {
+    try {
+      settings.onSession().accept(session);
+    } catch (RuntimeException e) {
+      LOG.warn("sink session {}: the onSession consumer failed", session.id(), e);
+    }
+    int keep = settings.keepSessions();
     synchronized (sessionsLock) {
-      finished.add(session);
+      ended++;
+      if (keep > 0) {
+        if (finished.size() == keep) {
+          finished.removeFirst();
+        }
+        finished.addLast(session);
+      }
       sessionsLock.notifyAll();
     }
   }
@@ -225,7 +261,10 @@ public final class SmtpSink implements AutoCloseable {
       int maxMessageBytes,
       SinkScript script,
       int threads,
-      SslContext tls) {}
+      SslContext tls,
+      int keepSessions,
+      boolean keepContent,
+      Consumer<SinkSession> onSession) {}
 
   /** Configures a {@link SmtpSink}. */
   public static final class Builder {
@@ -241,6 +280,9 @@ public final class SmtpSink implements AutoCloseable {
     private SinkScript script = SinkScript.normal();
     private int threads = 1;
     private SslContext tls;
+    private int keepSessions = 10_000;
+    private boolean keepContent = true;
+    private Consumer<SinkSession> onSession = session -> { };
 
     private Builder() {}
 
@@ -348,6 +390,38 @@ public final class SmtpSink implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How many finished sessions {@link SmtpSink#sessions()} keeps: the most recent, the oldest
+     * forgotten first. 0 keeps none (a server that hands each to {@link #onSession}). Default
+     * 10,000.
+     */
+    public Builder keepSessions(int sessions) {
+      if (sessions < 0) {
+        throw new IllegalArgumentException("keepSessions must not be negative: " + sessions);
+      }
+      this.keepSessions = sessions;
+      return this;
+    }
+
+    /**
+     * Whether messages keep their text ({@link SinkMessage#content()}); without it only their
+     * size is counted, and a message in progress holds no memory. Default true.
+     */
+    public Builder keepContent(boolean keep) {
+      this.keepContent = keep;
+      return this;
+    }
+
+    /**
+     * Called with every session when it ends, kept or not, on the sink's event-loop thread:
+     * it must not block. An exception it throws is logged and the session still recorded.
+     * Default: nothing.
+     */
+    public Builder onSession(Consumer<SinkSession> consumer) {
+      this.onSession = Objects.requireNonNull(consumer, "onSession");
+      return this;
+    }
+
     /** A sink with these settings; call {@link SmtpSink#start()} to listen. */
     public SmtpSink build() {
       Duration headerWait = proxyHeaderWait != null ? proxyHeaderWait
@@ -355,7 +429,7 @@ public final class SmtpSink implements AutoCloseable {
           : Duration.ofSeconds(5);
       return new SmtpSink(new Settings(listen, hostname, proxyProtocol, headerWait,
           idleTimeout, commandTimeout, maxErrors, maxLineLength, maxMessageBytes, script,
-          threads, tls));
+          threads, tls, keepSessions, keepContent, onSession));
     }
 
     private static Duration positive(Duration d, String what) {

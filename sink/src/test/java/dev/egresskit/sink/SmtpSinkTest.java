@@ -20,7 +20,7 @@ class SmtpSinkTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** A minimal blocking SMTP client; reads one (possibly multi-line) reply per call. */
-  private static final class Client implements AutoCloseable {
+  static final class Client implements AutoCloseable {
     final Socket socket;
     final BufferedReader in;
     final OutputStream out;
@@ -86,6 +86,7 @@ class SmtpSinkTest {
         assertThat(m.mailFrom()).isEqualTo("a@example.com");
         assertThat(m.recipients()).containsExactly("b@example.net");
         assertThat(m.content()).isEqualTo("Subject: hi\r\n\r\n.dot\r\nbody");
+        assertThat(m.size()).isEqualTo(m.content().length());
       });
       assertThat(s.commands()).containsExactly("EHLO mta1.example.com",
           "MAIL FROM:<a@example.com>", "RCPT TO:<b@example.net>", "DATA", "QUIT");

@@ -143,7 +143,7 @@ public final class FleetSimulation {
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
     Settings run = new Settings(nodes, threshold, gap, warm, timeout, sharedLoops,
         redisPriority);
-    try (SmtpSink sink = SmtpSink.builder().build().start();
+    try (SmtpSink sink = SmtpSink.builder().keepSessions(0).build().start();
          RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
       for (int r = 1; r <= warmup; r++) {
         round(Death.REFUSED, "local", -r, run, sink, redis, dir);

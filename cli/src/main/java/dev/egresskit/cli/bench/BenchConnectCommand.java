@@ -165,12 +165,12 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
     List<Series> results;
     Warmup warmed;
     try (SmtpSink embedded = destination == null
-        ? SmtpSink.builder().threads(2).build().start() : null) {
+        ? SmtpSink.builder().threads(2).keepSessions(0).build().start() : null) {
       InetSocketAddress dest = embedded != null ? embedded.address()
           : Endpoints.destination(destination, EgressConnector.DEFAULT_SMTP_PORT);
-      warmed = warmUp(probe, resolved, dest, embedded);
+      warmed = warmUp(probe, resolved, dest);
       try (ProgressBar progress = progressBar(io, resolved.size() * (long) count)) {
-        results = measure(probe, resolved, dest, embedded, progress);
+        results = measure(probe, resolved, dest, progress);
       }
     }
     if (chart != null) {
@@ -192,8 +192,8 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
    * all. Every source and both event loops run the connect path before any is measured, so no
    * source is measured on code still being compiled (C2 kept compiling for ~8,000 setups).
    */
-  private Warmup warmUp(SmtpProbe probe, List<EgressSource> sources, InetSocketAddress dest,
-      SmtpSink embedded) throws InterruptedException {
+  private Warmup warmUp(SmtpProbe probe, List<EgressSource> sources, InetSocketAddress dest)
+      throws InterruptedException {
     if (warmup == 0) {
       return new Warmup(0, 0, false);
     }
@@ -206,7 +206,6 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
         new ConnectSeries(probe, source, dest, timeout, perRound, null).run(concurrency);
         setups += perRound;
       }
-      clear(embedded);
       long now = System.nanoTime();
       if (now - start >= warmupMaxSeconds * 1_000_000_000L) {
         return new Warmup(setups, now - start, !Jit.busy());
@@ -225,7 +224,7 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
    * machine's load.
    */
   private List<Series> measure(SmtpProbe probe, List<EgressSource> sources,
-      InetSocketAddress dest, SmtpSink embedded, ProgressBar progress)
+      InetSocketAddress dest, ProgressBar progress)
       throws InterruptedException {
     int slices = sources.size() > 1 ? Math.max(1, Math.min(SLICES, count / MIN_SLICE)) : 1;
     List<List<ConnectSeries.Outcome>> parts = new ArrayList<>();
@@ -237,7 +236,6 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
         parts.get(i).add(new ConnectSeries(probe, sources.get(i), dest, timeout, n, progress)
             .run(concurrency));
       }
-      clear(embedded);
     }
     List<Series> out = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
@@ -260,12 +258,6 @@ final class BenchConnectCommand implements java.util.concurrent.Callable<Integer
         Math.min(concurrency, AssembledRun.EVENT_LOOP_THREADS));
     return new Series(source.name(), Routes.kind(source.route()), micros,
         LatencyStats.of(micros, wall), failures, cost);
-  }
-
-  private static void clear(SmtpSink embedded) {
-    if (embedded != null) {
-      embedded.clear(); // the sink keeps every session; a long run must not pile them up
-    }
   }
 
   private static ProgressBar progressBar(Io io, long total) {

@@ -18,10 +18,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -71,10 +72,16 @@ public final class SinkCommand implements Callable<Integer> {
   public Integer call() {
     Io io = root.io();
     AssembledRun session = root.run();
+    // A server that may run for millions of sessions keeps none and no message text: each
+    // session is queued for printing as it ends, and its memory goes once printed.
+    Queue<SinkSession> ended = new ConcurrentLinkedQueue<>();
     SmtpSink sink = SmtpSink.builder()
         .listen(listen)
         .proxyProtocol(proxyProtocol)
         .hostname(hostname)
+        .keepSessions(0)
+        .keepContent(false)
+        .onSession(ended::add)
         .build();
     try {
       sink.start();
@@ -93,13 +100,11 @@ public final class SinkCommand implements Callable<Integer> {
     io.err().flush();
     io.lifecycle().started("sink", sink.address());
 
-    int printed = 0;
+    long printed = 0;
     boolean stopping = false;
     while (!stopping) {
       stopping = io.lifecycle().awaitStop(POLL);
-      List<SinkSession> sessions = sink.sessions();
-      for (; printed < sessions.size(); printed++) {
-        SinkSession s = sessions.get(printed);
+      for (SinkSession s; (s = ended.poll()) != null; printed++) {
         Counter.builder("egresskit_sink_sessions")
             .description("SMTP sessions the sink finished, by why they ended")
             .tag("outcome", s.outcome())
@@ -126,7 +131,7 @@ public final class SinkCommand implements Callable<Integer> {
         .append(Endpoints.format(h.source())).append(" -> ")
         .append(Endpoints.format(h.destination())));
     out.append(" ehlo=").append(s.ehlo().orElse("-"))
-        .append(" messages=").append(s.messages().size())
+        .append(" messages=").append(s.messageCount())
         .append(" end=").append(s.endReason())
         .append(" (").append(Timing.micros(s.duration())).append(')');
     return out.toString();
@@ -142,7 +147,8 @@ public final class SinkCommand implements Callable<Integer> {
     out.put("effective_source", Endpoints.format(s.effectiveSource()));
     out.put("ehlo", s.ehlo().orElse(null));
     out.put("commands", s.commands());
-    out.put("messages", s.messages().size());
+    out.put("command_count", s.commandCount());
+    out.put("messages", s.messageCount());
     out.put("duration_us", s.duration().toNanos() / 1000);
     out.put("end_reason", s.endReason());
     return out;
