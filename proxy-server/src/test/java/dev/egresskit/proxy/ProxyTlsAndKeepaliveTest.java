@@ -9,12 +9,16 @@ import dev.egresskit.testkit.tls.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.NetUtil;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -77,6 +81,49 @@ class ProxyTlsAndKeepaliveTest {
     String hexOfSecret = io.netty.buffer.ByteBufUtil.hexDump(
         "pw-in-clear".getBytes(StandardCharsets.US_ASCII));
     assertThat(String.join("\n", lines)).hasLineCount(2).doesNotContain("pw-in-clear").doesNotContainIgnoringCase(hexOfSecret);
+  }
+
+  /**
+   * Megabytes each way through a TLS listener, the client half-closing (TLS close_notify) after
+   * its 3 MiB: every byte arrives, in order, both ways.
+   */
+  @Test
+  void megabytesCrossATlsListenerBothWaysWithHalfClose() throws Exception {
+    ProxyTls tls = ProxyTls.selfSigned("localhost");
+    byte[] down = RelayTest.payload(8 * 1024 * 1024 + 7, 9);
+    byte[] up = RelayTest.payload(3 * 1024 * 1024 + 1, 10);
+    try (Socks5ProxyServer proxy = TestProxies.loopback(new SimpleMeterRegistry()).tls(tls)
+        .build().start(); BulkPeer peer = new BulkPeer(down, false);
+        SSLSocket socket = (SSLSocket) TestCertificate.trusting(tls.generatedCertificate())
+            .getSocketFactory()
+            .createSocket(proxy.address().getAddress(), proxy.address().getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      out.write(new byte[] {5, 1, 0});
+      out.write(RawSocksClient.request(1, peer.address().getAddress(), peer.address().getPort()));
+      out.flush();
+      byte[] replies = new byte[2 + 10];
+      in.readFully(replies);
+      assertThat(replies[1]).as("method").isZero();
+      assertThat(replies[3]).as("CONNECT reply").isZero();
+      // The client reads while it writes: a relay that stops reading one way must not stall.
+      CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(up);
+          out.flush();
+          socket.shutdownOutput();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, BulkPeer.OWN_THREAD);
+      byte[] back = in.readAllBytes();
+      sending.get(30, TimeUnit.SECONDS);
+
+      assertThat(back.length).as(peer::describe).isEqualTo(down.length);
+      assertThat(back).isEqualTo(down);
+      assertThat(peer.received(Duration.ofSeconds(30))).isEqualTo(up);
+    }
   }
 
   @Test
