@@ -13,8 +13,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * The parts of Lua 5.3/5.4's standard library that LuaJ (Lua 5.2) lacks and that can be plain
  * functions: {@code table.move}, {@code math.tointeger}, {@code math.type},
  * {@code math.maxinteger}/{@code mininteger}, {@code math.ult} and the {@code utf8} library
- * ({@link Utf8Library}); plus Lua 5.2's {@code bit32}, the library form of the bitwise operators
- * LuaJ cannot compile. {@code string.pack}/{@code unpack} are not provided.
+ * ({@link Utf8Library}); plus Lua 5.2's {@code bit32}, and the functions that chunks rewritten
+ * from Lua 5.4's operators call ({@link Lua54Operators}). {@code string.pack}/{@code unpack} are
+ * not provided.
  */
 final class Lua54Library {
   /** The most elements one {@code table.move} copies: work a single call does in Java. */
@@ -44,6 +45,7 @@ final class Lua54Library {
     scratch.set("package", LuaValue.tableOf(new LuaValue[] {
         LuaValue.valueOf("loaded"), new org.luaj.vm2.LuaTable()}));
     globals.set("bit32", new Bit32Lib().call(LuaValue.valueOf("bit32"), scratch));
+    globals.set(Lua54Rewrite.OPERATORS_GLOBAL, Lua54Operators.create());
   }
 
   /** {@code table.move(a1, f, e, t [, a2])}. */

@@ -4,6 +4,7 @@ import dev.egresskit.core.policy.PolicyException;
 import dev.egresskit.core.policy.ScriptLocation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,14 +20,21 @@ import org.luaj.vm2.compiler.LuaC;
 
 /**
  * Compiles policy and module source text with LuaJ (Lua 5.2), wording compile errors as standard
- * Lua does ({@code policy.lua:3: ...}) and, when a line uses syntax LuaJ does not have (Lua 5.3
- * and 5.4's {@code //}, bitwise operators, {@code <const>}/{@code <close>}), saying so at that
- * line instead of LuaJ's {@code unexpected symbol}.
+ * Lua does ({@code policy.lua:3: ...}). A chunk that LuaJ refuses and that uses syntax Lua 5.3
+ * and 5.4 added ({@code //}, the bitwise operators, {@code <const>}, <code>&#92;u{XXX}</code>) is
+ * rewritten into Lua 5.2 on the same lines ({@link Lua54Rewrite}) and compiled again.
  */
 final class LuaCompiler {
   private static final Pattern LINE = Pattern.compile("^(.*?):(\\d+):");
+  private static final byte[] UTF8_ESCAPE = {'\\', 'u', '{'};
 
   private LuaCompiler() {}
+
+  /** Compiles source text; what the compiler makes of it. */
+  @FunctionalInterface
+  interface Compilation<T> {
+    T run(InputStream source) throws IOException;
+  }
 
   /**
    * Compiles a policy once; every interpreter runs the same prototype.
@@ -43,9 +51,9 @@ final class LuaCompiler {
     try {
       Globals compiler = new Globals();
       LuaC.install(compiler);
-      return compiler.compilePrototype(new ByteArrayInputStream(source), scriptName);
+      return lua54(source, scriptName, in -> compiler.compilePrototype(in, scriptName));
     } catch (LuaError e) {
-      String message = message(e, source, scriptName);
+      String message = message(e, scriptName);
       Matcher line = LINE.matcher(message);
       int at = line.find() && line.group(1).equals(scriptName)
           ? Integer.parseInt(line.group(2)) : 0;
@@ -62,26 +70,77 @@ final class LuaCompiler {
    */
   static LuaValue load(Globals globals, byte[] source, String chunkName) {
     try {
-      return globals.load(new ByteArrayInputStream(source), chunkName, "t", globals);
+      return lua54(source, chunkName, in -> globals.load(in, chunkName, "t", globals));
     } catch (LuaError e) {
-      throw new LuaError(message(e, source, chunkName));
+      throw new LuaError(message(e, chunkName));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** The compile error as standard Lua words it, or the newer-syntax explanation. */
-  static String message(LuaError e, byte[] source, String chunkName) {
-    // LuaJ names a chunk [string "policy.lua"] in compile errors; say policy.lua.
-    String message = String.valueOf(e.getMessage())
-        .replace("[string \"" + chunkName + "\"]", chunkName);
-    Matcher line = LINE.matcher(message);
-    int errorLine = line.find() ? Integer.parseInt(line.group(2)) : Integer.MAX_VALUE;
-    Optional<Lua53Syntax.Use> newer =
-        Lua53Syntax.firstUse(new String(source, StandardCharsets.UTF_8));
-    if (newer.isPresent() && newer.get().line() <= errorLine) {
-      Lua53Syntax.Use use = newer.get();
-      return chunkName + ":" + use.line() + ": Lua 5.3+ syntax, not supported by LuaJ (Lua 5.2): "
-          + use.what() + " (" + use.instead() + ")";
+  /**
+   * Runs {@code compilation} on the source, or on the source rewritten into Lua 5.2 when it
+   * uses Lua 5.3/5.4 syntax: when LuaJ refuses it, and before LuaJ sees it when it holds a
+   * <code>&#92;u{</code> escape (which LuaJ would read as a plain {@code u}). Errors keep LuaJ's
+   * form and the original's line numbers; a construct the rewrite cannot express
+   * ({@code <close>}) is named at its line.
+   *
+   * @param chunkName the name LuaJ is given for the chunk
+   * @throws LuaError the compile error
+   */
+  static <T> T lua54(byte[] source, String chunkName, Compilation<T> compilation)
+      throws IOException {
+    if (indexOf(source, UTF8_ESCAPE) >= 0) {
+      return rewritten(source, chunkName, compilation, null);
     }
-    return message;
+    try {
+      return compilation.run(new ByteArrayInputStream(source));
+    } catch (LuaError refused) {
+      return rewritten(source, chunkName, compilation, refused);
+    }
+  }
+
+  private static <T> T rewritten(byte[] source, String chunkName, Compilation<T> compilation,
+      LuaError refused) throws IOException {
+    // Byte for byte: the rewrite touches ASCII syntax only and passes every other byte on.
+    Optional<String> lua52;
+    try {
+      lua52 = Lua54Rewrite.rewrite(new String(source, StandardCharsets.ISO_8859_1));
+    } catch (Lua54Rewrite.Unsupported e) {
+      throw new LuaError(chunkId(chunkName) + ":" + e.line() + ": " + e.getMessage());
+    }
+    if (lua52.isPresent()) {
+      return compilation.run(new ByteArrayInputStream(
+          lua52.get().getBytes(StandardCharsets.ISO_8859_1)));
+    }
+    if (refused != null) {
+      throw refused;
+    }
+    return compilation.run(new ByteArrayInputStream(source));
+  }
+
+  /** How LuaJ names a chunk in its compile errors. */
+  private static String chunkId(String chunkName) {
+    return chunkName.startsWith("=") || chunkName.startsWith("@") ? chunkName.substring(1)
+        : "[string \"" + chunkName + "\"]";
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** The compile error as standard Lua words it: {@code policy.lua:3: ...}. */
+  static String message(LuaError e, String chunkName) {
+    // LuaJ names a chunk [string "policy.lua"] in compile errors; say policy.lua.
+    return String.valueOf(e.getMessage()).replace("[string \"" + chunkName + "\"]", chunkName);
   }
 }

@@ -111,9 +111,10 @@ final class Sandbox {
       }
       String name = args.arg(2).optjstring("load");
       try {
-        LuaValue function = globals.load(
-            new ByteArrayInputStream(text.m_bytes, text.m_offset, text.m_length), name, "t",
-            globals);
+        byte[] source = java.util.Arrays.copyOfRange(text.m_bytes, text.m_offset,
+            text.m_offset + text.m_length);
+        LuaValue function = LuaCompiler.lua54(source, name,
+            in -> globals.load(in, name, "t", globals));
         LuaValue env = args.arg(4);
         if (!env.isnil() && function instanceof LuaClosure closure
             && closure.upValues.length > 0) {
@@ -123,6 +124,8 @@ final class Sandbox {
         return function;
       } catch (LuaError e) {
         return varargsOf(NIL, valueOf(e.getMessage()));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e); // from a byte array: cannot happen
       }
     }
   }

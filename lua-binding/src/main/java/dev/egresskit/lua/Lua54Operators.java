@@ -1,0 +1,162 @@
+package dev.egresskit.lua;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.TwoArgFunction;
+
+/**
+ * Lua 5.4's floor division and bitwise operators as functions, called by chunks that
+ * {@link Lua54Rewrite} rewrote. Each does what Lua 5.4's operator does on the numbers LuaJ has,
+ * with Lua 5.4's error texts (checked against the reference interpreter by
+ * {@code Lua54OperatorsDifferentialTest}): floor division converts strings that read as numbers
+ * and refuses a whole number divided by zero; bitwise operands must be numbers (strings are not
+ * converted) with an integer representation, taken as 64-bit integers (results beyond 2^53 lose
+ * precision, as every number beyond 32 bits does in LuaJ); a table or userdata operand uses its
+ * {@code __idiv}, {@code __band}, ... metamethod.
+ */
+final class Lua54Operators {
+  private static final int TNUMBER = LuaValue.TNUMBER;
+  private static final int TSTRING = LuaValue.TSTRING;
+
+  private Lua54Operators() {}
+
+  /** The table installed as {@link Lua54Rewrite#OPERATORS_GLOBAL}. */
+  static LuaTable create() {
+    LuaTable operators = new LuaTable();
+    operators.set("idiv", new Binary("__idiv") {
+      @Override
+      LuaValue apply(LuaValue a, LuaValue b) {
+        LuaValue x = a.tonumber();
+        LuaValue y = b.tonumber();
+        if (x.isnil() || y.isnil()) {
+          LuaValue handler = handler(a, b, event);
+          if (handler.isnil() && (a.type() == TSTRING || b.type() == TSTRING)) {
+            // Lua 5.4's string library does arithmetic on strings, and words its refusal so.
+            throw new LuaError("attempt to idiv a '" + a.typename() + "' with a '"
+                + b.typename() + "'");
+          }
+          return metamethod(a, b, "arithmetic");
+        }
+        double dx = x.todouble();
+        double dy = y.todouble();
+        if (isWhole(dx) && isWhole(dy)) {
+          if (dy == 0) {
+            throw new LuaError("attempt to divide by zero");
+          }
+          return number(Math.floorDiv((long) dx, (long) dy));
+        }
+        return LuaValue.valueOf(Math.floor(dx / dy));
+      }
+    });
+    operators.set("band", bitwise("__band", (x, y) -> x & y));
+    operators.set("bor", bitwise("__bor", (x, y) -> x | y));
+    operators.set("bxor", bitwise("__bxor", (x, y) -> x ^ y));
+    operators.set("shl", bitwise("__shl", Lua54Operators::shiftLeft));
+    operators.set("shr", bitwise("__shr", (x, n) -> shiftLeft(x, n == Long.MIN_VALUE
+        ? Long.MAX_VALUE : -n)));
+    operators.set("bnot", new OneArgFunction() {
+      @Override
+      public LuaValue call(LuaValue a) {
+        Long x = integer(a);
+        if (x == null) {
+          // Lua 5.4 passes the operand twice to a unary metamethod.
+          return metamethod(a, a, "__bnot", "bitwise operation");
+        }
+        return number(~x);
+      }
+    });
+    return operators;
+  }
+
+  /** Lua 5.4's logical shift: negative counts shift the other way, 64 or more give 0. */
+  private static long shiftLeft(long x, long n) {
+    if (n <= -64 || n >= 64) {
+      return 0;
+    }
+    return n >= 0 ? x << n : x >>> -n;
+  }
+
+  private interface LongOperator {
+    long apply(long x, long y);
+  }
+
+  private static Binary bitwise(String event, LongOperator operator) {
+    return new Binary(event) {
+      @Override
+      LuaValue apply(LuaValue a, LuaValue b) {
+        Long x = integer(a);
+        Long y = integer(b);
+        if (x == null || y == null) {
+          return metamethod(a, b, "bitwise operation");
+        }
+        return number(operator.apply(x, y));
+      }
+    };
+  }
+
+  private abstract static class Binary extends TwoArgFunction {
+    final String event;
+
+    Binary(String event) {
+      this.event = event;
+    }
+
+    @Override
+    public LuaValue call(LuaValue a, LuaValue b) {
+      return apply(a, b);
+    }
+
+    abstract LuaValue apply(LuaValue a, LuaValue b);
+
+    LuaValue metamethod(LuaValue a, LuaValue b, String what) {
+      return Lua54Operators.metamethod(a, b, event, what);
+    }
+  }
+
+  private static LuaValue handler(LuaValue a, LuaValue b, String event) {
+    LuaValue handler = a.metatag(LuaValue.valueOf(event));
+    return handler.isnil() ? b.metatag(LuaValue.valueOf(event)) : handler;
+  }
+
+  /** The operand's metamethod for {@code event}, else the error Lua 5.4 raises. */
+  private static LuaValue metamethod(LuaValue a, LuaValue b, String event, String what) {
+    LuaValue handler = handler(a, b, event);
+    if (!handler.isnil()) {
+      return handler.call(a, b);
+    }
+    boolean bitwise = what.equals("bitwise operation");
+    // Lua names the first operand that is not a number (for bitwise operations: not of the
+    // number type, strings included); two numbers fail for want of an integer representation.
+    LuaValue culprit = isOperand(a, bitwise) ? b : a;
+    if (bitwise && culprit.type() == TNUMBER) {
+      throw new LuaError("number has no integer representation");
+    }
+    throw new LuaError("attempt to perform " + what + " on a " + culprit.typename() + " value");
+  }
+
+  private static boolean isOperand(LuaValue value, boolean bitwise) {
+    return bitwise ? value.type() == TNUMBER : !value.tonumber().isnil();
+  }
+
+  /**
+   * The operand as a 64-bit integer, or null when it is not a number (Lua 5.4 converts no
+   * string for a bitwise operation) or has no integer representation.
+   */
+  private static Long integer(LuaValue value) {
+    if (value.type() != TNUMBER) {
+      return null;
+    }
+    double d = value.todouble();
+    return isWhole(d) ? (long) d : null;
+  }
+
+  private static boolean isWhole(double d) {
+    return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63;
+  }
+
+  private static LuaValue number(long n) {
+    return n == (int) n ? LuaValue.valueOf((int) n) : LuaValue.valueOf((double) n);
+  }
+}
