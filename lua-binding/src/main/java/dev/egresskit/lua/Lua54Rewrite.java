@@ -73,6 +73,8 @@ final class Lua54Rewrite {
       Map.entry("//", new Binary(11, 11, "idiv")), Map.entry("%", new Binary(11, 11, null)),
       Map.entry("^", new Binary(14, 13, null)));
   private static final int UNARY_PRIORITY = 12;
+  /** How deeply blocks and expressions may nest: Lua 5.4's limit of C levels, 200. */
+  static final int MAX_LEVELS = 200;
   private static final Set<String> NEWER_OPERATORS = Set.of("//", "&", "|", "~", "<<", ">>");
 
   private static final Set<String> KEYWORDS = Set.of("and", "break", "do", "else", "elseif",
@@ -89,6 +91,7 @@ final class Lua54Rewrite {
   private final List<Edit> edits = new ArrayList<>();
   private boolean usesOperators;
   private Unsupported badEscape;
+  private int levels;
   private int p;
 
   private Lua54Rewrite(String source) {
@@ -384,6 +387,7 @@ final class Lua54Rewrite {
   }
 
   private void block() throws Unsupported {
+    enterLevel();
     while (!blockFollows()) {
       if (check("return")) {
         p++;
@@ -393,9 +397,17 @@ final class Lua54Rewrite {
         if (check(";")) {
           p++;
         }
-        return;
+        break;
       }
       statement();
+    }
+    levels--;
+  }
+
+  /** Recursion is bounded as Lua bounds it, so no chunk can exhaust the parser's stack. */
+  private void enterLevel() throws Unsupported {
+    if (++levels > MAX_LEVELS) {
+      throw new Unsupported(token().line(), "chunk has too many syntax levels");
     }
   }
 
@@ -576,6 +588,7 @@ final class Lua54Rewrite {
 
   /** Lua 5.4's {@code subexpr}: an operand and every operator binding tighter than limit. */
   private void subExpression(int limit) throws Unsupported {
+    enterLevel();
     int first = p;
     Token t = token();
     if (t.is("not") || t.is("-") || t.is("#") || t.is("~")) {
@@ -594,6 +607,7 @@ final class Lua54Rewrite {
       Binary binary = operator.kind() == Kind.SYMBOL || operator.is("and") || operator.is("or")
           ? BINARY.get(operator.text()) : null;
       if (binary == null || binary.left() <= limit) {
+        levels--;
         return;
       }
       p++;

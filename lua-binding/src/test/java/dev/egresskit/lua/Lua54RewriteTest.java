@@ -95,6 +95,44 @@ class Lua54RewriteTest {
         .hasMessage("policy.lua:2: invalid UTF-8 escape \\u{110000000}");
   }
 
+  @Test
+  void deepNestingIsRefusedAsLuaRefusesItNotWithAStackOverflow() {
+    int depth = 100_000;
+    String deep = "return " + "(".repeat(depth) + "1 // 2" + ")".repeat(depth) + "\n";
+    assertThatThrownBy(() -> Lua54Rewrite.rewrite(deep))
+        .isInstanceOf(Lua54Rewrite.Unsupported.class)
+        .hasMessage("chunk has too many syntax levels");
+    String blocks = "do ".repeat(depth) + "local x = 1 & 1 " + "end ".repeat(depth);
+    assertThatThrownBy(() -> Lua54Rewrite.rewrite(blocks))
+        .isInstanceOf(Lua54Rewrite.Unsupported.class);
+    String allowed = "return " + "(".repeat(50) + "1 // 2" + ")".repeat(50) + "\n";
+    assertThatCode(() -> Lua54Rewrite.rewrite(allowed)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void randomTokenSoupEndsInARewriteOrAnUnsupportedAndNothingElse() {
+    String[] pieces = {"local", "x", "=", "1", "//", "&", "|", "~", "<<", ">>", "(", ")", "{",
+        "}", "[", "]", ",", ";", "function", "end", "if", "then", "else", "return", "'s'",
+        "[[l]]", "--c\n", "\n", "<const>", "<", ">", ".", ":", "..", "...", "not", "-", "#",
+        "do", "while", "for", "in", "repeat", "until", "'\\u{41}'", "0x1p4", "goto", "::"};
+    java.util.Random random = new java.util.Random(20261202);
+    int rewritten = 0;
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder text = new StringBuilder();
+      for (int n = random.nextInt(30); n > 0; n--) {
+        text.append(pieces[random.nextInt(pieces.length)]).append(' ');
+      }
+      try {
+        if (Lua54Rewrite.rewrite(text.toString()).isPresent()) {
+          rewritten++;
+        }
+      } catch (Lua54Rewrite.Unsupported expected) {
+        assertThat(expected.line()).isPositive();
+      }
+    }
+    assertThat(rewritten).as("some soups are valid Lua 5.4").isPositive();
+  }
+
   private static String luaString(String text) {
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
   }
