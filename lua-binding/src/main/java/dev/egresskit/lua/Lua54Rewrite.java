@@ -18,7 +18,8 @@ import java.util.Set;
  *       operand is exactly what Lua 5.4 takes it to be);</li>
  *   <li>the {@code <const>} attribute is dropped (it only makes Lua 5.4 refuse assignments,
  *       which a chunk that Lua 5.4 compiled has none of);</li>
- *   <li>the string escape <code>&#92;u{XXX}</code> becomes the decimal escapes of its UTF-8 bytes.</li>
+ *   <li>the string escape <code>&#92;u{XXX}</code> becomes the decimal escapes of its UTF-8
+ *       bytes.</li>
  * </ul>
  * The {@code <close>} attribute (a value closed when its variable goes out of scope, also on
  * errors) has no Lua 5.2 equivalent and is refused with its line. Inserted text never holds a
@@ -122,7 +123,10 @@ final class Lua54Rewrite {
     return rewrite.edits.isEmpty() ? Optional.empty() : Optional.of(rewrite.apply());
   }
 
-  /** Whether any token is Lua 5.3/5.4 syntax (a <code>&#92;u{XXX}</code> escape made an edit already). */
+  /**
+   * Whether any token is Lua 5.3/5.4 syntax (a <code>&#92;u{XXX}</code> escape made an edit
+   * already).
+   */
   private boolean usesNewerSyntax() {
     for (int i = 0; i < tokens.size(); i++) {
       Token t = tokens.get(i);

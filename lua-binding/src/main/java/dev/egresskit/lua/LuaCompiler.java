@@ -26,7 +26,6 @@ import org.luaj.vm2.compiler.LuaC;
  */
 final class LuaCompiler {
   private static final Pattern LINE = Pattern.compile("^(.*?):(\\d+):");
-  private static final byte[] UTF8_ESCAPE = {'\\', 'u', '{'};
 
   private LuaCompiler() {}
 
@@ -90,7 +89,7 @@ final class LuaCompiler {
    */
   static <T> T lua54(byte[] source, String chunkName, Compilation<T> compilation)
       throws IOException {
-    if (indexOf(source, UTF8_ESCAPE) >= 0) {
+    if (new String(source, StandardCharsets.ISO_8859_1).contains("\\u{")) {
       return rewritten(source, chunkName, compilation, null);
     }
     try {
@@ -123,19 +122,6 @@ final class LuaCompiler {
   private static String chunkId(String chunkName) {
     return chunkName.startsWith("=") || chunkName.startsWith("@") ? chunkName.substring(1)
         : "[string \"" + chunkName + "\"]";
-  }
-
-  private static int indexOf(byte[] bytes, byte[] part) {
-    outer:
-    for (int i = 0; i + part.length <= bytes.length; i++) {
-      for (int j = 0; j < part.length; j++) {
-        if (bytes[i + j] != part[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   /** The compile error as standard Lua words it: {@code policy.lua:3: ...}. */

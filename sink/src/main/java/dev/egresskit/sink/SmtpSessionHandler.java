@@ -37,15 +37,14 @@ import org.slf4j.LoggerFactory;
 /** One SMTP session of the sink: a small RFC 5321 state machine that records what it sees. */
 final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpSink.class);
+  /** The recipients one message may have; Postfix's {@code smtpd_recipient_limit} default. */
+  static final int MAX_RECIPIENTS = 1_000;
 
   private final SmtpSink.Settings settings;
   private final long id;
   private final Consumer<SinkSession> sink;
   private final Consumer<SinkRejection> rejections;
   private final long startNanos = System.nanoTime();
-  /** The recipients one message may have; Postfix's {@code smtpd_recipient_limit} default. */
-  static final int MAX_RECIPIENTS = 1_000;
-
   private final List<String> commands = new ArrayList<>();
   private int commandCount;
   private final List<SinkMessage> messages = new ArrayList<>();
@@ -438,8 +437,9 @@ final class SmtpSessionHandler extends SimpleChannelInboundHandler<Object> {
     if (rejection != null) {
       rejections.accept(rejection);
     }
-    SinkSession session = new SinkSession(id, peer, local, proxyHeader,
-        ehlo, commands, commandCount, messages, messageCount, Duration.ofNanos(System.nanoTime() - startNanos), endReason,
+    SinkSession session = new SinkSession(id, peer, local, proxyHeader, ehlo,
+        commands, commandCount, messages, messageCount,
+        Duration.ofNanos(System.nanoTime() - startNanos), endReason,
         Optional.ofNullable(rejection), tls);
     LOG.debug("sink session {} from {} ehlo={} proxy={} ended: {}", id, session.peer(),
         ehlo.orElse("-"), proxyHeader.map(Object::toString).orElse("-"), endReason);
