@@ -1,6 +1,7 @@
 -- Writes cases.tsv: what the reference Lua 5.4 returns for expressions that use the syntax Lua
 -- 5.3 and 5.4 added (floor division, bitwise operators, their precedence among the others,
--- <const>, \u{XXX} escapes), each compiled with load("return " .. expression).
+-- <const>, <close> on what cannot be closed, \u{XXX} escapes), each compiled with
+-- load("return " .. expression).
 -- Lua54OperatorsDifferentialTest replays every line through the sandbox's load, so lua5.4 is
 -- needed only to regenerate the file:
 --
@@ -44,6 +45,10 @@ local expressions = {
   -- <const> and \u{XXX}
   "(function() local x <const> = 5 return x * 2 end)()",
   "(function() local a <const>, b = 1, 2 return a + b end)()",
+  "(function() local x <close> = nil return 1 end)()",
+  "(function() local x <close>, y = false, 2 return y end)()",
+  "(function() local x <close> = {} return 1 end)()",
+  "(function() local x <close> = 42 return 1 end)()",
   "'\\u{48}\\u{E4}\\u{20AC}\\u{1F600}'", "'\\u{7FFFFFFF}'", "'a\\u{0}b'", "\"\\u{10FFFF}\"",
   "'\\z   \\u{41}'",
   -- comments and strings that look like the new syntax do not count

@@ -4,6 +4,7 @@ import dev.egresskit.core.policy.kumo.DataFiles;
 import dev.egresskit.core.policy.kumo.KumoContext;
 import dev.egresskit.core.policy.kumo.KumoFunction;
 import dev.egresskit.core.policy.kumo.KumoLibrary;
+import dev.egresskit.core.policy.kumo.KumoMethod;
 import dev.egresskit.core.policy.kumo.PolicyModules;
 import dev.egresskit.core.policy.kumo.ScriptFunction;
 import dev.egresskit.core.policy.support.KumoApiException;
@@ -144,7 +145,11 @@ final class JsKumoLibrary {
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), handles(v, functions)));
+      map.forEach((k, v) -> {
+        if (!KumoMethod.CLOSE.equals(k)) { // Lua's <close>; JavaScript has no such thing
+          out.put(String.valueOf(k), handles(v, functions));
+        }
+      });
       return out;
     }
     if (value instanceof List<?> list) {

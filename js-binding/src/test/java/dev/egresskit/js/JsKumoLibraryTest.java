@@ -89,6 +89,23 @@ class JsKumoLibraryTest {
         """);
   }
 
+  /** KumoMTA's timer, seen from JavaScript: done() once, and no Lua close handler as a field. */
+  @Test
+  void aTimerAnswersDoneOnceAndCarriesNoCloseField() throws IOException {
+    PolicyUsage usage = load("""
+        var timer = kumo.time.start_timer('js');
+        var seconds = timer.done();
+        if (typeof seconds !== 'number' || seconds < 0) { throw new Error('seconds ' + seconds); }
+        if (timer.done() != null) { throw new Error('done twice'); }
+        if ('__close' in timer) { throw new Error('a close field'); }
+        var writer = kumo.jsonl.new_writer({ log_dir: '/nowhere' });
+        writer.write_line('x');
+        writer.close();
+        """);
+    assertThat(usage.inertCalls()).extracting(PolicyUsage.InertCall::function)
+        .containsExactly("kumo.time.start_timer", "kumo.jsonl.new_writer");
+  }
+
   @Test
   void inertCallsAreRecordedAndUnknownNamesNamed() throws IOException {
     PolicyUsage usage = load("""

@@ -67,7 +67,36 @@ final class Lua54Operators {
         return number(~x);
       }
     });
+    operators.set("toclose", new TwoArgFunction() {
+      @Override
+      public LuaValue call(LuaValue value, LuaValue name) {
+        return toClose(value, name.tojstring());
+      }
+    });
     return operators;
+  }
+
+  /**
+   * What {@code local x <close> = value} may hold here: nil, false, or an object of the
+   * {@code kumo} library (its close does nothing a policy could see). LuaJ cannot call a close
+   * handler when the variable goes out of scope, so a value with a policy's own {@code __close}
+   * is refused where it is declared rather than silently never closed; one without any is
+   * refused as Lua 5.4 refuses it.
+   */
+  static LuaValue toClose(LuaValue value, String name) {
+    if (!value.toboolean()) {
+      return value;
+    }
+    LuaValue close = value.metatag(LibraryCloser.EVENT);
+    if (close instanceof LibraryCloser) {
+      return value;
+    }
+    if (close.isnil()) {
+      throw new LuaError("variable '" + name + "' got a non-closable value");
+    }
+    throw new LuaError("variable '" + name + "' is <close> with the policy's own __close"
+        + " metamethod, which EgressKit (LuaJ, Lua 5.2) cannot call when the variable goes out"
+        + " of scope: drop <close> and close the value explicitly");
   }
 
   /** Lua 5.4's logical shift: negative counts shift the other way, 64 or more give 0. */

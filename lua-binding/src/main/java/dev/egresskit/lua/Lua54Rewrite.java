@@ -21,9 +21,12 @@ import java.util.Set;
  *   <li>the string escape <code>&#92;u{XXX}</code> becomes the decimal escapes of its UTF-8
  *       bytes.</li>
  * </ul>
- * The {@code <close>} attribute (a value closed when its variable goes out of scope, also on
- * errors) has no Lua 5.2 equivalent and is refused with its line. Inserted text never holds a
- * line break, so every line number LuaJ reports is the original's.
+ * A {@code <close>} variable may hold nil, false or an object of the {@code kumo} library
+ * (KumoMTA's documented {@code local timer <close> = kumo.time.start_timer(...)}), whose close
+ * has nothing to do here; a value with a policy's own {@code __close} is refused where it is
+ * assigned, since Lua 5.2 has nothing that would call it when the variable goes out of scope
+ * ({@link Lua54Operators#toClose}). Inserted text never holds a line break, so every line number
+ * LuaJ reports is the original's.
  */
 final class Lua54Rewrite {
 
@@ -525,38 +528,51 @@ final class Lua54Rewrite {
       functionBody();
       return;
     }
+    String closed = null;
     do {
       if (check(",")) {
         p++;
       }
+      Token variable = token();
       name();
-      attribute();
+      if (attribute()) {
+        if (closed != null) {
+          throw new Unsupported(variable.line(), "multiple to-be-closed variables in local list");
+        }
+        closed = variable.text();
+      }
     } while (check(","));
     if (check("=")) {
       p++;
       expressionList();
     }
+    if (closed != null) {
+      // Checked once assigned, on the same line: see Lua54Operators.toClose.
+      usesOperators = true;
+      int at = tokens.get(p - 1).end();
+      edits.add(new Edit(at, at, "; " + LOCAL + ".toclose(" + closed + ", '" + closed + "')",
+          0, Integer.MAX_VALUE));
+    }
   }
 
-  /** {@code <const>} is dropped; {@code <close>} cannot be expressed. */
-  private void attribute() throws Unsupported {
+  /**
+   * An attribute after a local's name, dropped from the text: {@code <const>}, or
+   * {@code <close>} (then true: the value is checked once assigned).
+   */
+  private boolean attribute() throws Unsupported {
     if (!check("<")) {
-      return;
+      return false;
     }
     Token open = next();
     Token attribute = token();
     name();
     Token close = token();
     expect(">");
-    if (attribute.text().equals("const")) {
-      edits.add(new Edit(open.start(), close.end(), "", 2, 0));
-    } else if (attribute.text().equals("close")) {
-      throw new Unsupported(open.line(), "the <close> attribute is not supported (Lua 5.2 has"
-          + " nothing that closes a value when its variable goes out of scope); drop it and"
-          + " close the value explicitly");
-    } else {
+    if (!attribute.text().equals("const") && !attribute.text().equals("close")) {
       throw new Unsupported(open.line(), "unknown attribute '" + attribute.text() + "'");
     }
+    edits.add(new Edit(open.start(), close.end(), "", 2, 0));
+    return attribute.text().equals("close");
   }
 
   private void functionBody() throws Unsupported {

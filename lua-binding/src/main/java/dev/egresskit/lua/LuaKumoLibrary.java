@@ -210,6 +210,13 @@ final class LuaKumoLibrary {
         if (e.getValue() == null) {
           continue;
         }
+        if (KumoMethod.CLOSE.equals(e.getKey()) && e.getValue() instanceof KumoMethod close) {
+          // What <close> calls: a metamethod, as KumoMTA's objects have it.
+          LuaTable meta = new LuaTable();
+          meta.set(LibraryCloser.EVENT, new LibraryCloser(callable(close, table)));
+          table.setmetatable(meta);
+          continue;
+        }
         LuaValue key = e.getKey() instanceof Long l ? LuaValues.toLua(l)
             : LuaValue.valueOf(String.valueOf(e.getKey()));
         table.set(key, e.getValue() instanceof KumoMethod method ? callable(method, table)

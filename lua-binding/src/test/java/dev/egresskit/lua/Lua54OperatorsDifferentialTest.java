@@ -59,9 +59,13 @@ class Lua54OperatorsDifferentialTest {
     return "ok\t" + String.join("\t", values);
   }
 
-  /** Without the chunk and line, and without the variable Lua 5.4 names at the end. */
+  /**
+   * Its first line (LuaJ adds a traceback to an error raised by a call in a statement), without
+   * the chunk and line (there written {@code load:1 text}), and without the variable Lua 5.4
+   * names at the end.
+   */
   private static String message(String text) {
-    return text.replaceFirst("^[^:]*:\\d+: ", "").replaceFirst("\\s*\\(\\w+ '[^']*'\\)$", "");
+    return text.lines().findFirst().orElse("").replaceFirst("^[^:]*:\\d+:? ", "").replaceFirst("\\s*\\(\\w+ '[^']*'\\)$", "");
   }
 
   /** As generate.lua writes a value. */

@@ -14,7 +14,7 @@ class LuaErrorTextTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '#', textBlock = """
-      local f <close> = nil            # 2 # the <close> attribute is not supported (Lua 5.2 has nothing that closes a value when its variable goes out of scope); drop it and close the value explicitly
+      local a <close>, b <close> = nil # 2 # multiple to-be-closed variables in local list
       local m = 6 & 3 local x = = 1    # 2 # unexpected symbol near '='
       local m = 7 // 2 if m then       # 4 # 'end' expected near <eof>
       local s <unknown> = 1            # 2 # unknown attribute 'unknown'

@@ -3,6 +3,8 @@ package dev.egresskit.core.policy.kumo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * The names of KumoMTA's {@code kumo} API that configure the rest of an MTA (listeners, spools,
@@ -41,12 +43,12 @@ final class InertFunctions {
       "cidr.make_map", "domain_map.new", "regex_set_map.new", "counter_series.define",
       "mpsc.define", "dkim.rsa_sha256_signer", "dkim.ed25519_signer", "http.build_client",
       "amqp.build_client", "kafka.build_producer", "nats.connect", "jsonl.new_tailer",
-      "jsonl.new_multi_tailer", "jsonl.new_writer", "mimepart.builder", "mimepart.new_binary",
+      "jsonl.new_multi_tailer", "mimepart.builder", "mimepart.new_binary",
       "mimepart.new_html", "mimepart.new_multipart", "mimepart.new_text",
       "mimepart.new_text_plain", "mimepart.parse", "shaping.load", "fs.open",
       "invoke_get_egress_path_config", "invoke_get_queue_config",
       "compute_egress_path_config_constraints", "compute_queue_config_constraints",
-      "time.start_timer", "http.connect_websocket", "xfer.get_xfer_target");
+      "http.connect_websocket", "xfer.get_xfer_target");
   /** Return an empty list: lookups and listings whose answer EgressKit does not have. */
   private static final List<String> RETURN_EMPTY_LIST = List.of(
       "read_dir", "glob", "uncached_glob", "eval_config_monitor_globs", "fs.read_dir",
@@ -75,6 +77,8 @@ final class InertFunctions {
     }
     b.inert("available_parallelism", (a, c) -> (long) Runtime.getRuntime().availableProcessors());
     b.inert("make_throttle", (a, c) -> throttle(a));
+    b.inert("time.start_timer", (a, c) -> timer(System::nanoTime));
+    b.inert("jsonl.new_writer", (a, c) -> logWriter());
     b.inert("dns.lookup_mx", (a, c) -> {
       Map<String, Object> mx = new LinkedHashMap<>();
       mx.put("domain_name", a.optionalString(0, "DOMAIN", ""));
@@ -97,6 +101,36 @@ final class InertFunctions {
     }
     return a.values().isEmpty() ? Map.of() : Map.of("args", List.copyOf(a.values().stream()
         .map(v -> v == null ? "nil" : v).toList()));
+  }
+
+  /**
+   * KumoMTA's latency timer: {@code timer:done()} answers the seconds since it started, the first
+   * time, and nil after that; closing it ({@code local t <close> = ...}) is the same call. KumoMTA
+   * also records the time in a histogram, which EgressKit does not have.
+   */
+  static Map<String, Object> timer(LongSupplier nanoClock) {
+    long started = nanoClock.getAsLong();
+    AtomicBoolean done = new AtomicBoolean();
+    KumoMethod finish = new KumoMethod(args -> done.getAndSet(true) ? null
+        : (nanoClock.getAsLong() - started) / 1e9);
+    Map<String, Object> object = new LinkedHashMap<>();
+    object.put("done", finish);
+    object.put(KumoMethod.CLOSE, finish);
+    return object;
+  }
+
+  /**
+   * KumoMTA's JSONL log writer, writing nothing: {@code write_line}, {@code write_record} and
+   * {@code close} (also by {@code <close>}) are accepted.
+   */
+  private static Map<String, Object> logWriter() {
+    KumoMethod nothing = new KumoMethod(args -> null);
+    Map<String, Object> object = new LinkedHashMap<>();
+    object.put("write_line", nothing);
+    object.put("write_record", nothing);
+    object.put("close", nothing);
+    object.put(KumoMethod.CLOSE, nothing);
+    return object;
   }
 
   /** A throttle that never throttles: KumoMTA's Throttle methods, answering "not throttled". */

@@ -11,6 +11,14 @@ import java.util.Objects;
  * @param body what the method does with its arguments (without the object)
  */
 public record KumoMethod(ScriptFunction body) implements ScriptFunction {
+
+  /**
+   * The key of an object's close handler: a method stored under it is what Lua 5.4's
+   * {@code <close>} attribute calls when the variable goes out of scope ({@code __close}). A
+   * binding makes it a metamethod, not a field.
+   */
+  public static final String CLOSE = "__close";
+
   public KumoMethod {
     Objects.requireNonNull(body, "body");
   }
