@@ -14,7 +14,8 @@ import org.luaj.vm2.lib.TwoArgFunction;
  * and refuses a whole number divided by zero; bitwise operands must be numbers (strings are not
  * converted) with an integer representation, taken as 64-bit integers (results beyond 2^53 lose
  * precision, as every number beyond 32 bits does in LuaJ); a table or userdata operand uses its
- * {@code __idiv}, {@code __band}, ... metamethod.
+ * {@code __idiv}, {@code __band}, ... metamethod. Also the check a {@code <close>} variable's
+ * value gets ({@link #toClose}).
  */
 final class Lua54Operators {
   private static final int TNUMBER = LuaValue.TNUMBER;
