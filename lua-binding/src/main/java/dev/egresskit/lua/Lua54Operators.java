@@ -26,19 +26,22 @@ final class Lua54Operators {
   /** The table installed as {@link Lua54Rewrite#OPERATORS_GLOBAL}. */
   static LuaTable create() {
     LuaTable operators = new LuaTable();
-    operators.set("idiv", new Binary("__idiv") {
+    operators.set("idiv", new TwoArgFunction() {
       @Override
-      LuaValue apply(LuaValue a, LuaValue b) {
+      public LuaValue call(LuaValue a, LuaValue b) {
         LuaValue x = a.tonumber();
         LuaValue y = b.tonumber();
         if (x.isnil() || y.isnil()) {
-          LuaValue handler = handler(a, b, event);
-          if (handler.isnil() && (a.type() == TSTRING || b.type() == TSTRING)) {
+          LuaValue handler = handler(a, b, "__idiv");
+          if (!handler.isnil()) {
+            return handler.call(a, b);
+          }
+          if (a.type() == TSTRING || b.type() == TSTRING) {
             // Lua 5.4's string library does arithmetic on strings, and words its refusal so.
             throw new LuaError("attempt to idiv a '" + a.typename() + "' with a '"
                 + b.typename() + "'");
           }
-          return metamethod(a, b, "arithmetic");
+          throw refused(a, b, false);
         }
         double dx = x.todouble();
         double dy = y.todouble();
@@ -61,11 +64,8 @@ final class Lua54Operators {
       @Override
       public LuaValue call(LuaValue a) {
         Long x = integer(a);
-        if (x == null) {
-          // Lua 5.4 passes the operand twice to a unary metamethod.
-          return metamethod(a, a, "__bnot", "bitwise operation");
-        }
-        return number(~x);
+        // Lua 5.4 passes the operand twice to a unary metamethod.
+        return x != null ? number(~x) : bitwiseMetamethod(a, a, "__bnot");
       }
     });
     operators.set("toclose", new TwoArgFunction() {
@@ -112,62 +112,46 @@ final class Lua54Operators {
     long apply(long x, long y);
   }
 
-  private static Binary bitwise(String event, LongOperator operator) {
-    return new Binary(event) {
+  private static TwoArgFunction bitwise(String event, LongOperator operator) {
+    return new TwoArgFunction() {
       @Override
-      LuaValue apply(LuaValue a, LuaValue b) {
+      public LuaValue call(LuaValue a, LuaValue b) {
         Long x = integer(a);
         Long y = integer(b);
-        if (x == null || y == null) {
-          return metamethod(a, b, "bitwise operation");
-        }
-        return number(operator.apply(x, y));
+        return x != null && y != null ? number(operator.apply(x, y))
+            : bitwiseMetamethod(a, b, event);
       }
     };
   }
 
-  private abstract static class Binary extends TwoArgFunction {
-    final String event;
-
-    Binary(String event) {
-      this.event = event;
-    }
-
-    @Override
-    public LuaValue call(LuaValue a, LuaValue b) {
-      return apply(a, b);
-    }
-
-    abstract LuaValue apply(LuaValue a, LuaValue b);
-
-    LuaValue metamethod(LuaValue a, LuaValue b, String what) {
-      return Lua54Operators.metamethod(a, b, event, what);
-    }
-  }
-
+  /** The first operand's metamethod for {@code event}, else the second's, else nil. */
   private static LuaValue handler(LuaValue a, LuaValue b, String event) {
     LuaValue handler = a.metatag(LuaValue.valueOf(event));
     return handler.isnil() ? b.metatag(LuaValue.valueOf(event)) : handler;
   }
 
-  /** The operand's metamethod for {@code event}, else the error Lua 5.4 raises. */
-  private static LuaValue metamethod(LuaValue a, LuaValue b, String event, String what) {
+  /** An operand's metamethod for a bitwise {@code event}, else the error Lua 5.4 raises. */
+  private static LuaValue bitwiseMetamethod(LuaValue a, LuaValue b, String event) {
     LuaValue handler = handler(a, b, event);
-    if (!handler.isnil()) {
-      return handler.call(a, b);
+    if (handler.isnil()) {
+      throw refused(a, b, true);
     }
-    boolean bitwise = what.equals("bitwise operation");
-    // Lua names the first operand that is not a number (for bitwise operations: not of the
-    // number type, strings included); two numbers fail for want of an integer representation.
-    LuaValue culprit = isOperand(a, bitwise) ? b : a;
-    if (bitwise && culprit.type() == TNUMBER) {
-      throw new LuaError("number has no integer representation");
-    }
-    throw new LuaError("attempt to perform " + what + " on a " + culprit.typename() + " value");
+    return handler.call(a, b);
   }
 
-  private static boolean isOperand(LuaValue value, boolean bitwise) {
-    return bitwise ? value.type() == TNUMBER : !value.tonumber().isnil();
+  /**
+   * Lua 5.4's error for operands neither the operation nor a metamethod takes: it names the
+   * first operand that is not a number (for a bitwise operation: not of the number type, strings
+   * included); two numbers fail a bitwise operation for want of an integer representation.
+   */
+  private static LuaError refused(LuaValue a, LuaValue b, boolean bitwise) {
+    boolean aIsOperand = bitwise ? a.type() == TNUMBER : !a.tonumber().isnil();
+    LuaValue culprit = aIsOperand ? b : a;
+    if (bitwise && culprit.type() == TNUMBER) {
+      return new LuaError("number has no integer representation");
+    }
+    return new LuaError("attempt to perform " + (bitwise ? "bitwise operation" : "arithmetic")
+        + " on a " + culprit.typename() + " value");
   }
 
   /**
