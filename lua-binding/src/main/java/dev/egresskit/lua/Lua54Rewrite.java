@@ -106,8 +106,9 @@ final class Lua54Rewrite {
    * The chunk in Lua 5.2, or empty when it uses none of the syntax above (or cannot even be
    * split into tokens: LuaJ's own error says best what is wrong then).
    *
-   * @throws Unsupported for {@code <close>}, or a chunk that uses the syntax above and is not
-   *     valid Lua 5.4
+   * @throws Unsupported for a chunk that uses the syntax above and is not valid Lua 5.4 (an
+   *     unknown attribute, two {@code <close>} variables in one {@code local}, a bad
+   *     <code>&#92;u{XXX}</code>, a syntax error)
    */
   static Optional<String> rewrite(String source) throws Unsupported {
     Lua54Rewrite rewrite = new Lua54Rewrite(source);

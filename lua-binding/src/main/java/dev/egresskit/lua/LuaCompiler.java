@@ -81,30 +81,31 @@ final class LuaCompiler {
    * Runs {@code compilation} on the source, or on the source rewritten into Lua 5.2 when it
    * uses Lua 5.3/5.4 syntax: when LuaJ refuses it, and before LuaJ sees it when it holds a
    * <code>&#92;u{</code> escape (which LuaJ would read as a plain {@code u}). Errors keep LuaJ's
-   * form and the original's line numbers; a construct the rewrite cannot express
-   * ({@code <close>}) is named at its line.
+   * form and the original's line numbers; what the rewrite refuses (an unknown attribute, two
+   * {@code <close>} variables in one {@code local}, a bad escape) is named at its line.
    *
    * @param chunkName the name LuaJ is given for the chunk
    * @throws LuaError the compile error
    */
   static <T> T lua54(byte[] source, String chunkName, Compilation<T> compilation)
       throws IOException {
-    if (new String(source, StandardCharsets.ISO_8859_1).contains("\\u{")) {
-      return rewritten(source, chunkName, compilation, null);
+    // Byte for byte: the rewrite touches ASCII syntax only and passes every other byte on.
+    String text = new String(source, StandardCharsets.ISO_8859_1);
+    if (text.contains("\\u{")) {
+      return rewritten(source, text, chunkName, compilation, null);
     }
     try {
       return compilation.run(new ByteArrayInputStream(source));
     } catch (LuaError refused) {
-      return rewritten(source, chunkName, compilation, refused);
+      return rewritten(source, text, chunkName, compilation, refused);
     }
   }
 
-  private static <T> T rewritten(byte[] source, String chunkName, Compilation<T> compilation,
-      LuaError refused) throws IOException {
-    // Byte for byte: the rewrite touches ASCII syntax only and passes every other byte on.
+  private static <T> T rewritten(byte[] source, String text, String chunkName,
+      Compilation<T> compilation, LuaError refused) throws IOException {
     Optional<String> lua52;
     try {
-      lua52 = Lua54Rewrite.rewrite(new String(source, StandardCharsets.ISO_8859_1));
+      lua52 = Lua54Rewrite.rewrite(text);
     } catch (Lua54Rewrite.Unsupported e) {
       throw new LuaError(chunkId(chunkName) + ":" + e.line() + ": " + e.getMessage());
     }
