@@ -176,19 +176,36 @@ class RelayTest {
    */
   @Test
   void aClientThatHalfClosesFirstGetsMegabytesWhole() throws Exception {
-    byte[] down = payload(8 * 1024 * 1024 + 3, 4);
+    megabytesDownAfterTheClientsFin(payload(8 * 1024 * 1024 + 3, 4), (c, destination) -> {
+      c.greet(0);
+      c.connectTo(destination);
+      c.shutdownOutput();
+    });
+  }
+
+  /** How a client reaches the relay in {@link #megabytesDownAfterTheClientsFin}, its FIN sent. */
+  private interface HalfClosingClient {
+    void handshake(RawSocksClient client, InetSocketAddress destination) throws Exception;
+  }
+
+  /**
+   * Five rounds, each a fresh proxy: the client does its handshake and sends FIN, the destination
+   * then sends {@code down}; every byte must reach the client, and nothing the destination.
+   */
+  private void megabytesDownAfterTheClientsFin(byte[] down, HalfClosingClient client)
+      throws Exception {
     for (int round = 0; round < 5; round++) {
       Socks5ProxyServer proxy = servers.start(loopback());
-      try (BulkPeer peer = new BulkPeer(down, false)) {
-        try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
-          c.greet(0);
-          c.connectTo(peer.address());
-          c.shutdownOutput();
-          byte[] back = c.readToEnd();
+      try (BulkPeer peer = new BulkPeer(down, false);
+          RawSocksClient c = RawSocksClient.connect(proxy.address())) {
+        client.handshake(c, peer.address());
+        byte[] back = c.readToEnd();
 
-          assertThat(back.length).as(() -> "round " + peer.describe()).isEqualTo(down.length);
-          assertThat(back).isEqualTo(down);
-        }
+        int r = round;
+        assertThat(back.length).as(() -> "round " + r + ": " + peer.describe())
+            .isEqualTo(down.length);
+        assertThat(back).isEqualTo(down);
+        assertThat(peer.received(Duration.ofSeconds(30))).isEmpty();
       }
       proxy.close();
     }
@@ -243,30 +260,16 @@ class RelayTest {
    */
   @Test
   void aClientThatSendsItsFinWithTheHandshakeGetsMegabytesWhole() throws Exception {
-    byte[] down = payload(8 * 1024 * 1024 + 5, 6);
-    for (int round = 0; round < 5; round++) {
-      Socks5ProxyServer proxy = servers.start(loopback());
-      try (BulkPeer peer = new BulkPeer(down, false)) {
-        try (RawSocksClient c = RawSocksClient.connect(proxy.address())) {
-          ByteArrayOutputStream all = new ByteArrayOutputStream();
-          all.writeBytes(new byte[] {5, 1, 0});
-          all.writeBytes(RawSocksClient.request(
-              1, peer.address().getAddress(), peer.address().getPort()));
-          c.send(all.toByteArray());
-          c.shutdownOutput();
+    megabytesDownAfterTheClientsFin(payload(8 * 1024 * 1024 + 5, 6), (c, destination) -> {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      all.writeBytes(new byte[] {5, 1, 0});
+      all.writeBytes(RawSocksClient.request(1, destination.getAddress(), destination.getPort()));
+      c.send(all.toByteArray());
+      c.shutdownOutput();
 
-          assertThat(c.read(2)).containsExactly(5, 0);
-          assertThat(c.readReply()[1]).isEqualTo((byte) 0);
-          byte[] back = c.readToEnd();
-          int r = round;
-          assertThat(back.length).as(() -> "round " + r + ": " + peer.describe())
-              .isEqualTo(down.length);
-          assertThat(back).isEqualTo(down);
-          assertThat(peer.received(Duration.ofSeconds(30))).isEmpty();
-        }
-      }
-      proxy.close();
-    }
+      assertThat(c.read(2)).containsExactly(5, 0);
+      assertThat(c.readReply()[1]).isEqualTo((byte) 0);
+    });
   }
 
   static byte[] payload(int size, long seed) {
