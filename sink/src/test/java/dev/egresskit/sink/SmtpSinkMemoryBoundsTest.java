@@ -148,10 +148,7 @@ class SmtpSinkMemoryBoundsTest {
           Client c = new Client(sink.address(), null)) {
         c.reply();
         c.send("EHLO x");
-        c.send("MAIL FROM:<a@example.com>");
-        c.send("RCPT TO:<b@example.net>");
-        c.send("DATA");
-        assertThat(c.send(body + "\r\n.")).startsWith("250");
+        assertThat(message(c, body)).startsWith("250");
         c.send("QUIT");
 
         SinkMessage m = sink.awaitSessions(1, WAIT).get(0).messages().get(0);
@@ -169,14 +166,8 @@ class SmtpSinkMemoryBoundsTest {
           .start(); Client c = new Client(sink.address(), null)) {
         c.reply();
         c.send("EHLO x");
-        c.send("MAIL FROM:<a@example.com>");
-        c.send("RCPT TO:<b@example.net>");
-        c.send("DATA");
-        assertThat(c.send("1234\r\n1234\r\n.")).startsWith("250"); // exactly 10
-        c.send("MAIL FROM:<a@example.com>");
-        c.send("RCPT TO:<b@example.net>");
-        c.send("DATA");
-        assertThat(c.send("1234\r\n12345\r\n.")).startsWith("552"); // 11
+        assertThat(message(c, "1234\r\n1234")).startsWith("250"); // exactly 10
+        assertThat(message(c, "1234\r\n12345")).startsWith("552"); // 11
         c.send("QUIT");
 
         SinkSession s = sink.awaitSessions(1, WAIT).get(0);
@@ -184,5 +175,13 @@ class SmtpSinkMemoryBoundsTest {
         assertThat(s.messages().get(0).size()).isEqualTo(10);
       }
     }
+  }
+
+  /** One transaction, {@code body} sent as the message: the reply to its final dot. */
+  private static String message(Client c, String body) throws Exception {
+    assertThat(c.send("MAIL FROM:<a@example.com>")).startsWith("250");
+    assertThat(c.send("RCPT TO:<b@example.net>")).startsWith("250");
+    assertThat(c.send("DATA")).startsWith("354");
+    return c.send(body + "\r\n.");
   }
 }
