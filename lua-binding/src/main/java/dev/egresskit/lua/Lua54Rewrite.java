@@ -361,6 +361,15 @@ final class Lua54Rewrite {
     return token().is(symbolOrKeyword);
   }
 
+  /** Consumes the symbol or keyword if it is next. */
+  private boolean accept(String symbolOrKeyword) {
+    if (check(symbolOrKeyword)) {
+      p++;
+      return true;
+    }
+    return false;
+  }
+
   private Token next() {
     return tokens.get(p++);
   }
@@ -397,14 +406,11 @@ final class Lua54Rewrite {
   private void block() throws Unsupported {
     enterLevel();
     while (!blockFollows()) {
-      if (check("return")) {
-        p++;
+      if (accept("return")) {
         if (!blockFollows() && !check(";")) {
           expressionList();
         }
-        if (check(";")) {
-          p++;
-        }
+        accept(";");
         break;
       }
       statement();
@@ -428,14 +434,12 @@ final class Lua54Rewrite {
         expression();
         expect("then");
         block();
-        while (check("elseif")) {
-          p++;
+        while (accept("elseif")) {
           expression();
           expect("then");
           block();
         }
-        if (check("else")) {
-          p++;
+        if (accept("else")) {
           block();
         }
         expect("end");
@@ -462,13 +466,11 @@ final class Lua54Rewrite {
       case "function" -> {
         p++;
         name();
-        while (check(".") || check(":")) {
-          boolean method = check(":");
-          p++;
+        while (accept(".")) {
           name();
-          if (method) {
-            break;
-          }
+        }
+        if (accept(":")) {
+          name();
         }
         functionBody();
       }
@@ -485,8 +487,7 @@ final class Lua54Rewrite {
       default -> {
         suffixedExpression();
         if (check("=") || check(",")) {
-          while (check(",")) {
-            p++;
+          while (accept(",")) {
             suffixedExpression();
           }
           expect("=");
@@ -499,18 +500,15 @@ final class Lua54Rewrite {
   private void forStatement() throws Unsupported {
     p++;
     name();
-    if (check("=")) {
-      p++;
+    if (accept("=")) {
       expression();
       expect(",");
       expression();
-      if (check(",")) {
-        p++;
+      if (accept(",")) {
         expression();
       }
     } else {
-      while (check(",")) {
-        p++;
+      while (accept(",")) {
         name();
       }
       expect("in");
@@ -523,17 +521,13 @@ final class Lua54Rewrite {
 
   private void localStatement() throws Unsupported {
     p++;
-    if (check("function")) {
-      p++;
+    if (accept("function")) {
       name();
       functionBody();
       return;
     }
     String closed = null;
     do {
-      if (check(",")) {
-        p++;
-      }
       Token variable = token();
       name();
       if (attribute()) {
@@ -542,9 +536,8 @@ final class Lua54Rewrite {
         }
         closed = variable.text();
       }
-    } while (check(","));
-    if (check("=")) {
-      p++;
+    } while (accept(","));
+    if (accept("=")) {
       expressionList();
     }
     if (closed != null) {
@@ -580,15 +573,11 @@ final class Lua54Rewrite {
     expect("(");
     if (!check(")")) {
       do {
-        if (check(",")) {
-          p++;
-        }
-        if (check("...")) {
-          p++;
+        if (accept("...")) {
           break;
         }
         name();
-      } while (check(","));
+      } while (accept(","));
     }
     expect(")");
     block();
@@ -597,8 +586,7 @@ final class Lua54Rewrite {
 
   private void expressionList() throws Unsupported {
     expression();
-    while (check(",")) {
-      p++;
+    while (accept(",")) {
       expression();
     }
   }
@@ -726,8 +714,7 @@ final class Lua54Rewrite {
   private void table() throws Unsupported {
     expect("{");
     while (!check("}")) {
-      if (check("[")) {
-        p++;
+      if (accept("[")) {
         expression();
         expect("]");
         expect("=");
@@ -738,9 +725,7 @@ final class Lua54Rewrite {
       } else {
         expression();
       }
-      if (check(",") || check(";")) {
-        p++;
-      } else {
+      if (!accept(",") && !accept(";")) {
         break;
       }
     }
