@@ -1,5 +1,7 @@
 package dev.egresskit.lua;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+
 import dev.egresskit.core.policy.PolicyEngine;
 import dev.egresskit.core.policy.PolicySettings;
 import dev.egresskit.core.policy.SourceLookup;
@@ -38,6 +40,11 @@ final class Policies {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Loads {@code text} as the policy in {@code folder} and closes it: it must load. */
+  static void assertLoads(Path folder, String text) {
+    assertThatCode(() -> load(folder, text).close()).as(text).doesNotThrowAnyException();
   }
 
   static PolicyEngine load(Path folder, String text) {

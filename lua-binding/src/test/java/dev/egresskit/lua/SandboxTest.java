@@ -1,7 +1,6 @@
 package dev.egresskit.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.egresskit.core.policy.PolicyEngine;
@@ -16,22 +15,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SandboxTest {
   @TempDir Path dir;
 
-  private void assertTopLevelRuns(String lua) {
-    assertThatCode(() -> Policies.load(dir, lua).close()).doesNotThrowAnyException();
-  }
-
   @ParameterizedTest(name = "{0} says it is not available")
   @ValueSource(strings = {"os.execute", "os.remove", "os.rename", "os.exit", "os.tmpname",
       "os.setlocale", "string.dump", "dofile", "loadfile", "collectgarbage"})
   void blockedFunctionsSayTheirName(String function) {
-    assertTopLevelRuns("local ok, err = pcall(" + function + ", 'x')\n"
+    Policies.assertLoads(dir, "local ok, err = pcall(" + function + ", 'x')\n"
         + "assert(not ok, 'ran: " + function + "')\n"
         + "assert(err:find('" + function + " is not available to policies', 1, true), err)\n");
   }
 
   @Test
   void theStringMethodDumpIsBlockedToo() {
-    assertTopLevelRuns("local ok, err = pcall(function() return ('').dump(print) end)\n"
+    Policies.assertLoads(dir, "local ok, err = pcall(function() return ('').dump(print) end)\n"
         + "assert(not ok and err:find('string.dump is not available to policies', 1, true), err)\n");
   }
 
@@ -48,7 +43,7 @@ class SandboxTest {
   @ValueSource(strings = {"require 'luajava'", "require 'io'", "require 'debug'",
       "package.loadlib('libc.so.6', 'system')", "(function() io.write = print end)()", "rawget(io, 'open')()"})
   void blockedLibrariesCannotBeReachedAnotherWay(String expression) {
-    assertTopLevelRuns("local ok = pcall(function() return " + expression + " end)\n"
+    Policies.assertLoads(dir, "local ok = pcall(function() return " + expression + " end)\n"
         + "if ok then error('reachable: " + expression.replace("'", "") + "') end\n");
   }
 
@@ -57,7 +52,7 @@ class SandboxTest {
       "string.gsub", "table.concat", "table.sort", "math.floor", "math.huge", "pcall", "error",
       "load", "require", "tostring", "pairs", "ipairs", "print", "kumo.on"})
   void allowedFunctionsAreAvailable(String expression) {
-    assertTopLevelRuns("if " + expression + " == nil then error('missing: " + expression
+    Policies.assertLoads(dir, "if " + expression + " == nil then error('missing: " + expression
         + "') end\n");
   }
 
@@ -71,14 +66,14 @@ class SandboxTest {
 
   @Test
   void loadRunsSourceText() {
-    assertTopLevelRuns("assert(load('return 40 + 2')() == 42)\n"
+    Policies.assertLoads(dir, "assert(load('return 40 + 2')() == 42)\n"
         + "local env = {x = 7}\n"
         + "assert(load('return x', 'chunk', 't', env)() == 7)\n");
   }
 
   @Test
   void loadRefusesBinaryChunks() {
-    assertTopLevelRuns("local f, err = load('\\27Lua\\82\\0\\1\\4\\4\\4\\8\\0')\n"
+    Policies.assertLoads(dir, "local f, err = load('\\27Lua\\82\\0\\1\\4\\4\\4\\8\\0')\n"
         + "assert(f == nil, 'binary chunk loaded')\n"
         + "assert(err:find('binary chunk'), err)\n"
         + "local g, err2 = load('return 1', 'x', 'b')\n"
@@ -87,7 +82,7 @@ class SandboxTest {
 
   @Test
   void loadReportsCompileErrorsAsNilAndMessage() {
-    assertTopLevelRuns("local f, err = load('return +', 'snippet')\n"
+    Policies.assertLoads(dir, "local f, err = load('return +', 'snippet')\n"
         + "assert(f == nil)\n"
         + "assert(err:find('snippet'), err)\n");
   }
@@ -101,7 +96,7 @@ class SandboxTest {
       // Writing into the locked metatable is refused: that is fine too.
       assertThat(e.getMessage()).contains("policy.lua:2:");
     }
-    assertTopLevelRuns("assert(('abc'):upper() == 'ABC', ('abc'):upper())\n"
+    Policies.assertLoads(dir, "assert(('abc'):upper() == 'ABC', ('abc'):upper())\n"
         + "assert(getmetatable('') == 'string')\n");
   }
 
@@ -109,7 +104,7 @@ class SandboxTest {
   void requireLoadsModulesFromThePolicyFolderOnce() {
     Policies.write(dir, "lib/util.lua", "count = (count or 0) + 1\n"
         + "return { double = function(x) return 2 * x end }\n");
-    assertTopLevelRuns("local u = require 'lib.util'\n"
+    Policies.assertLoads(dir, "local u = require 'lib.util'\n"
         + "local again = require('lib.util')\n"
         + "assert(u == again and count == 1)\n"
         + "assert(u.double(21) == 42)\n"
