@@ -215,12 +215,8 @@ public final class SmtpSink implements AutoCloseable {
     }
   }
 
+  /** Keeps the session, then hands it on: a consumer that sees it finds it in sessions(). */
   private void record(SinkSession session) {
-    try {
-      settings.onSession().accept(session);
-    } catch (RuntimeException e) {
-      LOG.warn("sink session {}: the onSession consumer failed", session.id(), e);
-    }
     int keep = settings.keepSessions();
     synchronized (sessionsLock) {
       ended++;
@@ -231,6 +227,11 @@ public final class SmtpSink implements AutoCloseable {
         finished.addLast(session);
       }
       sessionsLock.notifyAll();
+    }
+    try {
+      settings.onSession().accept(session);
+    } catch (RuntimeException e) {
+      LOG.warn("sink session {}: the onSession consumer failed", session.id(), e);
     }
   }
 
@@ -413,8 +414,8 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     /**
-     * Called with every session when it ends, kept or not, on the sink's event-loop thread:
-     * it must not block. An exception it throws is logged and the session still recorded.
+     * Called with every session when it ends, kept or not, once {@link SmtpSink#sessions()}
+     * has it, on the sink's event-loop thread: it must not block. An exception it throws is logged and the session still recorded.
      * Default: nothing.
      */
     public Builder onSession(Consumer<SinkSession> consumer) {
